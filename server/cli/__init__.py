@@ -1,0 +1,5 @@
+"""The `sparring` command line."""
+
+from server.cli.main import main
+
+__all__ = ["main"]
