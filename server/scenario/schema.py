@@ -289,6 +289,13 @@ class Issue(_Model):
 
     _repeats_from_str = field_validator("repeats", mode="before")(_as_list)
 
+    @field_validator("reveal_next_when", mode="before")
+    @classmethod
+    def _one_of_two_forms(cls, value: object) -> object:
+        if value == "resolved" or (isinstance(value, dict) and "after_turns" in value):
+            return value
+        raise ValueError(f"must be `resolved` or `{{after_turns: N}}`, got {value!r}")
+
 
 # --- lines ------------------------------------------------------------------------------------
 
