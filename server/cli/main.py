@@ -3,9 +3,17 @@ and registers itself here."""
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
 from server import __version__
+from server.accounts import AccountError
+from server.cli import db as db_cli
+from server.cli import serve as serve_cli
+from server.cli import users as users_cli
+from server.cli.context import CliError
+from server.settings import SettingsError
 
 app = typer.Typer(
     name="sparring",
@@ -22,5 +30,14 @@ def version() -> None:
     typer.echo(__version__)
 
 
+serve_cli.register(app)
+db_cli.register(app)
+users_cli.register(app)
+
+
 def main() -> None:
-    app()
+    try:
+        app(standalone_mode=True)
+    except (SettingsError, AccountError, CliError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(2)

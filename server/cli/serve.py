@@ -1,0 +1,46 @@
+"""`sparring serve` and `sparring demo`."""
+
+from __future__ import annotations
+
+import typer
+
+from server.cli import context
+from server.demo import DEMO_PASSWORD, seed_demo
+
+
+def serve(
+    host: str = typer.Option(None, "--host", help="Bind address (default: SPARRING_HOST)."),
+    port: int = typer.Option(None, "--port", help="Port (default: SPARRING_PORT)."),
+    workers: int = typer.Option(None, "--workers", help="Worker processes (SPARRING_WORKERS)."),
+) -> None:
+    """Serve the web app (run `sparring db upgrade` first)."""
+    import uvicorn
+
+    settings = context.settings()
+    settings.ensure_data_dir()
+    settings.effective_secret_key()  # generate it once, before several workers race for it
+    uvicorn.run(
+        "server.asgi:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+def demo(
+    password: str = typer.Option(DEMO_PASSWORD, "--password", help="Password for every demo user."),
+) -> None:
+    """Create (or refresh) the demo team and one user per role, and print their logins."""
+    with context.db_session() as session:
+        logins = seed_demo(session, password=password)
+    typer.echo(f"Demo logins (password for all: {password}):")
+    for login in logins:
+        typer.echo(f"  {login.role:<8} {login.email}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("demo")(demo)

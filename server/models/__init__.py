@@ -1,0 +1,26 @@
+"""The database tables. Importing this package registers every table on `SQLModel.metadata`,
+which alembic autogenerates migrations from."""
+
+from server.models.accounts import LoginAttempt, Role, Team, TeamMember, User
+from server.models.curriculum import Assignment, TeamWeekSetting
+from server.models.practice import PracticeSession, SessionMode, SessionStatus, Turn
+from server.models.scenarios import ScenarioVersion
+from server.models.scoring import BehaviorScore, CalibrationLabel, ScoreRecord
+
+__all__ = [
+    "Assignment",
+    "BehaviorScore",
+    "CalibrationLabel",
+    "LoginAttempt",
+    "PracticeSession",
+    "Role",
+    "ScenarioVersion",
+    "ScoreRecord",
+    "SessionMode",
+    "SessionStatus",
+    "Team",
+    "TeamMember",
+    "TeamWeekSetting",
+    "Turn",
+    "User",
+]

@@ -1,0 +1,193 @@
+"""One validated configuration for the whole server, read from `SPARRING_*` environment variables.
+
+Every field here is documented in the README's settings table (a contract test keeps the two equal).
+Bad values end the process with one line naming the setting and what to do (`SettingsError`).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changethis", "changeme", "change-me", "secret", "secret-key", "your-secret-key", "xxx"}
+)
+SECRET_FILE_NAME = "secret_key"
+
+
+class SettingsError(Exception):
+    """A configuration problem, phrased as one line naming the setting and what to do."""
+
+
+class Environment(StrEnum):
+    development = "development"
+    production = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SPARRING_", extra="ignore", frozen=True)
+
+    env: Environment = Field(
+        Environment.development,
+        description="`development` or `production`; production refuses placeholder secrets "
+        "and marks cookies Secure.",
+    )
+    data_dir: Path = Field(
+        Path("./var"),
+        description="Folder for the SQLite file, the generated secret key and uploads.",
+    )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL; empty means SQLite at `DATA_DIR/sparring.db`. "
+        "Postgres: `postgresql+psycopg://user:pass@host/db`.",
+    )
+    host: str = Field("127.0.0.1", description="Address `sparring serve` binds to.")
+    port: Annotated[int, Field(ge=1, le=65535)] = Field(
+        8000, description="Port `sparring serve` listens on."
+    )
+    workers: Annotated[int, Field(ge=1, le=64)] = Field(
+        1, description="Uvicorn worker processes for `sparring serve`."
+    )
+    secret_key: str = Field(
+        "",
+        description="Signs session cookies and CSRF tokens; empty means generate one once and "
+        "keep it in `DATA_DIR/secret_key`.",
+    )
+    log_level: str = Field("info", description="Python log level: debug, info, warning, error.")
+    llm_base_url: str = Field(
+        "", description="Base URL of an OpenAI-compatible API for the LLM customer voice."
+    )
+    llm_api_key: str = Field("", description="API key for `LLM_BASE_URL`.")
+    llm_model: str = Field(
+        "",
+        description="Chat model name; the customer uses the LLM only when this is set "
+        "(otherwise the scripted voice).",
+    )
+    llm_timeout_s: Annotated[float, Field(gt=0, le=120)] = Field(
+        8.0, description="Seconds before an LLM reply falls back to the scripted voice."
+    )
+    stt_model: str = Field(
+        "",
+        description="faster-whisper model name or path; empty means the bundled tiny.en model.",
+    )
+    tts_engine: str = Field(
+        "piper",
+        description="`piper` (offline, bundled voice) or `edge` (online, falls back to "
+        "piper on any network error).",
+    )
+    login_max_attempts: Annotated[int, Field(ge=1, le=1000)] = Field(
+        5, description="Failed sign-ins allowed per email and address within the login window."
+    )
+    login_window_s: Annotated[int, Field(ge=1)] = Field(
+        300, description="Length in seconds of the login rate-limit window."
+    )
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.lower()
+        if level not in {"debug", "info", "warning", "error", "critical"}:
+            raise ValueError("use one of debug, info, warning, error, critical")
+        return level
+
+    @field_validator("tts_engine")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        engine = value.lower()
+        if engine not in {"piper", "edge"}:
+            raise ValueError("use `piper` (offline) or `edge` (online)")
+        return engine
+
+    @field_validator("database_url")
+    @classmethod
+    def _parseable_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(
+                "cannot parse this URL; use e.g. sqlite:///var/sparring.db or "
+                "postgresql+psycopg://user:password@localhost/sparring"
+            ) from None
+        if url.get_backend_name() not in {"sqlite", "postgresql"}:
+            raise ValueError(
+                f"backend {url.get_backend_name()!r} is not supported; use sqlite or postgresql"
+            )
+        if url.get_backend_name() == "postgresql" and url.drivername == "postgresql":
+            value = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        return value
+
+    @model_validator(mode="after")
+    def _no_placeholder_secret_in_production(self) -> Settings:
+        if self.env is Environment.production and self.secret_key.strip().lower() in (
+            PLACEHOLDER_SECRETS
+        ):
+            raise ValueError(
+                "SPARRING_SECRET_KEY is empty or a placeholder in production; set it to a long "
+                "random value, e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+        return self
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'sparring.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    def ensure_data_dir(self) -> Path:
+        """Create `DATA_DIR` if needed and check it is writable."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            probe = self.data_dir / ".write-test"
+            probe.write_text("ok")
+            probe.unlink()
+        except OSError as exc:
+            raise SettingsError(
+                f"SPARRING_DATA_DIR={self.data_dir}: not writable ({exc.strerror}); "
+                "point it at a folder this user can write, or fix its permissions"
+            ) from None
+        return self.data_dir
+
+    def effective_secret_key(self) -> str:
+        """The configured secret, or one generated once and kept under `DATA_DIR`."""
+        if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS:
+            return self.secret_key
+        path = self.ensure_data_dir() / SECRET_FILE_NAME
+        if path.exists():
+            return path.read_text().strip()
+        key = secrets.token_urlsafe(48)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment (plus overrides) or raise a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    loc = [str(part) for part in error.get("loc", ())]
+    message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
+    if not loc:
+        return message
+    return f"SPARRING_{loc[0].upper()}: {message}"
