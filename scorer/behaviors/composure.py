@@ -1,0 +1,194 @@
+"""Weeks 5–6, Composure.
+
+`tone_calibration` — when the customer speeds up, slows down; no defensive "if you let me
+explain". Pace is words per minute when the call is timed, else words per turn. The customer
+speeds up when a turn runs at least 25 % above their median of the previous five turns;
+the agent's reply is then compared with the agent's own median of their previous five turns:
+
+    100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
+     70  held their usual pace (≤ 115 %)                          evidence `held_pace`
+     25  sped up with the customer                                evidence `sped_up`
+         the mean over all such moments (80 when the customer escalated but never sped up)
+    − 25  each defensive line, at most three                      (marker `defensive`)
+
+Applicable when the customer sped up or escalated, or the agent got defensive.
+
+`self_regulation` — same engagement in call 17 as in call 1: no filler-only, clipped or
+disengaged turns. Within one call (the trend across a day is the history view's job):
+
+    starts at 100
+    − 15  each filler-only turn ("ok", "mhm", "um, yeah")        evidence `filler_only`
+    − 12  each clipped turn: three words or fewer answering a question or a long turn
+    − 20  each disengaged turn ("not my department", "nothing I can do", "whatever")
+    − up to 25 when the second half of the call has far shorter turns than the first
+           (evidence `engagement_drop`)
+"""
+
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from scorer.conversation import Conversation
+from scorer.report import BehaviorResult, Evidence
+from scorer.text import word_count, words
+
+PACE_WINDOW = 5
+SPEED_UP = 1.25
+SLOWED = 0.95
+HELD = 1.15
+
+_FILLER_WORDS_TEXT = """
+    ok okay k mhm mm hmm uh um er erm ah uhhuh uh-huh yeah yep yes right sure alright aha oh
+    so well like see gotcha cool fine
+"""
+FILLER_WORDS = frozenset(_FILLER_WORDS_TEXT.split())
+_DISENGAGED = re.compile(
+    r"\b(?:i (?:don't|dont|do not) know|no idea|not my (?:department|problem|job|fault)|"
+    r"nothing (?:i|we) can do|(?:i|we) can(?:'t|not) help (?:you|with that)|whatever|"
+    r"it is what it is|that's just how it is|that's (?:the|our) policy|"
+    r"you(?:'ll| will)? (?:have|need) to call (?:someone|somebody|another|the other)|"
+    r"i just work here|not much i can do|can't do anything)\b",
+    re.IGNORECASE,
+)
+
+
+def _baseline(conv: Conversation, earlier: list[int]) -> float | None:
+    paces = [p for p in (conv.pace(i) for i in earlier[-PACE_WINDOW:]) if p is not None]
+    return median(paces) if paces else None
+
+
+def tone_calibration(conv: Conversation) -> BehaviorResult:
+    moments: list[float] = []
+    evidence: list[Evidence] = []
+    customer_seen: list[int] = []
+    agent_seen: list[int] = []
+    minimum_rise = 25.0 if conv.pace_unit == "wpm" else 8.0
+    sped_up_quote = ""
+    for index in range(len(conv.turns)):
+        if conv.turns[index].speaker == "agent":
+            agent_seen.append(index)
+            continue
+        usual = _baseline(conv, customer_seen)
+        pace = conv.pace(index)
+        customer_seen.append(index)
+        if usual is None or pace is None or pace < max(usual * SPEED_UP, usual + minimum_rise):
+            continue
+        reply = conv.next_agent(index)
+        agent_usual = _baseline(conv, agent_seen)
+        reply_pace = conv.pace(reply) if reply is not None else None
+        if reply is None or agent_usual is None or reply_pace is None or agent_usual <= 0:
+            continue
+        ratio = reply_pace / agent_usual
+        if ratio <= SLOWED:
+            moments.append(100)
+            evidence.append(conv.evidence(reply, "", "slowed_down", "+"))
+        elif ratio <= HELD:
+            moments.append(70)
+            evidence.append(conv.evidence(reply, "", "held_pace", "+"))
+        else:
+            moments.append(25)
+            item = conv.evidence(reply, "", "sped_up", "-")
+            sped_up_quote = sped_up_quote or item.quote
+            evidence.append(item)
+    defensive = conv.marker_hits("defensive")
+    if not moments and not defensive and not conv.escalated_turns:
+        return BehaviorResult.not_applicable(
+            "The customer never sped up or escalated, so tone calibration was not tested."
+        )
+    score = sum(moments) / len(moments) if moments else 80.0
+    score -= 25 * min(3, len(defensive))
+    evidence += [conv.hit_evidence(t, h, "-") for t, h in defensive[:4]]
+    unit = conv.pace_unit
+    if defensive:
+        coaching = (
+            f'Drop "{defensive[0][1].quote}". Slow down and acknowledge instead: '
+            '"You\'re right to push on this — let me go through it step by step."'
+        )
+    elif sped_up_quote:
+        coaching = (
+            f"When the customer sped up you sped up too ({unit}). Answer with shorter sentences "
+            "and a slower pace, one point at a time, instead of matching their speed."
+        )
+    elif not moments:
+        coaching = (
+            "The customer was heated but never sped up; keep your pace even and your "
+            "sentences short when they do."
+        )
+    else:
+        coaching = (
+            "When the customer sped up you slowed down. Keep lowering your pace and "
+            "tightening your sentences as their pace rises."
+        )
+    return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _is_filler_only(conv: Conversation, index: int) -> bool:
+    text = conv.turns[index].text
+    tokens = words(text)
+    if not tokens:
+        return True
+    if all(token in FILLER_WORDS for token in tokens) and len(tokens) <= 4:
+        return True
+    fillers = [h for h in conv.hits.get(index, ()) if h.marker == "filler"]
+    if not fillers:
+        return False
+    rest = text
+    for item in fillers:
+        rest = rest.replace(item.quote, " ")
+    return word_count(rest) == 0
+
+
+def self_regulation(conv: Conversation) -> BehaviorResult:
+    if len(conv.agent_turns) < 2:
+        return BehaviorResult.not_applicable(
+            "The conversation was too short to judge engagement across it."
+        )
+    score = 100.0
+    evidence: list[Evidence] = []
+    flagged: list[str] = []
+    penalty = 0.0
+    for index in conv.agent_turns:
+        text = conv.turns[index].text
+        asked = conv.previous_other[index]
+        prompt = conv.turns[asked].text if asked is not None else ""
+        disengaged = _DISENGAGED.search(text)
+        if _is_filler_only(conv, index):
+            penalty += 15
+            evidence.append(conv.evidence(index, text, "filler_only", "-"))
+            flagged.append(text.strip())
+        elif disengaged:
+            penalty += 20
+            evidence.append(conv.evidence(index, disengaged.group(0), "disengaged", "-"))
+            flagged.append(disengaged.group(0))
+        elif word_count(text) <= 3 and ("?" in prompt or word_count(prompt) >= 15):
+            penalty += 12
+            evidence.append(conv.evidence(index, text, "clipped_turn", "-"))
+            flagged.append(text.strip())
+    score -= min(80.0, penalty)
+    agents = conv.agent_turns
+    if len(agents) >= 4:
+        half = len(agents) // 2
+        first = sum(min(40, word_count(conv.turns[i].text)) for i in agents[:half]) / half
+        second = sum(min(40, word_count(conv.turns[i].text)) for i in agents[half:]) / (
+            len(agents) - half
+        )
+        if first > 0 and second < 0.6 * first:
+            drop = min(25.0, 25.0 * (1 - second / first) / 0.6)
+            score -= drop
+            shortest = min(agents[half:], key=lambda i: word_count(conv.turns[i].text))
+            evidence.append(conv.evidence(shortest, "", "engagement_drop", "-"))
+            flagged.append("shorter replies in the second half")
+    if not evidence:
+        last = agents[-1]
+        evidence.append(conv.evidence(last, "", "engaged_turn", "+"))
+        coaching = (
+            "Your engagement held from the first turn to the last. Keep every reply a full "
+            "sentence that answers the customer, even late in the day."
+        )
+    else:
+        coaching = (
+            f'Replace short or empty replies such as "{flagged[0]}" with a full sentence that '
+            'answers the customer: "Yes — I\'ve checked, and the parcel leaves the depot today."'
+        )
+    return BehaviorResult.scored(score, evidence, coaching)

@@ -1,0 +1,157 @@
+"""Weeks 3–4, Empathy.
+
+`impact_naming` — names the customer's specific impact before offering a fix; a generic
+"I understand your frustration" is average, nothing is poor.
+
+    85  the specific impact named before the first fix           (marker `impact_named`)
+        + 10 when it comes in the agent's first reply
+    55  the impact named, but only after the fix was offered
+    50  only generic empathy ("I understand your frustration")    (`generic_empathy`)
+    35  only an apology                                           (`apology`)
+    15  nothing
+
+`deescalation` — when the customer loops, names the pattern and pivots to solving; never
+"calm down". Applicable when the customer escalates (heated words, shouting, asking the same
+thing a third time) or the agent tells them to calm down.
+
+    starts at 35
+    + 30  names the pattern ("we've been going round in circles")  (`pattern_named`)
+    + 20  … and pivots to a fix in that turn or the next
+    + 10  a fix offered after the escalation without naming the pattern
+    + 15  the customer's impact named after the escalation        (`impact_named`)
+    +  5  … or only generic empathy or an apology
+    − 35  each "calm down", at most two                           (`told_to_calm_down`)
+    − 15  each defensive line, at most two                        (`defensive`)
+"""
+
+from __future__ import annotations
+
+from scorer.conversation import Conversation
+from scorer.report import BehaviorResult, Evidence
+
+
+def impact_naming(conv: Conversation) -> BehaviorResult:
+    if not conv.agent_turns or not conv.customer_turns:
+        return BehaviorResult.not_applicable("There was no customer problem to respond to.")
+    fix = conv.first_fix
+    impacts = conv.marker_hits("impact_named")
+    before = [(t, h) for t, h in impacts if fix is None or (t, h.start) < fix]
+    first_reply = conv.next_agent(conv.customer_turns[0])
+    evidence: list[Evidence] = []
+    if before:
+        score = 85 + (10 if before[0][0] == first_reply else 0)
+        evidence += [conv.hit_evidence(t, h, "+") for t, h in before[:2]]
+        coaching = (
+            "You named what the problem meant for the customer before fixing it. Keep opening "
+            'with their impact: "So you\'ve had no internet for your work calls since Monday."'
+        )
+        return BehaviorResult.scored(score, evidence, coaching)
+    fix_evidence = (
+        [conv.evidence(fix[0], conv.fix_quote(fix[0]), "fix_before_impact", "-")] if fix else []
+    )
+    if impacts:
+        evidence += [conv.hit_evidence(*impacts[0], "+"), *fix_evidence]
+        coaching = (
+            "You named the impact, but only after the fix. Say it first: "
+            f'"{impacts[0][1].quote}" — then "Here is what I\'ll do."'
+        )
+        return BehaviorResult.scored(55, evidence, coaching)
+    generic = conv.marker_hits("generic_empathy")
+    if generic:
+        evidence += [conv.hit_evidence(*generic[0], "+"), *fix_evidence]
+        coaching = (
+            f'Replace "{generic[0][1].quote}" with the customer\'s specific impact, e.g. '
+            '"Being charged twice right before rent is due is a real worry."'
+        )
+        return BehaviorResult.scored(50, evidence, coaching)
+    apologies = conv.marker_hits("apology")
+    if apologies:
+        evidence += [conv.hit_evidence(*apologies[0], "+"), *fix_evidence]
+        return BehaviorResult.scored(
+            35,
+            evidence,
+            "An apology is not the same as naming the impact. Before the fix, say what this "
+            'cost the customer: "You missed your flight and a night\'s hotel because of this."',
+        )
+    if fix_evidence:
+        evidence += fix_evidence
+    elif first_reply is not None:
+        evidence.append(conv.evidence(first_reply, "", "no_impact_named", "-"))
+    return BehaviorResult.scored(
+        15,
+        evidence,
+        "Before offering a fix, name what the problem means for the customer: "
+        "\"So you couldn't pay your suppliers because the transfer was held — that's serious.\"",
+    )
+
+
+def deescalation(conv: Conversation) -> BehaviorResult:
+    escalated = conv.escalated_turns
+    calm_down = conv.marker_hits("told_to_calm_down")
+    if not escalated and not calm_down:
+        return BehaviorResult.not_applicable(
+            "The customer never escalated, so de-escalation was not tested in this conversation."
+        )
+    start = escalated[0] if escalated else calm_down[0][0]
+    score = 35.0
+    evidence: list[Evidence] = []
+    patterns = [(t, h) for t, h in conv.marker_hits("pattern_named") if t > start]
+    pivoted = False
+    if patterns:
+        score += 30
+        evidence += [conv.hit_evidence(t, h, "+") for t, h in patterns[:2]]
+        for turn, item in patterns:
+            position = conv.fix_position(turn)
+            later = conv.next_agent(turn)
+            if position is not None and position >= item.start:
+                evidence.append(conv.evidence(turn, conv.fix_quote(turn), "pivot_to_solution", "+"))
+                pivoted = True
+            elif later is not None and conv.fix_position(later) is not None:
+                evidence.append(
+                    conv.evidence(later, conv.fix_quote(later), "pivot_to_solution", "+")
+                )
+                pivoted = True
+            if pivoted:
+                score += 20
+                break
+    else:
+        fixes = [i for i in conv.agent_turns if i > start and conv.fix_position(i) is not None]
+        if fixes:
+            score += 10
+            evidence.append(conv.evidence(fixes[0], conv.fix_quote(fixes[0]), "fix_offered", "+"))
+    impacts = [(t, h) for t, h in conv.marker_hits("impact_named") if t > start]
+    softer = [(t, h) for t, h in conv.marker_hits("generic_empathy", "apology") if t > start]
+    if impacts:
+        score += 15
+        evidence.append(conv.hit_evidence(*impacts[0], "+"))
+    elif softer:
+        score += 5
+        evidence.append(conv.hit_evidence(*softer[0], "+"))
+    score -= 35 * min(2, len(calm_down))
+    evidence += [conv.hit_evidence(t, h, "-") for t, h in calm_down]
+    defensive = conv.marker_hits("defensive")
+    score -= 15 * min(2, len(defensive))
+    evidence += [conv.hit_evidence(t, h, "-") for t, h in defensive[:3]]
+    if calm_down:
+        coaching = (
+            f'Never say "{calm_down[0][1].quote}". Name the loop instead and move to the fix: '
+            '"We\'ve been round this three times — let me fix the bill right now."'
+        )
+    elif not patterns:
+        coaching = (
+            "When the customer goes round in circles, name it and pivot: "
+            '"I can hear we keep coming back to the refund date — let me get you a firm one."'
+        )
+    elif not pivoted:
+        coaching = (
+            "You named the pattern; follow it straight away with a concrete step: "
+            "\"…so here is what I'm doing now: I'm booking the engineer for tomorrow at 9.\""
+        )
+    elif defensive:
+        coaching = f'Drop "{defensive[0][1].quote}"; keep the focus on what you will do next.'
+    else:
+        coaching = (
+            "You named the loop and moved to solving it. Keep doing that the moment the "
+            "customer starts repeating themselves."
+        )
+    return BehaviorResult.scored(score, evidence, coaching)

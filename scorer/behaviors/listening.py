@@ -1,0 +1,169 @@
+"""Weeks 1–2, Listening.
+
+`active_listening` — lets the customer finish (no interruptions), paraphrases, asks a clarifying
+question before fixing; response gap 1–2 s.
+
+    starts at 30
+    + 25  a paraphrase of what the customer said                 (marker `paraphrase`)
+    + 25  a clarifying question before the first fix             (`clarifying_question`)
+    + 10  … or a clarifying question only after the fix
+    +  5  an open question before the first fix                  (`open_question`)
+    − 15  each interruption, at most three                      (`interruption`)
+    + 15  median response gap 0.8–2.5 s; − 10 under 0.5 s; − 5 over 3.5 s (timed calls only)
+
+`patience_under_repetition` — the third time a question comes, answers fully as if first; never
+"as I mentioned". Applicable only when the customer asks the same thing again (by content).
+Each answer to a repeat starts at 100 and is weighted by how many times the question came:
+
+    − 70  "as I mentioned" / "like I said"                       (`repeat_reference`)
+    − 35  a clipped answer: under 6 words, or under half the first answer
+    − 25  defensive or "calm down" in that answer                (`defensive`, `told_to_calm_down`)
+"""
+
+from __future__ import annotations
+
+from statistics import median
+
+from scorer.conversation import Conversation
+from scorer.report import BehaviorResult, Evidence
+from scorer.text import word_count
+
+GOOD_GAP = (0.8, 2.5)
+
+
+def active_listening(conv: Conversation) -> BehaviorResult:
+    if not conv.agent_turns or not conv.customer_turns:
+        return BehaviorResult.not_applicable(
+            "There was no exchange with the customer to listen to."
+        )
+    score = 30.0
+    evidence: list[Evidence] = []
+    paraphrases = conv.marker_hits("paraphrase")
+    if paraphrases:
+        score += 25
+        evidence += [conv.hit_evidence(t, h, "+") for t, h in paraphrases[:2]]
+    fix = conv.first_fix
+    clarifying = conv.marker_hits("clarifying_question")
+    before_fix = [(t, h) for t, h in clarifying if fix is None or (t, h.start) < fix]
+    if before_fix:
+        score += 25
+        evidence += [conv.hit_evidence(t, h, "+") for t, h in before_fix[:2]]
+    elif clarifying:
+        score += 10
+        evidence.append(conv.hit_evidence(*clarifying[0], "+"))
+    if fix is not None and not before_fix:
+        evidence.append(conv.evidence(fix[0], conv.fix_quote(fix[0]), "fix_before_question", "-"))
+    opens = [
+        (t, h) for t, h in conv.marker_hits("open_question") if fix is None or (t, h.start) < fix
+    ]
+    if opens:
+        score += 5
+        evidence.append(conv.hit_evidence(*opens[0], "+"))
+    interruptions = conv.marker_hits("interruption")
+    score -= 15 * min(3, len(interruptions))
+    evidence += [conv.hit_evidence(t, h, "-") for t, h in interruptions[:5]]
+    gaps = conv.agent_gaps
+    gap = median(gaps.values()) if gaps else None
+    if gap is not None:
+        turn = min(gaps, key=lambda i: abs(gaps[i] - gap))
+        if GOOD_GAP[0] <= gap <= GOOD_GAP[1]:
+            score += 15
+            evidence.append(conv.evidence(turn, "", "response_gap", "+"))
+        elif gap < 0.5:
+            score -= 10
+            evidence.append(conv.evidence(turn, "", "response_gap", "-"))
+        elif gap > 3.5:
+            score -= 5
+            evidence.append(conv.evidence(turn, "", "response_gap", "-"))
+    interrupted = interruptions[0][1].quote if interruptions else None
+    coaching = _listening_coaching(interrupted, bool(paraphrases), bool(before_fix), gap)
+    return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _listening_coaching(
+    interrupted: str | None, paraphrased: bool, clarified: bool, gap: float | None
+) -> str:
+    if interrupted:
+        return (
+            f'Let the customer finish: you came in with "{interrupted}" '
+            "while they were still talking. Wait a beat, then start with "
+            '"So what I\'m hearing is …".'
+        )
+    if not paraphrased:
+        return (
+            "Before you fix anything, say back what you heard in your own words: "
+            '"So the charge showed up twice after the upgrade — have I got that right?"'
+        )
+    if not clarified:
+        return (
+            "Ask one clarifying question before offering the fix, for example "
+            '"Which account did the charge land on?", so the fix fits the real problem.'
+        )
+    if gap is not None and gap < 0.5:
+        return (
+            "Leave a one-to-two-second pause before answering so the customer knows they "
+            "were heard."
+        )
+    return (
+        "Good listening: you paraphrased and clarified before fixing. Keep leaving the customer "
+        "room to finish, then say back what you heard."
+    )
+
+
+def patience_under_repetition(conv: Conversation) -> BehaviorResult:
+    scored: list[tuple[float, int]] = []
+    evidence: list[Evidence] = []
+    worst_reference = ""
+    for repeat in sorted(conv.repeats.values(), key=lambda r: r.turn):
+        answer = conv.next_agent(repeat.turn)
+        if answer is None:
+            continue
+        first_answer = conv.next_agent(repeat.original)
+        first_words = (
+            word_count(conv.turns[first_answer].text)
+            if first_answer is not None and first_answer < repeat.turn
+            else 0
+        )
+        value = 100.0
+        text = conv.turns[answer].text
+        references = [h for h in conv.hits.get(answer, ()) if h.marker == "repeat_reference"]
+        if references:
+            value -= 70
+            worst_reference = worst_reference or references[0].quote
+            evidence += [conv.hit_evidence(answer, h, "-") for h in references]
+        pushback = [
+            h for h in conv.hits.get(answer, ()) if h.marker in ("defensive", "told_to_calm_down")
+        ]
+        if pushback:
+            value -= 25
+            evidence += [conv.hit_evidence(answer, h, "-") for h in pushback]
+        words = word_count(text)
+        if words < 6 or (first_words and words < 0.5 * first_words):
+            value -= 35
+            evidence.append(conv.evidence(answer, text, "clipped_repeat_answer", "-"))
+        elif not references:
+            evidence.append(conv.evidence(answer, text, "full_repeat_answer", "+"))
+        scored.append((max(0.0, value), repeat.count))
+    if not scored:
+        return BehaviorResult.not_applicable(
+            "The customer never asked the same thing twice, so patience under repetition was not "
+            "tested in this conversation."
+        )
+    total_weight = sum(weight for _, weight in scored)
+    score = sum(value * weight for value, weight in scored) / total_weight
+    if worst_reference:
+        coaching = (
+            f'Drop "{worst_reference}": answer the repeated question fully, as if it were the '
+            'first time, e.g. "Your refund goes back to the card on Friday — here is why."'
+        )
+    elif score < 70:
+        coaching = (
+            "When the question comes again, give the whole answer again instead of a short "
+            "version: restate the facts and the next step as if it were the first time."
+        )
+    else:
+        coaching = (
+            "You answered the repeated question in full each time. Keep answering the third "
+            "ask as if it were the first."
+        )
+    return BehaviorResult.scored(score, evidence, coaching)

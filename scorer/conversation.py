@@ -1,0 +1,282 @@
+"""One pass over a transcript that every behavior reads from.
+
+`Conversation` calls marker detection once per agent turn (with the customer's earlier turns as
+context) and keeps the hits; it also works out what only the sequence and the timings show:
+interruptions, response gaps, pace per turn, repeated customer questions, escalation, the first
+fix. All of it is linear in the number of turns: history handed to `detect` is a bounded window.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from scorer.markers import MarkerHit, detect
+from scorer.report import Effect, Evidence
+from scorer.text import content_words, overlap, snippet, word_count
+from scorer.transcript import Transcript, Turn
+
+# Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
+# 1,500-turn call costs no more per turn than a 15-turn chat.
+HISTORY_WINDOW = 24
+# Customer turns compared when looking for a repeated question.
+REPEAT_WINDOW = 30
+REPEAT_OVERLAP = 0.6
+# A turn that starts this much before the other speaker has finished interrupts them.
+INTERRUPTION_TOLERANCE_S = 0.15
+
+FIX_MARKERS = frozenset({"ownership_commitment", "diffuse_commitment", "vague_follow_up"})
+_FIX = re.compile(
+    r"\b(?:(?:i|we)(?:'ve|’ve| have|'ll|’ll| will| can| could| am going to|'m going to| just)?"
+    r"(?: now| already| gone ahead and| also)?\s+"
+    r"|let me\s+|let's\s+|you (?:can|could|should|need to)\s+|try\s+|please\s+)"
+    r"(?:reset|refund(?:ed)?|credit(?:ed)?|send|sent|replace[d]?|reboot(?:ed)?|restart(?:ed)?|"
+    r"cancel(?:led|ed)?|reschedul(?:e|ed)|rebook(?:ed)?|re-?book(?:ed)?|escalat(?:e|ed)|"
+    r"fix(?:ed)?|waive[d]?|reverse[d]?|issue[d]?|process(?:ed)?|update[d]?|change[d]?|"
+    r"book(?:ed)?|schedul(?:e|ed)|dispatch(?:ed)?|arrange[d]?|raise[d]?|open(?:ed)?|"
+    r"unlock(?:ed)?|restore[d]?|upgrade[d]?|switch(?:ed)?|move[d]?|apply|applied|"
+    r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
+    r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?)\b",
+    re.IGNORECASE,
+)
+_ESCALATION = re.compile(
+    r"\b(?:ridiculous|unacceptable|useless|pathetic|joke|absurd|outrageous|disgusting|"
+    r"furious|fed up|sick of|sick and tired|third time|fourth time|again and again|"
+    r"every time|nobody|no one ever|manager|supervisor|complaint|cancel my|lawyer|"
+    r"ombudsman|regulator|worst|incompetent|waste of (?:my )?time|how many times|"
+    r"still not|still no|keep telling|you people|are you even|damn|hell|stupid)\b",
+    re.IGNORECASE,
+)
+_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """Customer turn `turn` asks again what turn `original` asked; `count` = times asked − 1."""
+
+    turn: int
+    original: int
+    count: int
+
+
+class Conversation:
+    """A transcript with its markers and sequence facts, computed once."""
+
+    def __init__(self, transcript: Transcript) -> None:
+        self.transcript = transcript
+        self.turns: tuple[Turn, ...] = transcript.turns
+        self.agent_turns: list[int] = []
+        self.customer_turns: list[int] = []
+        # For each turn, the index of the last turn of the other role before it (or None).
+        self.previous_other: list[int | None] = []
+        last: dict[str, int] = {}
+        for index, turn in enumerate(self.turns):
+            (self.agent_turns if turn.speaker == "agent" else self.customer_turns).append(index)
+            other = "customer" if turn.speaker == "agent" else "agent"
+            self.previous_other.append(last.get(other))
+            last[turn.speaker] = index
+        self.hits: dict[int, tuple[MarkerHit, ...]] = {}
+        self._by_marker: dict[str, list[tuple[int, MarkerHit]]] = defaultdict(list)
+        self._detect_all()
+
+    # --- markers ------------------------------------------------------------------------
+
+    def _detect_all(self) -> None:
+        glossary = dict(self.transcript.glossary) or None
+        customer_texts: list[str] = []
+        agent_texts: list[str] = []
+        for index, turn in enumerate(self.turns):
+            if turn.speaker == "customer":
+                customer_texts.append(turn.text)
+                continue
+            hits = tuple(
+                detect(
+                    turn.text,
+                    context=tuple(customer_texts[-HISTORY_WINDOW:]),
+                    agent_history=tuple(agent_texts[-HISTORY_WINDOW:]),
+                    glossary=glossary,
+                    customer_name=self.transcript.customer_name,
+                )
+            )
+            hits = tuple(h for h in hits if turn.text[h.start : h.start + len(h.quote)] == h.quote)
+            if self.interrupts(index):
+                hits += (MarkerHit("interruption", snippet(turn.text, 6), _lead(turn.text)),)
+            self.hits[index] = hits
+            for item in hits:
+                self._by_marker[item.marker].append((index, item))
+            agent_texts.append(turn.text)
+
+    def marker_hits(self, *markers: str) -> list[tuple[int, MarkerHit]]:
+        """(agent turn, hit) pairs for the given markers, in turn order."""
+        if len(markers) == 1:
+            return list(self._by_marker.get(markers[0], ()))
+        found = [pair for name in markers for pair in self._by_marker.get(name, ())]
+        return sorted(found, key=lambda pair: (pair[0], pair[1].start))
+
+    def has(self, turn: int, *markers: str) -> bool:
+        return any(item.marker in markers for item in self.hits.get(turn, ()))
+
+    def count(self, *markers: str) -> int:
+        return sum(len(self._by_marker.get(name, ())) for name in markers)
+
+    # --- evidence -----------------------------------------------------------------------
+
+    def evidence(self, turn: int, quote: str, marker: str, effect: Effect) -> Evidence:
+        """Evidence for `quote` in `turn`; falls back to the turn's opening words when the quote
+        is not in the turn, so every quote stays an exact substring."""
+        text = self.turns[turn].text
+        if not quote or quote not in text:
+            quote = snippet(text) or text
+        return Evidence(turn, self.turns[turn].start, quote, marker, effect)
+
+    def hit_evidence(self, turn: int, item: MarkerHit, effect: Effect) -> Evidence:
+        return self.evidence(turn, item.quote, item.marker, effect)
+
+    # --- timing -------------------------------------------------------------------------
+
+    def interrupts(self, index: int) -> bool:
+        """True when turn `index` starts before the other speaker's previous turn ended."""
+        turn = self.turns[index]
+        if index == 0 or turn.start is None:
+            return False
+        before = self.turns[index - 1]
+        if before.speaker == turn.speaker or before.end is None:
+            return False
+        return turn.start < before.end - INTERRUPTION_TOLERANCE_S
+
+    @cached_property
+    def agent_interruptions(self) -> list[int]:
+        return [i for i in self.agent_turns if self.interrupts(i)]
+
+    @cached_property
+    def has_turn_ends(self) -> bool:
+        return any(t.start is not None and t.end is not None for t in self.turns)
+
+    def response_gap(self, index: int) -> float | None:
+        """Seconds between the other speaker's end and this turn's start (negative = overlap)."""
+        turn = self.turns[index]
+        if index == 0 or turn.start is None:
+            return None
+        before = self.turns[index - 1]
+        if before.speaker == turn.speaker or before.end is None:
+            return None
+        return turn.start - before.end
+
+    @cached_property
+    def agent_gaps(self) -> dict[int, float]:
+        gaps = {i: self.response_gap(i) for i in self.agent_turns}
+        return {i: gap for i, gap in gaps.items() if gap is not None}
+
+    def duration(self, index: int) -> float | None:
+        """Seconds spoken in turn `index`: end − start, else up to the next turn's start."""
+        turn = self.turns[index]
+        if turn.start is None:
+            return None
+        if turn.end is not None:
+            return turn.end - turn.start
+        if index + 1 < len(self.turns):
+            following = self.turns[index + 1].start
+            if following is not None and following > turn.start:
+                return following - turn.start
+        return None
+
+    def wpm(self, index: int) -> float | None:
+        seconds = self.duration(index)
+        count = word_count(self.turns[index].text)
+        if seconds is None or seconds < 0.5 or count == 0:
+            return None
+        return count * 60.0 / seconds
+
+    @cached_property
+    def pace_unit(self) -> str:
+        """'wpm' when turns are timed, else 'words per turn'."""
+        timed = sum(1 for i in range(len(self.turns)) if self.wpm(i) is not None)
+        return "wpm" if timed >= max(2, len(self.turns) // 2) else "words per turn"
+
+    def pace(self, index: int) -> float | None:
+        """Words per minute when timed, else words in the turn."""
+        if self.pace_unit == "wpm":
+            return self.wpm(index)
+        return float(word_count(self.turns[index].text))
+
+    # --- sequence -----------------------------------------------------------------------
+
+    def next_agent(self, index: int) -> int | None:
+        """The first agent turn after turn `index`."""
+        for later in range(index + 1, len(self.turns)):
+            if self.turns[later].speaker == "agent":
+                return later
+        return None
+
+    @cached_property
+    def repeats(self) -> dict[int, Repeat]:
+        """Customer turns that ask again what an earlier customer turn asked, by content."""
+        found: dict[int, Repeat] = {}
+        seen: list[tuple[int, frozenset[str]]] = []
+        for index in self.customer_turns:
+            words_here = content_words(self.turns[index].text)
+            best: tuple[float, int] | None = None
+            if len(words_here) >= 2:
+                for earlier, words_then in seen[-REPEAT_WINDOW:]:
+                    shared = len(words_here & words_then)
+                    score = overlap(words_here, words_then)
+                    if (
+                        shared >= 2
+                        and score >= REPEAT_OVERLAP
+                        and (best is None or score > best[0])
+                    ):
+                        best = (score, earlier)
+            if best is not None:
+                original = found[best[1]].original if best[1] in found else best[1]
+                count = found[best[1]].count + 1 if best[1] in found else 1
+                found[index] = Repeat(index, original, count)
+            seen.append((index, words_here))
+        return found
+
+    def is_escalated(self, index: int) -> bool:
+        """A customer turn that shows anger: heated words, shouting, or a repeated demand."""
+        turn = self.turns[index]
+        if turn.speaker != "customer":
+            return False
+        text = turn.text
+        return (
+            bool(_ESCALATION.search(text))
+            or len(_CAPS_WORD.findall(text)) >= 2
+            or text.count("!") >= 2
+            or (index in self.repeats and self.repeats[index].count >= 2)
+        )
+
+    @cached_property
+    def escalated_turns(self) -> list[int]:
+        return [i for i in self.customer_turns if self.is_escalated(i)]
+
+    def fix_position(self, index: int) -> int | None:
+        """Where in agent turn `index` a fix or commitment starts, if it offers one."""
+        turn = self.turns[index]
+        if turn.speaker != "agent":
+            return None
+        positions = [h.start for h in self.hits.get(index, ()) if h.marker in FIX_MARKERS]
+        match = _FIX.search(turn.text)
+        if match:
+            positions.append(match.start())
+        return min(positions) if positions else None
+
+    @cached_property
+    def first_fix(self) -> tuple[int, int] | None:
+        """(agent turn, position) of the first fix offered in the call."""
+        for index in self.agent_turns:
+            position = self.fix_position(index)
+            if position is not None:
+                return index, position
+        return None
+
+    def fix_quote(self, index: int) -> str:
+        position = self.fix_position(index)
+        text = self.turns[index].text
+        return snippet(text[position:], 10) if position is not None else snippet(text)
+
+
+def _lead(text: str) -> int:
+    return len(text) - len(text.lstrip())

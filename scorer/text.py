@@ -1,0 +1,77 @@
+"""Small text helpers shared by the behaviors: words, content words, sentences, quotes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
+
+_STOPWORDS_TEXT = """
+    a about above after again all am an and any are as at be because been before being below
+    between both but by can could did do does doing don down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself
+    just let like me more most my myself no nor not now of off on once only or other our
+    ours out over own same she should so some still such than that the their them then there
+    these they this those through to too under until up very was we were what when where
+    which while who whom why will with would you your yours yourself im ive ill id youre
+    youve dont cant wont didnt isnt wasnt okay ok yes yeah please thanks thank hi hello hey
+    sorry well oh um uh really again already get got going go gonna want need know tell told
+    said say ask asked one also
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (apostrophes inside words kept, then dropped)."""
+    return [w.lower().replace("'", "").replace("’", "") for w in _WORD.findall(text)]
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
+    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """Shared content relative to the smaller side (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def sentences(text: str) -> Iterator[tuple[int, str]]:
+    """(start, sentence) pairs; each sentence is an exact, stripped substring of `text`."""
+    for match in _SENTENCE.finditer(text):
+        raw = match.group(0)
+        stripped = raw.strip()
+        if stripped:
+            yield match.start() + raw.index(stripped), stripped
+
+
+def snippet(text: str, limit: int = 12) -> str:
+    """The first `limit` words of `text`, as an exact substring of it."""
+    stripped = text.strip()
+    matches = list(_WORD.finditer(stripped))
+    if len(matches) <= limit:
+        return stripped
+    return stripped[: matches[limit - 1].end()]
+
+
+def sentence_at(text: str, position: int) -> str:
+    """The sentence of `text` that contains `position` (an exact substring)."""
+    for start, sentence in sentences(text):
+        if start <= position < start + len(sentence):
+            return sentence
+    return snippet(text)
