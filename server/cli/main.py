@@ -10,6 +10,7 @@ import typer
 from server import __version__
 from server.accounts import AccountError
 from server.cli import db as db_cli
+from server.cli import scoring as scoring_cli
 from server.cli import serve as serve_cli
 from server.cli import users as users_cli
 from server.cli.context import CliError
@@ -33,6 +34,7 @@ def version() -> None:
 serve_cli.register(app)
 db_cli.register(app)
 users_cli.register(app)
+scoring_cli.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,48 @@
+"""`sparring score FILE`: grade a transcript (JSON, plain text or WebVTT) with the shared scorer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+import scorer
+
+
+def score(
+    file: Annotated[
+        Path, typer.Argument(help="Transcript: .json, .vtt, or Agent:/Customer: lines.")
+    ],
+    behavior: Annotated[
+        list[str] | None,
+        typer.Option("--behavior", "-b", help="Behavior id to score (repeatable; default: all)."),
+    ] = None,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="text (scorecard) or json.")
+    ] = "text",
+) -> None:
+    """Score a transcript: per behavior a score, level, quoted evidence and coaching."""
+    if output not in ("text", "json"):
+        _fail(f"--format: unknown format {output!r} — use text or json")
+    try:
+        transcript = scorer.load(file)
+        report = scorer.score(transcript, behaviors=behavior or None)
+    except scorer.TranscriptError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(f"--behavior: {exc}")
+    if output == "json":
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(scorer.render_text(report, transcript), nl=False)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("score")(score)
