@@ -10,6 +10,8 @@ import typer
 from server import __version__
 from server.accounts import AccountError
 from server.cli import db as db_cli
+from server.cli import practice as practice_cli
+from server.cli import scenario as scenario_cli
 from server.cli import scoring as scoring_cli
 from server.cli import serve as serve_cli
 from server.cli import users as users_cli
@@ -34,6 +36,8 @@ def version() -> None:
 serve_cli.register(app)
 db_cli.register(app)
 users_cli.register(app)
+scenario_cli.register(app)
+practice_cli.register(app)
 scoring_cli.register(app)
 
 
