@@ -10,6 +10,7 @@ import typer
 from server import __version__
 from server.accounts import AccountError
 from server.cli import db as db_cli
+from server.cli import markers as markers_cli
 from server.cli import practice as practice_cli
 from server.cli import scenario as scenario_cli
 from server.cli import scoring as scoring_cli
@@ -39,6 +40,7 @@ users_cli.register(app)
 scenario_cli.register(app)
 practice_cli.register(app)
 scoring_cli.register(app)
+markers_cli.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,106 @@
+"""Clarity: internal terms and acronyms left unexplained (`jargon`) or translated in the same
+turn (`jargon_explained`).
+
+A term is internal when the scenario's glossary lists it, when it is an all-caps acronym the
+customer is unlikely to know, or when it looks like a product code ("ERR_402", "T2 ticket").
+It counts as explained when the turn says what it means right after it ("the CSC flag, which
+is a billing hold", "CSC flag - that means…", "(a billing hold)") or uses the glossary's
+customer-language meaning.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from scorer.markers.hit import MarkerHit
+from scorer.markers.text import Turn, content_stems, word_set
+
+# Acronyms a customer knows: no translation needed.
+COMMON_ACRONYMS = word_set(
+    """
+    I OK TV PM AM USA US UK EU PIN ATM ID SMS PDF FAQ USB GPS CEO VIP ASAP FYI DVD CD PC IT
+    HR WIFI HD UTC GMT EST PST CET BST VAT IRS NHS TSA NYC LA DC UN USD EUR GBP CAD AUD APP
+    AI FM AC DIY LOL OMG BTW ETA PS NB JPEG PNG MP3 MP4 HTML URL WWW SIM IBAN ZIP SUV GB MB
+    KB TB QR NO YES HELLO HI THE AND YOU IS NOT A OR MR MRS MS DR ST II III IV OOH UH
+    """
+)
+_ACRONYM = re.compile(
+    r"(?<![\w-])(?:[A-Z]{2,6}s?|[A-Z]+(?:[-_/][A-Z0-9]+)+|[A-Z]{1,5}\d{1,4}[A-Z]?)(?![\w-])"
+)
+_CODE = re.compile(
+    r"(?<![\w-])[A-Za-z]+_[A-Za-z0-9_]+(?![\w-])|(?<![\w-])[A-Za-z]{2,}-\d{2,}(?![\w-])"
+)
+_EXPLAINED_AFTER = re.compile(
+    r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
+    r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for|basically\s+means"
+    r"|is\s+basically|is\s+just|is\s+our|is\s+a|is\s+the)\b|,?\s*(?:i\.e\.|meaning|which\s+means"
+    r"|in\s+other\s+words|or\s+in\s+plain\s+(?:english|terms)|basically|stands\s+for|short\s+for"
+    r"|also\s+called|otherwise\s+known\s+as|or\s+simply)\b|,?\s+(?:is|means)\s+(?:just\s+"
+    r"|basically\s+|simply\s+)?(?:a|an|the|our|when|that|how|what|where)\b)",
+    re.I,
+)
+_EXPLAINED_BEFORE = re.compile(
+    r"(?:(?:called|known\s+as|we\s+call\s+(?:it|this|that)|what\s+we\s+call|we\s+refer\s+to\s+"
+    r"(?:it|this)\s+as|labelled|labeled|marked\s+as)\s+(?:an?\s+|the\s+)?[\"'“‘]?)$",
+    re.I,
+)
+
+
+def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
+    """(term, start, glossary meaning) for every internal term in the turn."""
+    text = turn.text
+    found: list[tuple[str, int, str | None]] = []
+    taken: list[tuple[int, int]] = []
+    glossary: Mapping[str, str] = turn.glossary or {}
+    for term, meaning in sorted(glossary.items(), key=lambda kv: -len(kv[0])):
+        if not term.strip():
+            continue
+        for match in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((match.group(), match.start(), meaning))
+    for pattern in (_ACRONYM, _CODE):
+        for match in pattern.finditer(text):
+            word = match.group()
+            if word.rstrip("s") in COMMON_ACRONYMS or word in COMMON_ACRONYMS:
+                continue
+            if pattern is _ACRONYM and _shouting(text, match.start(), match.end()):
+                continue
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((word, match.start(), None))
+    return sorted(found, key=lambda item: item[1])
+
+
+def _shouting(text: str, start: int, end: int) -> bool:
+    """Capitals that are emphasis or a title ("this is NOT fair"), not an acronym."""
+    before = text[max(0, start - 20) : start].split()
+    after = text[end : end + 20].split()
+    neighbours = [w for w in (before[-1:] + after[:1]) if w[:1].isalpha()]
+    return bool(neighbours) and all(w.isupper() and len(w) > 1 for w in neighbours)
+
+
+def _explained(turn: Turn, term: str, start: int, meaning: str | None) -> bool:
+    text = turn.text
+    after = text[start + len(term) : start + len(term) + 60]
+    before = text[max(0, start - 40) : start]
+    if _EXPLAINED_AFTER.match(after) or _EXPLAINED_BEFORE.search(before):
+        return True
+    if meaning:
+        wanted = content_stems(meaning)
+        sentence = turn.sentence_at(start)
+        if wanted and wanted <= content_stems(sentence.text) - content_stems(term):
+            return True
+    return False
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    for term, start, meaning in _terms(turn):
+        sentence = turn.sentence_at(start)
+        marker = "jargon_explained" if _explained(turn, term, start, meaning) else "jargon"
+        hits.append(MarkerHit(marker=marker, quote=sentence.text, start=sentence.start))
+    return hits

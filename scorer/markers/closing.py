@@ -1,0 +1,92 @@
+"""Closing: a forwardable summary that recaps what happened, what was done, when to expect the
+resolution and how to reach the agent directly.
+
+`summary_parts(text)` names the parts a turn covers; `summary` fires when a turn covers at
+least three of the four (or two, after an explicit recap frame such as "to recap").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.markers.commitments import TIME
+from scorer.markers.hit import MarkerHit
+from scorer.markers.text import Span, Turn, split_sentences
+
+SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
+
+_RECAP = re.compile(
+    r"\b(?:to\s+(?:recap|sum\s+up|summari[sz]e|wrap\s+up)|(?:just\s+)?(?:a\s+)?(?:quick\s+)?"
+    r"(?:recap|summary)|in\s+summary|so\s+to\s+(?:recap|summari[sz]e)|let\s+me\s+(?:recap|summari[sz]e"
+    r"|sum\s+up|run\s+through\s+what)|here'?s\s+(?:what|where)\s+we|before\s+(?:you\s+go|we\s+hang"
+    r"\s+up|i\s+let\s+you\s+go))\b",
+    re.I,
+)
+_HAPPENED = re.compile(
+    r"\b(?:the\s+(?:issue|problem|cause|fault|reason|error|outage|charge|delay)\s+(?:was|is|came|"
+    r"happened|turned\s+out)|(?:this|it|that)\s+happened\s+because|what\s+happened\s+(?:was|is)"
+    r"|turned\s+out|was\s+caused\s+by|because\s+of\s+(?:a|an|the)|you\s+(?:were|got)\s+(?:charged|"
+    r"billed|cut\s+off|disconnected|double[-\s]charged|overcharged|locked\s+out)|your\s+\w+(?:\s+\w+)?"
+    r"\s+(?:was|were|had\s+been|got)\s+\w+|due\s+to\s+(?:a|an|the))\b",
+    re.I,
+)
+_DONE = re.compile(
+    r"\b(?:i(?:'ve|\s+have)|we(?:'ve|\s+have)|i\s+just|i)\s+(?:now\s+|already\s+|just\s+)?(?:refunded"
+    r"|reset|updated|escalated|credited|opened|raised|booked|sent|issued|cancelled|canceled|"
+    r"removed|fixed|processed|reversed|applied|added|changed|corrected|restored|reconnected|"
+    r"arranged|scheduled|logged|filed|submitted|lifted|cleared|replaced|ordered|waived|rebooked|"
+    r"confirmed|set\s+up|put\s+(?:in|through)|reactivated|unlocked|switched)\b",
+    re.I,
+)
+_CONTACT = re.compile(
+    r"\b(?:call|ring|reach|email|text|contact|phone)\s+me\b|\bmy\s+(?:direct\s+)?(?:line|number|"
+    r"extension|email|phone)|\bdirect\s+(?:line|number|extension)|\b(?:reference|ticket|case|"
+    r"booking|confirmation)\s+(?:number|id|no\.?)|\bextension\s+\d|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
+    r"|\b\d{3,4}[-\s.]\d{3,4}(?:[-\s.]\d{3,4})?\b|\bquote\s+(?:the\s+)?(?:reference|ticket|case)",
+    re.I,
+)
+
+
+def _parts_of(sentence: str) -> set[str]:
+    parts: set[str] = set()
+    if _HAPPENED.search(sentence):
+        parts.add("what_happened")
+    if _DONE.search(sentence):
+        parts.add("what_was_done")
+    if TIME.search(sentence) or re.search(
+        r"\bexpect\b|\bwill\s+(?:arrive|show|appear|clear|be\s+"
+        r"(?:back|restored|credited|refunded))",
+        sentence,
+        re.I,
+    ):
+        parts.add("when")
+    if _CONTACT.search(sentence):
+        parts.add("contact")
+    return parts
+
+
+def summary_parts(text: str) -> set[str]:
+    """The parts of a forwardable summary that `text` covers (see SUMMARY_PARTS)."""
+    parts: set[str] = set()
+    for sentence in split_sentences(text):
+        parts |= _parts_of(sentence.text)
+    return parts
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    involved: list[Span] = []
+    parts: set[str] = set()
+    recap = False
+    for sentence in turn.sentences:
+        found = _parts_of(sentence.text)
+        if _RECAP.search(sentence.text):
+            recap = True
+            involved.append(sentence)
+        if found:
+            parts |= found
+            involved.append(sentence)
+    if len(parts) >= 3 or (recap and len(parts) >= 2):
+        first = min(s.start for s in involved)
+        last = max(s.end for s in involved)
+        return [MarkerHit(marker="summary", quote=turn.text[first:last], start=first)]
+    return []

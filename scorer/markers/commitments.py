@@ -1,0 +1,151 @@
+"""Commitments: who promises what, and by when.
+
+- ownership_commitment: first person singular + a concrete action + a time
+  ("I will call you back by 3 pm today", "I'll email the confirmation within the hour").
+- diffuse_commitment: the promise belongs to nobody in particular ("we'll look into it",
+  "someone will get back to you", "the team will handle it") or has no concrete action or time
+  ("I'll look into it").
+- vague_follow_up: a follow-up with no time ("we'll be in touch", "you'll hear from us soon").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.text import Span, Turn
+
+_DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
+TIME = re.compile(
+    r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week|weekend)|right\s+(?:now|"
+    r"away)|straight\s+away|immediately|now|before\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|"
+    r"lunch|\d|you\s+hang\s+up|we\s+(?:hang\s+up|finish|end))|by\s+(?:the\s+end\s+of|end\s+of|close"
+    r"\s+of|noon|midday|lunch|\d|" + _DAYS + r"|tomorrow|tonight|today|this|next|then|eod|cob)"
+    r"|within\s+(?:the\s+next\s+)?(?:the\s+hour|an?\s+(?:hour|day|week)|\d+|one|two|three|four|five"
+    r"|six|twenty|thirty|fifteen|ten|24|48|72)|in\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|"
+    r"five|ten|fifteen|twenty|thirty|a\s+few|an?)\s+(?:minutes?|hours?|days?|business\s+days?|"
+    r"working\s+days?)|(?:on|next|this)\s+"
+    + _DAYS
+    + r"|at\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
+    r"p\.m\.|o'?clock)?|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|end\s+of\s+(?:the\s+)?(?:day"
+    r"|business|week)|eod|first\s+thing|on\s+the\s+\d{1,2}(?:st|nd|rd|th)|while\s+we(?:'re|\s+are)"
+    r"\s+(?:on\s+the\s+(?:phone|line|call)|talking)|during\s+this\s+call)\b",
+    re.I,
+)
+_FIRST_PERSON_WILL = re.compile(
+    r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+promise\s+"
+    r"(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me|i'?m\s+(?:now\s+)?(?:sending|calling"
+    r"|booking|processing|issuing|escalating|emailing|raising|refunding))\b",
+    re.I,
+)
+_VAGUE_ACTION = re.compile(
+    r"^\W*(?:\w+\s+){0,2}?(?:look\s+into|see\s+what|try|check\s+(?:on|into)|do\s+(?:my|what)|"
+    r"get\s+back\s+to\s+you|follow\s+up|be\s+in\s+touch|keep\s+you\s+(?:posted|updated|informed)"
+    r"|see\s+if|have\s+a\s+look|take\s+a\s+look|pass\s+(?:this|it|that)\s+on|let\s+(?:you|them)"
+    r"\s+know|make\s+a\s+note|note\s+(?:it|that|this)|see\s+about|investigate|look\s+at|do\s+"
+    r"(?:something|anything)|sort\s+(?:it|this)\s+out|deal\s+with|figure|think|need|have\s+to"
+    r"|want|would|be\s+(?:able|happy|glad)|put\s+you\s+on\s+hold|just|transfer)\b",
+    re.I,
+)
+_NOT_A_COMMITMENT_AFTER = re.compile(
+    r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)|put\s+you\s+on\s+hold"
+    r"|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat|check\s+(?:your|the)\s+"
+    r"(?:account|details)|confirm\s+(?:your|the))\b",
+    re.I,
+)
+_DIFFUSE = re.compile(
+    r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to|\s+can)"
+    r"|someone|somebody|the\s+(?:team|department|engineers?|technicians?|office|back\s+office|"
+    r"specialists?|relevant\s+(?:team|department|people)|billing\s+team|support\s+team|tech\s+team)"
+    r"|they(?:'ll|\s+will)|(?:it|this|that)\s+(?:will|'ll|should)\s+be\s+(?:looked\s+at|handled|"
+    r"sorted|dealt\s+with|investigated|escalated|reviewed|passed\s+on|fixed|resolved)"
+    r"|(?:it|this|that)'?ll\s+be\s+(?:looked|handled|sorted|dealt|investigated|escalated|reviewed"
+    r"|passed|fixed|resolved))\s*(?:will\s+|'ll\s+|should\s+|shall\s+|is\s+going\s+to\s+"
+    r"|are\s+going\s+to\s+)?(?:\w+\s+){0,2}?(?:look\s+into|investigate|handle|sort|deal\s+with|get"
+    r"\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review|check|escalate|fix|resolve|"
+    r"take\s+care|pass|get\s+(?:this|it|that)|work\s+on|see\s+what|try|look\s+at|have\s+a\s+look"
+    r"|process|update|let\s+you\s+know|keep\s+you|raise|email|send|refund|credit|arrange|get\s+"
+    r"someone|be\s+looked|be\s+handled|be\s+sorted|be\s+dealt|be\s+investigated|be\s+escalated|be"
+    r"\s+reviewed|be\s+passed|be\s+fixed|be\s+resolved)",
+    re.I,
+)
+_VAGUE_FOLLOW_UP = re.compile(
+    r"\b(?:we'?ll|we\s+will|i'?ll|i\s+will|someone\s+will|somebody\s+will|they'?ll|they\s+will)\s+"
+    r"(?:\w+\s+)?(?:be\s+in\s+touch|get\s+back\s+to\s+you|reach\s+out|follow\s+up|contact\s+you|"
+    r"call\s+you(?:\s+back)?|let\s+you\s+know|keep\s+you\s+(?:posted|updated|informed))"
+    r"|\byou'?ll\s+(?:be\s+)?(?:hear(?:ing)?|contacted)\s+(?:from\s+(?:us|someone|them|the\s+team)|"
+    r"back)|\byou(?:'ll|\s+will|\s+should)\s+(?:hear|get\s+(?:a\s+call|an\s+email|something))"
+    r"|\b(?:at\s+some\s+point|in\s+due\s+course|when\s+(?:we|they|i)\s+(?:can|get\s+a\s+chance|"
+    r"know\s+more|hear)|as\s+soon\s+as\s+(?:we|they|i)\s+can|shortly|soon|sometime|some\s+time|"
+    r"later)\b",
+    re.I,
+)
+
+
+def _ownership(sentence: Span) -> bool:
+    text = sentence.text
+    for match in _FIRST_PERSON_WILL.finditer(text):
+        rest = text[match.end() :]
+        if _NOT_A_COMMITMENT_AFTER.match(rest):
+            continue
+        clause_end = re.search(r"[.;!?]|\bbut\b", rest)
+        clause = rest[: clause_end.start()] if clause_end else rest
+        if not TIME.search(clause):
+            continue
+        if _VAGUE_ACTION.match(rest) and not re.search(
+            r"\b(?:call|email|text|ring|phone|message|send|update|confirm)\b", clause, re.I
+        ):
+            continue
+        return True
+    return False
+
+
+def _diffuse(sentence: Span, owned: bool) -> bool:
+    text = sentence.text
+    if _DIFFUSE.search(text) and not TIME.search(text):
+        return True
+    if owned:
+        return False
+    for match in _FIRST_PERSON_WILL.finditer(text):
+        if match.group().lower().startswith("let me") or match.group().lower().startswith("i'm"):
+            continue
+        rest = text[match.end() :]
+        if _NOT_A_COMMITMENT_AFTER.match(rest):
+            continue
+        if _VAGUE_ACTION.match(rest) and not re.match(
+            r"^\W*(?:need|have\s+to|want|would|be\s+"
+            r"(?:able|happy|glad)|just|put)",
+            rest,
+            re.I,
+        ):
+            return True
+    return False
+
+
+def _vague_follow_up(sentence: Span) -> bool:
+    text = sentence.text
+    found = _VAGUE_FOLLOW_UP.search(text)
+    if found is None:
+        return False
+    if not re.search(
+        r"\b(?:touch|back|contact|hear|follow|call|reach|know|posted|updated|informed)"
+        r"\b",
+        text,
+        re.I,
+    ):
+        return False
+    without_soft_time = re.sub(r"\b(?:soon|shortly|later)\b", "", text, flags=re.I)
+    return not TIME.search(without_soft_time)
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    for sentence in turn.sentences:
+        owned = _ownership(sentence)
+        if owned:
+            hits.append(hit("ownership_commitment", sentence))
+        if _diffuse(sentence, owned):
+            hits.append(hit("diffuse_commitment", sentence))
+        if not owned and _vague_follow_up(sentence):
+            hits.append(hit("vague_follow_up", sentence))
+    return hits

@@ -1,0 +1,96 @@
+"""Engagement: filler-only turns, hedges, and addressing the customer by the wrong name."""
+
+from __future__ import annotations
+
+import re
+
+from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.text import Span, Turn, word_set, words
+
+FILLER_WORDS = word_set(
+    """
+    ok okay k kk mhm mm mmm hm hmm mm-hmm mhmm uh-huh uh huh um uhm er erm ah right sure
+    yeah yep yup yes yea alright aha ah-ha i see got it gotcha fine cool oh noted understood
+    alrighty sure-sure great good
+    """
+)
+_HEDGE = re.compile(
+    r"\b(?:i\s+(?:think|guess|suppose|believe|reckon|assume|imagine)\b(?!\s+(?:you'?re\s+right|"
+    r"that'?s\s+(?:fair|right)))|i\s+don'?t\s+think|maybe|perhaps|probably|possibly|presumably|"
+    r"(?<!what\s)(?<!which\s)(?<!this\s)(?<!that\s)(?<!any\s)(?<!the\s)(?<!a\s)(?<!same\s)"
+    r"(?<!some\s)(?<!one\s)(?<!these\s)(?<!those\s)(?<!of\s)(?:sort|kind)\s+of\b(?!\s+(?:thing|"
+    r"issue|problem|account|plan|card|device|charge|error|service))|kinda|sorta|i'?m\s+not\s+"
+    r"(?:\w+\s+)?sure|not\s+(?:entirely|totally|a\s+hundred\s+percent|100%?)\s+sure|"
+    r"(?:it\s+)?(?:might|may|could)\s+(?:be|have\s+been)\b|hopefully|more\s+or\s+less|i\s+"
+    r"would\s+(?:think|say|guess)|if\s+i'?m\s+not\s+mistaken|as\s+far\s+as\s+i\s+know|"
+    r"should\s+(?:probably\s+)?be\s+(?:fine|ok|okay|alright))",
+    re.I,
+)
+_GREETING_NAME = re.compile(
+    r"\b(?:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome|sorry"
+    r"|okay|ok|alright|right|well|yes|no|sure|bye|goodbye|cheers|great|perfect)\s*,?\s+"
+    r"((?:(?:mr|mrs|ms|miss|dr|mx)\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b(?!\s+(?:speaking|"
+    r"here|from|at|with|in|on|calling))",
+)
+_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+_NAME_COMMA_START = re.compile(
+    r"^([A-Z][a-z]+)\s*,\s+(?:i|we|you|your|let|thanks|thank|that|this|"
+    r"it|so|can|could|would|please|just|the|there|what|how|okay|ok)\b"
+)
+_NAME_END = re.compile(r",\s+([A-Z][a-z]+)\s*[.!?]*$")
+NOT_NAMES = word_set(
+    """
+    I Sir Madam Maam Ma There Again Everyone Everybody All Team Folks Guys Much So For Very
+    Too Once Now Then Today Tomorrow Monday Tuesday Wednesday Thursday Friday Saturday
+    Sunday Ok Okay Yes No Sure Right Well Great Perfect Thanks Thank Sorry Please Also Again
+    Actually Just Hello Hi Hey Bye Absolutely Certainly Definitely Of Course Mate Friend
+    Buddy Love Dear Honey Customer Caller Agent The This That It Let Alright Good Morning
+    Afternoon Evening Night Both Indeed Understood Noted Excellent Wonderful Cheers Bye
+    Goodbye Exactly Correct True Fine Unfortunately Honestly Basically Anyway First Second
+    Next Finally Otherwise However Yeah Yep Oh Ah Um Uh Hmm Wow Cool Nice Happy Glad Welcome
+    Apologies Pardon Listen Look See Got
+    """
+)
+
+
+def _is_filler(text: str) -> bool:
+    tokens = words(text)
+    if not tokens:
+        return False
+    joined = " ".join(tokens)
+    for phrase in ("i see", "got it", "uh huh", "all right", "of course", "that's fine"):
+        joined = joined.replace(phrase, phrase.replace(" ", "_"))
+    parts = joined.split()
+    allowed = FILLER_WORDS | {"i_see", "got_it", "uh_huh", "all_right", "of_course", "that's_fine"}
+    return len(parts) <= 6 and all(p in allowed for p in parts)
+
+
+def _names(customer_name: str) -> set[str]:
+    return {part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part}
+
+
+def _addressed_names(sentence: Span) -> list[str]:
+    names: list[str] = []
+    for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START, _NAME_END):
+        for match in pattern.finditer(sentence.text):
+            candidate = re.sub(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", "", match.group(1), flags=re.I)
+            if candidate not in NOT_NAMES and len(candidate) > 1:
+                names.append(candidate)
+    return names
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    if _is_filler(turn.text):
+        stripped = turn.text.strip()
+        hits.append(MarkerHit("filler", stripped, turn.text.index(stripped)))
+    known = _names(turn.customer_name) if turn.customer_name else set()
+    for sentence in turn.sentences:
+        if _HEDGE.search(sentence.text):
+            hits.append(hit("hedge", sentence))
+        if known:
+            for name in _addressed_names(sentence):
+                if name.lower() not in known:
+                    hits.append(hit("wrong_name", sentence))
+                    break
+    return hits

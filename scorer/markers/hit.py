@@ -1,0 +1,21 @@
+"""The one value every marker family produces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scorer.markers.text import Span
+
+
+@dataclass(frozen=True)
+class MarkerHit:
+    """A marker found in an agent turn, with the exact span of the turn that shows it."""
+
+    marker: str
+    quote: str
+    start: int
+
+
+def hit(marker: str, span: Span) -> MarkerHit:
+    """The hit for `marker` quoting `span` (a clause or sentence of the turn)."""
+    return MarkerHit(marker=marker, quote=span.text, start=span.start)

@@ -1,0 +1,223 @@
+"""Questions: open vs closed by the form of the sentence, and clarifying questions.
+
+- open: a wh-/how question ("what happened when…", "how does that affect you?") or an open
+  prompt ("tell me about…", "walk me through…", "can you describe…").
+- closed: an auxiliary-inverted yes/no question ("can you…", "did it…"), a tag question
+  ("…, right?"), a declarative question ("you live in Leeds?") or an either/or choice.
+- clarifying: a question asking the customer to pin down or confirm something they said
+  ("which account…", "do you mean…", "when did the charge appear?").
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.text import Span, Turn, split_clauses, word_set, words
+
+WH_WORDS = word_set(
+    """
+    what how why where when who which whose whom what's how's where's who's why's when's
+    what're how're where're who're what'd how'd where'd who'd why'd whatcha
+    """
+)
+AUXILIARIES = word_set(
+    """
+    do does did is are was were am can could will would should shall may might must have has
+    had don't doesn't didn't isn't aren't wasn't weren't can't couldn't won't wouldn't
+    shouldn't haven't hasn't hadn't ain't d'you dya
+    """
+)
+SUBJECTS = word_set(
+    """
+    you i we it that this there they he she your ya y'all anyone anybody someone somebody
+    everything anything something the my our his her their these those any one
+    """
+)
+LEAD_WORDS = word_set(
+    """
+    uh um er erm so and but well oh okay ok now then or like right yeah yes no alright hmm
+    mhm also anyway actually just see first second next finally sir ma'am listen look hey hi
+    huh wow gosh because cause plus besides um-hum uh-huh ah aha great good perfect cool
+    sure thanks excellent fine wh wha th mm hm mmh mm-hmm
+    """
+)
+_LEAD_PHRASES = (
+    ("i", "mean"),
+    ("you", "know"),
+    ("all", "right"),
+    ("thank", "you"),
+    ("by", "the", "way"),
+    ("out", "of", "curiosity"),
+    ("in", "that", "case"),
+)
+# Lead-ins that announce the question in a clause of their own: "I need to know, how…".
+_LEAD_IN = re.compile(
+    r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)|i'd"
+    r"\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)|i'm)\s+(?:just\s+)?"
+    r"(?:wondering|curious|interested\s+in)|(?:just\s+)?(?:kind\s+of\s+|sort\s+of\s+)?wondering"
+    r"|i\s+wonder|let\s+me\s+ask(?:\s+you)?|(?:can|could|may)\s+i\s+ask(?:\s+you)?"
+    r"|my\s+question\s+is|the\s+question\s+is|(?:a|one)\s+(?:quick\s+)?question|quick\s+question"
+    r"|tell\s+me|just\s+(?:to\s+)?(?:check|confirm|clarify))\b",
+    re.I,
+)
+# Open prompts, with or without a question mark: "tell me about…", "can you walk me through…".
+_OPEN_PROMPT = re.compile(
+    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+|maybe\s+you\s+could\s+"
+    r"|(?:i'd|i\s+would)\s+like\s+you\s+to\s+|i\s+need\s+you\s+to\s+|why\s+don't\s+you\s+"
+    r"|would\s+you\s+mind\s+|(?:i'd|i\s+would)\s+(?:love|like)\s+to\s+)?(?:"
+    r"tell(?:ing)?\s+(?:me|us)\s+(?:(?:a\s+)?(?:little\s+)?(?:bit\s+)?(?:more\s+)?)?"
+    r"(?:about|what|how|why|where|when|who|which|something|anything|everything|more|a\s+bit"
+    r"|a\s+little|some)\b|walk(?:ing)?\s+(?:me|us)\s+through|talk(?:ing)?\s+(?:me|us)\s+through"
+    r"|describ(?:e|ing)|explain(?:ing)?\b(?!\s+(?:that|this|it)\s+to)|elaborat|expand(?:ing)?\s+on"
+    r"|fill(?:ing)?\s+(?:me|us)\s+in|help\s+(?:me|us)\s+understand|say\s+(?:a\s+(?:bit|little)\s+)?"
+    r"(?:something\s+)?more|shar(?:e|ing)\s+(?:with\s+(?:me|us)\s+)?(?:a\s+(?:bit|little)\s+)?"
+    r"(?:more|what|how|why|some|about|your\s+thoughts)|hear\s+(?:more|about|what|how|why)"
+    r"|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:example|idea|sense|picture))",
+    re.I,
+)
+_TAG = re.compile(
+    r"^(?:right|correct|yeah|yes|no|ok|okay|huh|eh|true|am\s+i\s+right|is\s+that\s+(?:right|"
+    r"correct|true|so)|isn't\s+it|aren't\s+you|don't\s+you|didn't\s+you|doesn't\s+it|won't\s+"
+    r"you|wasn't\s+it|can't\s+you|haven't\s+you|is\s+it|was\s+it|did\s+you|do\s+you)$",
+    re.I,
+)
+_CLARIFY_FRAME = re.compile(
+    r"\b(?:do|did)\s+you\s+mean|\byou\s+mean\b|\bdid\s+you\s+say\b|\bwhat\s+do\s+you\s+mean"
+    r"|\bjust\s+(?:to\s+)?(?:confirm|clarify|check|be\s+clear|make\s+sure)"
+    r"|\bto\s+(?:confirm|clarify)\b|\bis\s+(?:that|this)\s+(?:right|correct|the\s+one)"
+    r"|\bam\s+i\s+right\b|\bwhich\s+(?:one|of|\w+)\b|\bwhat\s+exactly\b|\bexactly\s+(?:what|which"
+    r"|when|where|how)\b|\bwhen\s+(?:did|was|were|exactly)\b|\bwhere\s+(?:did|was|were|exactly)\b"
+    r"|\bhow\s+(?:much|many|long\s+ago)\b|\bwhat\s+(?:date|day|time|amount|number|name|email"
+    r"|address)\b|\bcan\s+you\s+(?:confirm|clarify|spell|repeat)\b|\bcould\s+you\s+(?:confirm"
+    r"|clarify|spell|repeat)\b|\bwhat\s+(?:did|does)\s+(?:the|it|that)\s+\w+\s+say\b",
+    re.I,
+)
+
+
+def _strip_lead(tokens: list[str]) -> list[str]:
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in LEAD_WORDS:
+            i += 1
+            continue
+        for phrase in _LEAD_PHRASES:
+            if tuple(tokens[i : i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            break
+    return tokens[i:]
+
+
+def _opens_with_prompt(tokens: list[str]) -> bool:
+    return bool(_OPEN_PROMPT.match(" ".join(tokens)))
+
+
+_YOU_KNOW_WHAT = re.compile(
+    r"^(?:\W*\w+\W+){0,2}?(?:you\s+)?know\s*,?\s*what\s+(?:i\s+mean|i'm\s+saying|i\s+am\s+saying)",
+    re.I,
+)
+_TRAILING_OR = re.compile(r"\bor\s*[-—–.?]*$", re.I)
+
+
+def question_form(sentence: Span) -> str | None:
+    """'open', 'closed' or None (not a question) for one sentence.
+
+    The first clause that carries the question decides: a wh-word or an open prompt makes it
+    open, an inverted auxiliary or a declarative clause closed. A false start of one or two
+    words ("Are you, where are you from?") gives way to the full clause after it.
+    """
+    text = sentence.text
+    is_question = text.rstrip("\"'’”) ").endswith("?")
+    if is_question and _YOU_KNOW_WHAT.match(text):
+        return "closed"
+    clauses = split_clauses(sentence)
+    decided: str | None = None
+    for position, clause in enumerate(clauses):
+        tokens = _strip_lead(words(clause.text))
+        if not tokens:
+            continue
+        first = tokens[0]
+        if _opens_with_prompt(tokens):
+            return "open"
+        if first in WH_WORDS:
+            if (
+                is_question
+                or len(tokens) > 1
+                and (
+                    tokens[1] in AUXILIARIES
+                    or tokens[1] in ("about", "else", "kind", "sort", "type")
+                )
+            ):
+                decided = "open"
+            else:
+                return None
+        elif first in AUXILIARIES:
+            if is_question or len(tokens) > 1 and tokens[1] in SUBJECTS and position == 0:
+                decided = "closed"
+                if _TRAILING_OR.search(text) and is_question:
+                    decided = "open"
+            else:
+                return None
+        else:
+            core = " ".join(tokens)
+            lead_in = _LEAD_IN.match(core)
+            if lead_in:
+                rest = _strip_lead(core[lead_in.end() :].split())
+                if rest and rest[0] in ("if", "whether"):
+                    return "closed"
+                if rest and (rest[0] in WH_WORDS or rest[0] == "about"):
+                    return "open"
+                if rest and rest[0] in AUXILIARIES:
+                    return "closed"
+                continue
+            if not is_question:
+                return None
+            if position + 1 < len(clauses) and _TAG.match(" ".join(words(clauses[-1].text))):
+                return "closed"
+            # A declarative clause; a full wh- or inverted clause later decides
+            # ("The bill, what does it say?").
+            for later in clauses[position + 1 :]:
+                rest = _strip_lead(words(later.text))
+                if rest and rest[0] in WH_WORDS and len(rest) > 2:
+                    return "open"
+                if rest and rest[0] in AUXILIARIES and len(rest) > 3:
+                    return "closed"
+            return "closed"
+        # A false start ("What is, do you know…") gives way to a fuller clause after it.
+        if len(tokens) <= 2 and position + 1 < len(clauses):
+            for later in clauses[position + 1 :]:
+                rest = _strip_lead(words(later.text))
+                if rest and len(rest) > 2 and (rest[0] in WH_WORDS or rest[0] in AUXILIARIES):
+                    return "open" if rest[0] in WH_WORDS else "closed"
+        return decided
+    return "closed" if is_question else None
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    context_stems = turn.last_context_stems
+    for sentence in turn.sentences:
+        form = question_form(sentence)
+        if form is None:
+            continue
+        hits.append(hit(f"{form}_question", sentence))
+        if _is_clarifying(sentence, context_stems):
+            hits.append(hit("clarifying_question", sentence))
+    return hits
+
+
+def _is_clarifying(sentence: Span, context_stems: set[str]) -> bool:
+    if not _CLARIFY_FRAME.search(sentence.text):
+        return False
+    if re.search(
+        r"\b(?:do|did)\s+you\s+mean|you\s+mean\b|did\s+you\s+say|confirm|clarify",
+        sentence.text,
+        re.I,
+    ):
+        return True
+    # A specifying question is clarifying when it is about what the customer just raised.
+    from scorer.markers.text import content_stems
+
+    return not context_stems or bool(content_stems(sentence.text) & context_stems)

@@ -1,0 +1,57 @@
+"""Customer language: leading with the customer's job, and cross-selling during service.
+
+- customer_job_reference: the purpose the customer is trying to get done ("so you can get paid
+  on Friday", "so your shop can take card payments again", "in time for your flight").
+- cross_sell: an offer of an upgrade, another product or plan while solving a service issue.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.text import Turn
+
+_JOB = re.compile(
+    r"\bso\s+(?:that\s+)?(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:can|could|will|'ll|are\s+able\s+to|"
+    r"(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need|be\s+without|get\s+"
+    r"charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set))"
+    r"|\byou(?:'ll|\s+will)\s+be\s+able\s+to\s+\w+|\b(?:will|'ll|can|going\s+to|get|have)\b[^.!?]"
+    r"{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+|\bget\s+you\s+(?:back\s+(?:online|up|on|to)|paid|connected|moving|"
+    r"on\s+your\s+way|sorted\s+for)|\byou(?:'ll|\s+will)\s+(?:have|get)\s+(?:your|it|the\s+money|"
+    r"access)\s+(?:\w+\s+){0,3}?(?:in\s+time|before|for\s+your|by)\b|\bso\s+(?:that\s+)?"
+    r"(?:your|the)\s+(?:customers?|business|shop|store|team|staff|kids?|family|employees)\s+",
+    re.I,
+)
+_PRODUCT = (
+    r"(?:upgrade|premium|pro|plus|gold|platinum|unlimited|add-?on|bundle|package|plan|tier|"
+    r"subscription|membership|insurance|protection|warranty|cover|card|account|deal|offer|"
+    r"promotion|promo|package|version|service|feature|line|device|phone|model|loyalty|rewards)"
+)
+_CROSS_SELL = re.compile(
+    r"\b(?:would|might)\s+you\s+(?:be\s+interested|like\s+to\s+(?:hear|know|try|add|upgrade|switch"
+    r"|consider)|want\s+to\s+(?:upgrade|add|switch|try))|\bare\s+you\s+interested\s+in\b"
+    r"|\bhave\s+you\s+(?:considered|thought\s+about|heard\s+(?:about|of))\s+(?:our|upgrading|adding"
+    r"|switching|the\s+\w+\s+" + _PRODUCT + r")|\b(?:you\s+(?:could|can|might\s+want\s+to|should)"
+    r"|why\s+not|i\s+(?:can|could)|we\s+(?:can|could))\s+(?:also\s+)?(?:upgrade|add\s+(?:on\s+)?"
+    r"(?:a|an|our|the)|switch\s+(?:you\s+)?to\s+(?:our|the|a)|bundle|get\s+(?:you\s+)?(?:a|our|the)"
+    r"\s+(?:\w+\s+)?" + _PRODUCT + r")|\b(?:we|i)\s+(?:also\s+)?(?:have|offer|'ve\s+got)\s+(?:a|an|"
+    r"our)\s+(?:\w+\s+){0,3}?(?:" + r"plan|package|bundle|offer|deal|promotion|upgrade|add-?on|tier"
+    r"|subscription|membership|insurance|protection|warranty)|\b(?:special|exclusive|limited[-\s]"
+    r"time)\s+(?:offer|deal|promotion|price)|\bfor\s+(?:just|only)\s+[$£€]?\d|\bupgrade\s+(?:you|"
+    r"your\s+(?:plan|package|account|subscription|membership))\s+to\b|\bit'?s\s+(?:only|just)\s+"
+    r"[$£€]?\d+(?:\.\d+)?\s+(?:more|extra|a\s+month)|\btake\s+advantage\s+of\b",
+    re.I,
+)
+# A cross-sell frame that is really the fix ("upgrade your router firmware").
+_FIX = re.compile(r"\b(?:firmware|software|driver|app\s+version|browser|update)\b", re.I)
+
+
+def find(turn: Turn) -> list[MarkerHit]:
+    hits: list[MarkerHit] = []
+    for sentence in turn.sentences:
+        if _JOB.search(sentence.text):
+            hits.append(hit("customer_job_reference", sentence))
+        if _CROSS_SELL.search(sentence.text) and not _FIX.search(sentence.text):
+            hits.append(hit("cross_sell", sentence))
+    return hits

@@ -1,0 +1,193 @@
+"""Shared text helpers for the marker families: sentences with offsets, tokens, content stems.
+
+Everything here is pure and cheap: a turn is split once (`Turn.of`) and every family reads the
+same sentences, tokens and customer-context stems.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+_ABBREVIATIONS = frozenset(
+    {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "no", "approx", "jr"}
+)
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s|$)|\n+")
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)[.]$")
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The whitespace-separated words of `text`, as a set (for readable word lists)."""
+    return frozenset(text.split())
+
+
+STOPWORDS = word_set(
+    """
+    a about above after again against all also am an and any are aren't as at be because
+    been before being below between both but by can can't cannot could couldn't did didn't
+    do does doesn't doing don't down during each few for from further had hadn't has hasn't
+    have haven't having he he'd he'll he's her here here's hers herself him himself his how
+    how's i i'd i'll i'm i've if in into is isn't it it's its itself let's me more most
+    mustn't my myself no nor not of off on once only or other ought our ours ourselves out
+    over own same shan't she she'd she'll she's should shouldn't so some such than that
+    that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've this those through to too under until up very was wasn't we we'd we'll
+    we're we've were weren't what what's when when's where where's which while who who's
+    whom why why's with won't would wouldn't you you'd you'll you're you've your yours
+    yourself yourselves just like really get got go going gonna wanna know think yeah yes
+    okay ok um uh oh well right mean thing things lot kind sort something anything
+    everything still even much many way back now want said say says tell told feel felt see
+    make made one two thank thanks please sure maybe actually pretty stuff bit little time
+    times day today good great yep hmm mhm alright lot lots kinda will let also us
+    """
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of the agent text and where it starts in that text."""
+
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    piece = text[start:end]
+    stripped = piece.strip()
+    if not stripped:
+        return None
+    return Span(stripped, start + (len(piece) - len(piece.lstrip())))
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split `text` into sentences; every span's text is `text[span.start:span.end]`."""
+    spans: list[Span] = []
+    begin = 0
+    for match in _BOUNDARY.finditer(text):
+        end = match.end()
+        if match.group().startswith(".") and len(match.group()) == 1:
+            last = _LAST_WORD.search(text, begin, end)
+            if last and last.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+        span = _trimmed(text, begin, end)
+        if span is not None:
+            spans.append(span)
+        begin = end
+    tail = _trimmed(text, begin, len(text))
+    if tail is not None:
+        spans.append(tail)
+    return spans
+
+
+def split_clauses(sentence: Span) -> list[Span]:
+    """Split a sentence at commas, semicolons, colons and dashes, keeping offsets."""
+    spans: list[Span] = []
+    begin = 0
+    for match in re.finditer(r"[,;:]|\s[-–—]+\s", sentence.text):
+        span = _trimmed(sentence.text, begin, match.start())
+        if span is not None:
+            spans.append(Span(span.text, sentence.start + span.start))
+        begin = match.end()
+    span = _trimmed(sentence.text, begin, len(sentence.text))
+    if span is not None:
+        spans.append(Span(span.text, sentence.start + span.start))
+    return spans
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens (apostrophes kept, curly ones made straight)."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    """A crude suffix-stripping stem, enough to match 'charged' with 'charge' or 'charges'."""
+    for suffix in ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s", "e", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_stems(text: str) -> set[str]:
+    """Stems of the words that carry content (no stop words, no short words, no numbers)."""
+    return {
+        stem(w.split("'")[0])
+        for w in words(text)
+        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
+    }
+
+
+@dataclass
+class Turn:
+    """One agent turn, split once and shared by every marker family."""
+
+    text: str
+    sentences: list[Span]
+    context: Sequence[str] = ()
+    agent_history: Sequence[str] = ()
+    glossary: Mapping[str, str] | None = None
+    customer_name: str | None = None
+    _context_stems: set[str] | None = field(default=None, repr=False)
+    _last_context_stems: set[str] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(
+        cls,
+        text: str,
+        *,
+        context: Sequence[str] = (),
+        agent_history: Sequence[str] = (),
+        glossary: Mapping[str, str] | None = None,
+        customer_name: str | None = None,
+    ) -> Turn:
+        return cls(
+            text=text,
+            sentences=split_sentences(text),
+            context=context,
+            agent_history=agent_history,
+            glossary=glossary,
+            customer_name=customer_name,
+        )
+
+    @property
+    def last_context(self) -> str:
+        return self.context[-1] if self.context else ""
+
+    @property
+    def last_context_stems(self) -> set[str]:
+        """Content stems of the customer's turn just before this one."""
+        if self._last_context_stems is None:
+            self._last_context_stems = content_stems(self.last_context)
+        return self._last_context_stems
+
+    @property
+    def context_stems(self) -> set[str]:
+        """Content stems of all of the customer's earlier turns."""
+        if self._context_stems is None:
+            stems: set[str] = set()
+            for turn in self.context:
+                stems |= content_stems(turn)
+            self._context_stems = stems
+        return self._context_stems
+
+    def sentence_at(self, offset: int) -> Span:
+        """The sentence that contains `offset` (the whole text when none does)."""
+        for sentence in self.sentences:
+            if sentence.start <= offset < sentence.end:
+                return sentence
+        return Span(self.text, 0)
+
+    def sentences_matching(self, pattern: re.Pattern[str]) -> Iterator[tuple[Span, re.Match[str]]]:
+        """Each sentence with the first match of `pattern` in it."""
+        for sentence in self.sentences:
+            found = pattern.search(sentence.text)
+            if found is not None:
+                yield sentence, found
