@@ -1,0 +1,1 @@
+"""The browser-facing part of Sparring: server-rendered pages, sessions, CSRF and role checks."""

@@ -1,0 +1,37 @@
+"""Jinja2 templates with the globals every page needs (current user, CSRF token, nav)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+from server import __version__
+from server.paths import TEMPLATES_DIR
+from server.web.csrf import csrf_token
+
+templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+templates.env.globals["sparring_version"] = __version__
+templates.env.globals["csrf_token"] = csrf_token
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, *, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page; `user` (or None) is always available to the template."""
+    ctx = {"user": getattr(request.state, "user", None), **(context or {})}
+    return templates.TemplateResponse(request, name, ctx, status_code=status_code)
+
+
+def flash(request: Request, message: str, kind: str = "info") -> None:
+    """Queue a one-time message shown on the next rendered page."""
+    request.session.setdefault("flash", []).append({"kind": kind, "message": message})
+
+
+def pop_flashes(request: Request) -> list[dict[str, str]]:
+    return list(request.session.pop("flash", []))
+
+
+templates.env.globals["pop_flashes"] = pop_flashes
