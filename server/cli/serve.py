@@ -5,7 +5,25 @@ from __future__ import annotations
 import typer
 
 from server.cli import context
+from server.db import session_scope
 from server.demo import DEMO_PASSWORD, seed_demo
+from server.scenario import ScenarioError
+from server.services.scenario_store import SyncResult, sync_shipped
+
+
+def publish_shipped_scenarios() -> SyncResult:
+    """Publish the persona files in scenarios/ that the database does not have yet."""
+    engine = context.engine()
+    try:
+        with session_scope(engine) as session:
+            return sync_shipped(session)
+    except ScenarioError as error:
+        raise context.CliError(
+            f"the shipped scenarios do not load; fix them (`sparring scenario lint scenarios/`):\n"
+            f"{error}"
+        ) from None
+    finally:
+        engine.dispose()
 
 
 def serve(
@@ -19,6 +37,8 @@ def serve(
     settings = context.settings()
     settings.ensure_data_dir()
     settings.effective_secret_key()  # generate it once, before several workers race for it
+    for published in publish_shipped_scenarios().published:
+        typer.echo(f"published scenario {published}")
     uvicorn.run(
         "server.asgi:app",
         host=host or settings.host,
@@ -36,6 +56,7 @@ def demo(
     """Create (or refresh) the demo team and one user per role, and print their logins."""
     with context.db_session() as session:
         logins = seed_demo(session, password=password)
+    publish_shipped_scenarios()
     typer.echo(f"Demo logins (password for all: {password}):")
     for login in logins:
         typer.echo(f"  {login.role:<8} {login.email}")
