@@ -4,7 +4,7 @@ which alembic autogenerates migrations from."""
 from server.models.accounts import LoginAttempt, Role, Team, TeamMember, User
 from server.models.curriculum import Assignment, TeamWeekSetting
 from server.models.practice import PracticeSession, SessionMode, SessionStatus, Turn
-from server.models.scenarios import ScenarioVersion
+from server.models.scenarios import ScenarioDraft, ScenarioVersion
 from server.models.scoring import BehaviorScore, CalibrationLabel, ScoreRecord
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "LoginAttempt",
     "PracticeSession",
     "Role",
+    "ScenarioDraft",
     "ScenarioVersion",
     "ScoreRecord",
     "SessionMode",

@@ -1,6 +1,6 @@
 """baseline schema
 
-Revision ID: 7b91a1f1fc4f
+Revision ID: c634441f75a2
 Revises:
 Create Date: 2026-11-21
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "7b91a1f1fc4f"
+revision: str = "c634441f75a2"
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -79,6 +79,23 @@ def upgrade() -> None:
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assignment_team_id"), ["team_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_assignment_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "scenariodraft",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("scenario_id", sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("yaml_text", sa.Text(), nullable=False),
+        sa.Column("updated_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["user_id"], ["user.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("scenario_id", "user_id"),
+    )
+    with op.batch_alter_table("scenariodraft", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_scenariodraft_scenario_id"), ["scenario_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_scenariodraft_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "scenarioversion",
@@ -288,6 +305,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_scenarioversion_scenario_id"))
 
     op.drop_table("scenarioversion")
+    with op.batch_alter_table("scenariodraft", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_scenariodraft_user_id"))
+        batch_op.drop_index(batch_op.f("ix_scenariodraft_scenario_id"))
+
+    op.drop_table("scenariodraft")
     with op.batch_alter_table("assignment", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_user_id"))
         batch_op.drop_index(batch_op.f("ix_assignment_team_id"))
