@@ -1,0 +1,114 @@
+"""`sparring practice`, run as a real subprocess replaying agent lines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scorer import BEHAVIORS
+from server.paths import SCENARIOS_DIR
+
+AGENT_LINES = [
+    "I'm so sorry, Dana. Three days without internet when you work from home means you can't"
+    " reach your clients.",
+    "How has it affected your work?",
+    "I will book a technician for tomorrow morning between 8 and 10, and I will call you at noon.",
+    "I will also put a credit on your bill for the days without service.",
+]
+
+
+def sparring(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", *args],
+        env=dict(os.environ),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def agent_file(tmp_path: Path, lines: list[str]) -> Path:
+    path = tmp_path / "agent.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_practice_text_replays_and_prints_the_scorecard(tmp_path: Path) -> None:
+    path = agent_file(tmp_path, AGENT_LINES)
+    result = sparring(
+        "practice", "hostile_telecom_outage", "--seed", "1", "--agent-lines", str(path)
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Dana Ruiz: My internet has been dead since Monday." in out
+    assert f"you> {AGENT_LINES[0]}" in out
+    assert out.count("Dana Ruiz: ") == len(AGENT_LINES) + 1
+    assert "Dana Ruiz is satisfied" in out
+    for behavior in ("impact_naming", "deescalation", "ownership"):
+        assert behavior in out
+
+
+def test_practice_json(tmp_path: Path) -> None:
+    path = agent_file(tmp_path, AGENT_LINES)
+    result = sparring(
+        "practice",
+        str(SCENARIOS_DIR / "hostile_telecom_outage.yaml"),
+        "--agent-lines",
+        str(path),
+        "--json",
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "resolved"
+    turns = data["transcript"]["turns"]
+    assert [t["text"] for t in turns if t["speaker"] == "agent"] == AGENT_LINES
+    assert data["transcript"]["customer_name"] == "Dana Ruiz"
+    states = data["states"]
+    assert [s["turn"] for s in states] == list(range(len(AGENT_LINES) + 1))
+    assert {"turn", "mood", "customer_said", "markers"} <= set(states[1])
+    assert "impact_named" in states[1]["markers"]
+    assert states[-1]["mood"] > states[0]["mood"]
+    assert [s["customer_said"] for s in states] == [
+        t["text"] for t in turns if t["speaker"] == "customer"
+    ]
+    assert set(data["report"]["behaviors"]) == set(BEHAVIORS)
+
+
+def test_practice_same_seed_same_run_and_hang_up(tmp_path: Path) -> None:
+    path = agent_file(tmp_path, ["Calm down.", "Calm down, please.", "Calm down!", "Hello?"])
+    runs = [
+        json.loads(
+            sparring(
+                "practice",
+                "hostile_telecom_outage",
+                "--agent-lines",
+                str(path),
+                "--json",
+                "--seed",
+                "4",
+            ).stdout
+        )
+        for _ in range(2)
+    ]
+    assert runs[0] == runs[1]
+    assert runs[0]["outcome"] == "hung_up"
+    assert len(runs[0]["transcript"]["turns"]) < 2 * 5  # it ended before the last line
+
+
+def test_practice_reads_piped_turns_and_ends_when_input_ends() -> None:
+    result = sparring("practice", "hostile_telecom_outage", "--json", stdin="Let me check.\n")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "ended"
+    assert len(data["states"]) == 2
+
+
+def test_practice_unknown_scenario() -> None:
+    result = sparring("practice", "no_such_persona")
+    assert result.returncode == 2
+    assert "no scenario 'no_such_persona'" in result.stderr
+    assert "hostile_telecom_outage" in result.stderr  # lists the known ones

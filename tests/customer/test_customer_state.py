@@ -1,0 +1,205 @@
+"""The state machine, one customer type at a time, driven by marker names directly."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from server.customer.state import CustomerState, advance, end, initial_state
+from server.scenario.schema import Scenario
+
+Make = Callable[..., Scenario]
+
+
+@dataclass(frozen=True)
+class Hit:
+    marker: str
+    quote: str
+
+
+def test_opening_state(make_scenario: Make) -> None:
+    state = initial_state(make_scenario())
+    assert state.mood == 3
+    assert [(i.id, i.status, i.times_asked) for i in state.issues] == [
+        ("late", "open", 1),
+        ("fee", "pending", 0),
+    ]
+    assert state.pending is not None and state.pending.raised == ("late",)
+
+
+# --- hostile -----------------------------------------------------------------------------------
+
+
+def test_hostile_escalates_then_hangs_up_when_told_to_calm_down(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    state = initial_state(scenario)
+    state, reaction = advance(state, scenario, ["told_to_calm_down"], "Calm down.")
+    assert reaction.react_to == "told_to_calm_down"
+    assert state.mood == pytest.approx(0.5)  # -2 for the marker, -0.5 for asking again
+    assert reaction.repeat == "late" and not state.ended
+    state, reaction = advance(state, scenario, ["told_to_calm_down"], "Calm DOWN.")
+    assert (state.ended, state.outcome, reaction.ending) == (True, "hung_up", "hung_up")
+    assert reaction.repeat is None  # a customer who hangs up does not ask again
+    with pytest.raises(ValueError, match="already ended"):
+        advance(state, scenario, [], "Hello?")
+
+
+def test_hostile_softens_when_impact_is_named(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    state, reaction = advance(
+        initial_state(scenario), scenario, ["impact_named", "apology"], "Sorry, that's awful."
+    )
+    assert state.mood == pytest.approx(5.5)
+    assert reaction.react_to == "impact_named"  # the larger change leads the reply
+    assert reaction.revealed == ("birthday",)  # its marker gives the fact up
+    assert reaction.repeat is None  # the turn is filled by the fact
+
+
+def test_mood_is_clamped(make_scenario: Make) -> None:
+    scenario = make_scenario(mood__reactions={"impact_named": {"delta": 10}}, mood__start=9)
+    state, _ = advance(initial_state(scenario), scenario, ["impact_named"], "That ruins the day.")
+    assert state.mood == 10
+
+
+# --- repetitive --------------------------------------------------------------------------------
+
+
+def test_repetitive_asks_three_times_before_accepting(make_scenario: Make) -> None:
+    scenario = make_scenario(type="repetitive", issues=[{**BASE_ISSUE, "asks_at_least": 3}])
+    state = initial_state(scenario)
+    answer = "I will have it delivered on Friday."
+    state, first = advance(state, scenario, ["ownership_commitment"], answer)
+    state, second = advance(state, scenario, ["ownership_commitment"], answer)
+    state, third = advance(state, scenario, ["ownership_commitment"], answer)
+    assert (first.repeat, first.repeat_index) == ("late", 0)
+    assert (second.repeat, second.repeat_index) == ("late", 1)
+    assert third.repeat is None and third.resolved == ("late",)
+    assert state.repeats == 2
+    assert state.issue("late").times_asked == 3
+
+
+def test_unanswered_question_is_asked_again(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    state = initial_state(scenario)
+    state, reaction = advance(state, scenario, [], "Thanks for calling.")
+    assert (reaction.repeat, reaction.repeat_index, state.mood) == ("late", 0, 2.5)
+    state, reaction = advance(state, scenario, [], "Your parcel is at the depot.")
+    assert reaction.repeat is None  # the agent is on it (topic mentioned), though not resolved
+    assert state.issue("late").status == "open"
+
+
+# --- multi_issue -------------------------------------------------------------------------------
+
+
+def test_second_issue_comes_up_once_the_first_is_settled(make_scenario: Make) -> None:
+    scenario = make_scenario(type="multi_issue")
+    state = initial_state(scenario)
+    state, reaction = advance(
+        state, scenario, ["ownership_commitment"], "I will get it to you by Friday."
+    )
+    assert reaction.resolved == ("late",) and reaction.raised == ("fee",)
+    assert state.open_issues == ["fee"]
+    assert state.mood == 4  # +1 for the resolution
+    state, reaction = advance(state, scenario, ["impact_named"], "I'll refund the fee too.")
+    assert state.all_resolved and state.mood == 7
+    assert (reaction.ending, state.outcome) == ("resolved", "resolved")
+
+
+def test_second_issue_comes_up_after_turns_even_if_unresolved(make_scenario: Make) -> None:
+    scenario = make_scenario(type="multi_issue", issue0__reveal_next_when={"after_turns": 2})
+    state = initial_state(scenario)
+    state, first = advance(state, scenario, [], "Let me look.")
+    state, second = advance(state, scenario, [], "Still looking at the parcel.")
+    assert first.raised == () and second.raised == ("fee",)
+    assert state.open_issues == ["late", "fee"]
+
+
+# --- calm --------------------------------------------------------------------------------------
+
+
+def test_calm_customer_closes_when_satisfied(make_scenario: Make) -> None:
+    scenario = make_scenario(
+        type="calm", quadrant="calm_reassurance", mood__start=6, issues=[BASE_ISSUE]
+    )
+    state, reaction = advance(
+        initial_state(scenario), scenario, ["ownership_commitment"], "I will send it Friday."
+    )
+    assert (state.ended, state.outcome, reaction.ending) == (True, "resolved", "resolved")
+
+
+def test_resolved_but_unhappy_customer_stays(make_scenario: Make) -> None:
+    scenario = make_scenario(issues=[BASE_ISSUE])
+    state, reaction = advance(
+        initial_state(scenario), scenario, ["ownership_commitment"], "I will send it Friday."
+    )
+    assert state.all_resolved and state.mood == 4 and not state.ended
+    assert reaction.ending is None and reaction.band == "upset"
+
+
+# --- confused ----------------------------------------------------------------------------------
+
+
+def test_confused_customer_asks_what_a_term_means_once(make_scenario: Make) -> None:
+    scenario = make_scenario(type="confused")
+    state = initial_state(scenario)
+    state, reaction = advance(state, scenario, [Hit("jargon", "RTS")], "It's flagged RTS.")
+    assert reaction.ask_term == "RTS" and reaction.repeat is None
+    state, reaction = advance(state, scenario, [Hit("jargon", "RTS")], "Yes, RTS.")
+    assert reaction.ask_term is None
+    assert state.terms_asked == ("RTS",)
+
+
+def test_explained_term_or_unknown_term_from_the_quote(make_scenario: Make) -> None:
+    scenario = make_scenario(type="confused")
+    state = initial_state(scenario)
+    _, reaction = advance(
+        state,
+        scenario,
+        [Hit("jargon", "RTS"), Hit("jargon_explained", "returned to sender")],
+        "It's RTS, returned to sender.",
+    )
+    assert reaction.ask_term is None
+    _, reaction = advance(state, scenario, [Hit("jargon", "the OLT")], "Reset the OLT.")
+    assert reaction.ask_term == "the OLT"
+
+
+# --- withheld facts ----------------------------------------------------------------------------
+
+
+def test_fact_comes_out_when_asked_about_its_topic(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    state = initial_state(scenario)
+    _, told = advance(state, scenario, [], "It's a gift, I see.")
+    assert told.revealed == ()  # mentioned but not asked
+    state, asked = advance(state, scenario, ["closed_question"], "Is it a gift")
+    assert asked.revealed == ("birthday",)
+    _, again = advance(state, scenario, ["closed_question"], "A present?")
+    assert again.revealed == ()  # each fact comes out once
+    assert state.revealed == ("birthday",)
+
+
+# --- serialisation -----------------------------------------------------------------------------
+
+
+def test_state_round_trips_through_json(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    state = initial_state(scenario)
+    state, _ = advance(state, scenario, [Hit("jargon", "RTS")], "RTS, so?")
+    state, _ = advance(state, scenario, ["impact_named"], "That ruins the birthday.")
+    state = state.with_said("Where is my parcel?")
+    restored = CustomerState.from_dict(json.loads(json.dumps(state.to_dict())))
+    assert restored == state
+    assert end(restored).outcome == "ended"
+
+
+BASE_ISSUE = {
+    "id": "late",
+    "summary": "The parcel is late.",
+    "opening": "Where is my parcel?",
+    "repeats": ["I asked where my parcel is."],
+    "topics": ["parcel"],
+    "resolved_by": {"markers": ["ownership_commitment"], "phrases": ["friday"]},
+}
