@@ -15,7 +15,7 @@ from functools import cached_property
 
 from scorer.markers import MarkerHit, detect
 from scorer.report import Effect, Evidence
-from scorer.text import content_words, overlap, snippet, word_count
+from scorer.text import content_words, overlap, sentence_at, snippet, word_count
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -102,7 +102,8 @@ class Conversation:
             )
             hits = tuple(h for h in hits if turn.text[h.start : h.start + len(h.quote)] == h.quote)
             if self.interrupts(index):
-                hits += (MarkerHit("interruption", snippet(turn.text, 6), _lead(turn.text)),)
+                opening = sentence_at(turn.text, _lead(turn.text))
+                hits += (MarkerHit("interruption", opening, turn.text.index(opening)),)
             self.hits[index] = hits
             for item in hits:
                 self._by_marker[item.marker].append((index, item))

@@ -3,7 +3,7 @@
 `clarity` — every internal term or acronym translated into customer language.
 
     25 + 75 × (terms translated ÷ terms used)     markers `jargon_explained` (+) / `jargon` (−)
-    85 when the agent used no internal terms at all
+    85 when the agent used no internal terms at all (longest reply cited as `plain_language`)
     − 10  the customer then asks what a term means               evidence `customer_confused`
     −  5  each hedge ("I think", "probably"), at most four        (`hedge`)
 
@@ -14,6 +14,7 @@ service call.
     + 25  talks about what the customer is trying to get done     (`customer_job_reference`)
     + 15  … and leads with it, in the first two replies
     − 10  the first real reply leads with an internal term        evidence `product_led`
+          (without a job reference the first real reply is cited as `no_customer_job`)
     − 35  each cross-sell, at most two                            (`cross_sell`)
 """
 
@@ -66,6 +67,9 @@ def clarity(conv: Conversation) -> BehaviorResult:
                 untranslated.append((turn, item))
                 evidence.append(conv.hit_evidence(turn, item, "-"))
     score = 25 + 75 * translated / used if used else 85.0
+    if not used:
+        plain = max(conv.agent_turns, key=lambda i: word_count(conv.turns[i].text))
+        evidence.append(conv.evidence(plain, "", "plain_language", "+"))
     for turn, _item in untranslated:
         reply = turn + 1
         if reply < len(conv.turns) and conv.turns[reply].speaker == "customer":
@@ -120,6 +124,9 @@ def customer_language(conv: Conversation) -> BehaviorResult:
         if jargon and (first_job is None or jargon[0].start < first_job):
             score -= 10
             evidence.append(conv.evidence(opening, jargon[0].quote, "product_led", "-"))
+    if not jobs:
+        opening_turn = first_replies[0] if first_replies else conv.agent_turns[0]
+        evidence.append(conv.evidence(opening_turn, "", "no_customer_job", "-"))
     cross = conv.marker_hits("cross_sell")
     score -= 35 * min(2, len(cross))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in cross[:3]]

@@ -8,7 +8,8 @@ the agent's reply is then compared with the agent's own median of their previous
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
      70  held their usual pace (≤ 115 %)                          evidence `held_pace`
      25  sped up with the customer                                evidence `sped_up`
-         the mean over all such moments (80 when the customer escalated but never sped up)
+         the mean over all such moments (80 when the customer escalated but never sped up;
+         the reply to the first heated turn is cited as `even_pace`)
     − 25  each defensive line, at most three                      (marker `defensive`)
 
 Applicable when the customer sped up or escalated, or the agent got defensive.
@@ -97,6 +98,14 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             "The customer never sped up or escalated, so tone calibration was not tested."
         )
     score = sum(moments) / len(moments) if moments else 80.0
+    if not moments and not defensive:
+        heated = conv.escalated_turns[0]
+        reply = conv.next_agent(heated)
+        evidence.append(
+            conv.evidence(reply, "", "even_pace", "+")
+            if reply is not None
+            else conv.evidence(heated, "", "customer_escalated", "-")
+        )
     score -= 25 * min(3, len(defensive))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in defensive[:4]]
     unit = conv.pace_unit
@@ -147,6 +156,7 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     score = 100.0
     evidence: list[Evidence] = []
     flagged: list[str] = []
+    flagged_turns: set[int] = set()
     penalty = 0.0
     for index in conv.agent_turns:
         text = conv.turns[index].text
@@ -165,20 +175,25 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             penalty += 12
             evidence.append(conv.evidence(index, text, "clipped_turn", "-"))
             flagged.append(text.strip())
+        else:
+            continue
+        flagged_turns.add(index)
     score -= min(80.0, penalty)
     agents = conv.agent_turns
-    if len(agents) >= 4:
-        half = len(agents) // 2
-        first = sum(min(40, word_count(conv.turns[i].text)) for i in agents[:half]) / half
-        second = sum(min(40, word_count(conv.turns[i].text)) for i in agents[half:]) / (
-            len(agents) - half
+    half = len(agents) // 2
+    # Stability: turns not already penalised, second half against the first.
+    first_half = [i for i in agents[:half] if i not in flagged_turns]
+    second_half = [i for i in agents[half:] if i not in flagged_turns]
+    if len(first_half) >= 2 and len(second_half) >= 2:
+        first = sum(min(40, word_count(conv.turns[i].text)) for i in first_half) / len(first_half)
+        second = sum(min(40, word_count(conv.turns[i].text)) for i in second_half) / len(
+            second_half
         )
         if first > 0 and second < 0.6 * first:
-            drop = min(25.0, 25.0 * (1 - second / first) / 0.6)
-            score -= drop
-            shortest = min(agents[half:], key=lambda i: word_count(conv.turns[i].text))
+            score -= min(25.0, 25.0 * (1 - second / first) / 0.6)
+            shortest = min(second_half, key=lambda i: word_count(conv.turns[i].text))
             evidence.append(conv.evidence(shortest, "", "engagement_drop", "-"))
-            flagged.append("shorter replies in the second half")
+            flagged.append(conv.evidence(shortest, "", "", "-").quote)
     if not evidence:
         last = agents[-1]
         evidence.append(conv.evidence(last, "", "engaged_turn", "+"))

@@ -75,8 +75,9 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
         )
     if fix_evidence:
         evidence += fix_evidence
-    elif first_reply is not None:
-        evidence.append(conv.evidence(first_reply, "", "no_impact_named", "-"))
+    else:
+        reply = first_reply if first_reply is not None else conv.agent_turns[0]
+        evidence.append(conv.evidence(reply, "", "no_impact_named", "-"))
     return BehaviorResult.scored(
         15,
         evidence,
