@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Any
 
 import openai
@@ -117,7 +117,7 @@ class LLMVoice:
             spoken.text = spoken.text.rstrip('"\u201d').rstrip()
         spoken.parts = [spoken.text]
 
-    async def _chunks(self, messages: list[dict[str, str]]) -> AsyncIterator[str]:
+    async def _chunks(self, messages: list[dict[str, str]]) -> AsyncGenerator[str, None]:
         request: Any = messages
         response = await self._client.chat.completions.create(
             model=self.model,

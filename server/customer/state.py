@@ -86,8 +86,21 @@ class Reaction:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Reaction:
-        tuples = ("markers", "revealed", "resolved", "raised")
-        return cls(**{k: tuple(v) if k in tuples else v for k, v in data.items()})
+        return cls(
+            turn=int(data["turn"]),
+            mood_before=float(data["mood_before"]),
+            mood=float(data["mood"]),
+            band=data["band"],
+            markers=tuple(data.get("markers", ())),
+            react_to=data.get("react_to"),
+            ask_term=data.get("ask_term"),
+            revealed=tuple(data.get("revealed", ())),
+            resolved=tuple(data.get("resolved", ())),
+            raised=tuple(data.get("raised", ())),
+            repeat=data.get("repeat"),
+            repeat_index=int(data.get("repeat_index", 0)),
+            ending=data.get("ending"),
+        )
 
 
 @dataclass(frozen=True)
@@ -208,9 +221,9 @@ def unexplained_term(
             continue
         quote = item.quote.strip(" .,;:!?\"'")
         acronym = re.search(r"\b[A-Z]{2,}[0-9]*\b", quote)
-        term = quote if len(quote.split()) <= 3 else (acronym.group(0) if acronym else None)
-        if term and term not in asked:
-            return term
+        found = quote if len(quote.split()) <= 3 else (acronym.group(0) if acronym else None)
+        if found and found not in asked:
+            return found
     return None
 
 
@@ -273,9 +286,9 @@ def advance(
         following = issues[i + 1]
         if following.status != "pending" or issue_state.raised_turn is None:
             continue
-        rule = scenario.issues[i].reveal_next_when
+        when = scenario.issues[i].reveal_next_when
         due = issue_state.status == "resolved" or (
-            isinstance(rule, AfterTurns) and turn - issue_state.raised_turn >= rule.after_turns
+            isinstance(when, AfterTurns) and turn - issue_state.raised_turn >= when.after_turns
         )
         if due:
             issues[i + 1] = replace(following, status="open", times_asked=1, raised_turn=turn)

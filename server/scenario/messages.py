@@ -116,8 +116,8 @@ def describe_error(model: type[BaseModel], detail: ErrorDetails) -> str:
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_pattern_mismatch":
-        hint = node.get("description") if node else None
-        expected = hint or f"text matching {ctx.get('pattern')}"
+        described = node.get("description") if node else None
+        expected = described or f"text matching {ctx.get('pattern')}"
         return f"must be {expected}, got {_got(value)}"
     if kind == "too_short":
         return f"must list at least {ctx.get('min_length')}, got {ctx.get('actual_length')}"

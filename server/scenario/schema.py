@@ -80,10 +80,12 @@ def _unique(values: list[str], what: str) -> list[str]:
 class PiperVoice(_Model):
     """Offline voice (Piper). The default install ships one voice, `joe-us`."""
 
-    model: str = Field("joe-us", description="Piper voice name")
-    speaker: int | None = Field(None, ge=0, description="speaker index for multi-speaker voices")
+    model: str = Field(default="joe-us", description="Piper voice name")
+    speaker: int | None = Field(
+        default=None, ge=0, description="speaker index for multi-speaker voices"
+    )
     length_scale: float = Field(
-        1.0, ge=0.5, le=2.0, description="speaking pace: below 1 is faster, above 1 slower"
+        default=1.0, ge=0.5, le=2.0, description="speaking pace: below 1 is faster, above 1 slower"
     )
 
 
@@ -101,7 +103,7 @@ class EdgeVoice(_Model):
 class Voices(_Model):
     """One voice per TTS engine; an engine left out uses its default voice."""
 
-    piper: PiperVoice = Field(default_factory=PiperVoice)
+    piper: PiperVoice = Field(default_factory=lambda: PiperVoice())
     edge: EdgeVoice | None = None
 
 

@@ -177,8 +177,12 @@ def test_misuse_is_explained(make_scenario: Make) -> None:
 
 def test_scorer_reads_the_transcript() -> None:
     conversation = play(HOSTILE, IMPACT)
-    report = score(conversation.transcript()).to_dict()
-    assert report["behaviors"]["impact_naming"]["level"] in {"good", "average"}
+    transcript = conversation.transcript()
+    report = score(transcript).to_dict()
+    impact = report["behaviors"]["impact_naming"]
+    assert impact["applicable"] is True
+    for item in impact["evidence"]:
+        assert item["quote"] in transcript.turns[item["turn"]].text
 
 
 def test_scripted_voice_matches_the_runner() -> None:
