@@ -215,6 +215,7 @@ class Conversation:
     def repeats(self) -> dict[int, Repeat]:
         """Customer turns that ask again what an earlier customer turn asked, by content."""
         found: dict[int, Repeat] = {}
+        asked: dict[int, int] = {}  # original turn -> times asked again so far
         seen: list[tuple[int, frozenset[str]]] = []
         for index in self.customer_turns:
             words_here = content_words(self.turns[index].text)
@@ -231,8 +232,8 @@ class Conversation:
                         best = (score, earlier)
             if best is not None:
                 original = found[best[1]].original if best[1] in found else best[1]
-                count = found[best[1]].count + 1 if best[1] in found else 1
-                found[index] = Repeat(index, original, count)
+                asked[original] = asked.get(original, 0) + 1
+                found[index] = Repeat(index, original, asked[original])
             seen.append((index, words_here))
         return found
 

@@ -10,6 +10,9 @@ from scorer.conversation import Conversation
 from scorer.report import Metrics
 from scorer.text import word_count
 
+# Shorter turns are timing noise for pace (a 0.01 s "turn" would claim thousands of wpm).
+MIN_TURN_SECONDS = 0.5
+
 
 def _call_minutes(conv: Conversation) -> float | None:
     starts = [t.start for t in conv.turns if t.start is not None]
@@ -22,7 +25,7 @@ def _call_minutes(conv: Conversation) -> float | None:
 
 def _wpm(conv: Conversation, indices: list[int]) -> int | None:
     spoken = [(word_count(conv.turns[i].text), conv.duration(i)) for i in indices]
-    timed = [(count, seconds) for count, seconds in spoken if seconds is not None and seconds > 0]
+    timed = [(c, s) for c, s in spoken if s is not None and s >= MIN_TURN_SECONDS]
     seconds = sum(s for _, s in timed)
     if not timed or seconds <= 0:
         return None
