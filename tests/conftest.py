@@ -28,6 +28,19 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2id with minimal cost: the same code path, milliseconds instead of ~100 ms a hash."""
+    from argon2 import PasswordHasher
+
+    from server import passwords
+
+    original = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = original
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's SPARRING_* variables; the working directory is a temp dir."""

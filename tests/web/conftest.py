@@ -17,7 +17,7 @@ from server.services.scenario_store import sync_shipped
 from server.settings import Settings
 
 DEMO_PASSWORD = "web-demo-password"
-CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf-token" content="([^"]+)"')
 
 
 class Browser(TestClient):
@@ -38,8 +38,9 @@ class Browser(TestClient):
 
     def login(self, email: str, password: str = DEMO_PASSWORD) -> Browser:
         self.page("/login")
-        response = self.submit("/login", {"email": email, "password": password},
-                               follow_redirects=False)
+        response = self.submit(
+            "/login", {"email": email, "password": password}, follow_redirects=False
+        )
         assert response.status_code == 303, response.text
         self.page("/login")  # fresh CSRF token of the new session
         return self
