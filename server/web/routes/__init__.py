@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter
 
-from server.web.routes import admin, auth, home
+from server.web.routes import admin, agent, auth, home, practice, trainer
 
-routers: list[APIRouter] = [auth.router, home.router, admin.router]
+routers: list[APIRouter] = [auth.router, home.router, admin.router, trainer.router]
+routers += [agent.router, practice.router]
