@@ -1,0 +1,444 @@
+"""Practice sessions: start one, continue it turn by turn from any worker, end it, score it.
+
+    ps = start_practice(db, user, scenario_id="hostile_telecom_outage")   # opening line stored
+    live = open_live(db, ps, settings)                                    # Conversation + session
+    async for event in take_turn(db, live, "I'm sorry, your evening was ruined."):
+        ...                                                               # TurnEvent pieces
+    finish(db, live)                                                      # ends and scores
+
+Every agent turn is committed **before** the customer's reply is computed, and the customer's
+turn is committed with the conversation's snapshot (`state_json`) once it is complete, so a
+crash loses nothing: `open_live` finds an agent turn that has no reply yet and `take_turn`'s
+caller can answer it with `answer_pending`. Preview sessions (a trainer trying a draft persona)
+run the same way but are never scored."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+import scorer
+from server.customer import Conversation, LLMVoice, Voice
+from server.models import (
+    BehaviorScore,
+    PracticeSession,
+    ScenarioVersion,
+    ScoreRecord,
+    SessionMode,
+    SessionStatus,
+    Turn,
+    User,
+)
+from server.models.base import utcnow
+from server.scenario import Scenario, parse_scenario
+from server.services.curriculum import plan_for, team_of
+from server.services.scenario_store import latest_version, scenario_of
+from server.settings import Settings
+
+MAX_MESSAGE_CHARS = 2000
+RETURN_URL_KEY = "return_url"
+
+
+class PracticeError(ValueError):
+    """A practice request that cannot be carried out, phrased with what to do instead."""
+
+
+class TurnConflict(PracticeError):
+    """Another tab or worker wrote this turn first; reload the conversation and retry."""
+
+
+# --- starting ----------------------------------------------------------------------------------
+
+
+def start_practice(
+    db: Session,
+    user: User,
+    *,
+    scenario_id: str,
+    behavior_id: str | None = None,
+    today: date | None = None,
+    seed: int | None = None,
+) -> PracticeSession:
+    """A new practice session of the latest published version of `scenario_id`, for the week's
+    behavior (or `behavior_id`, e.g. on a retake); the customer's opening line is stored."""
+    version = latest_version(db, scenario_id)
+    if version is None:
+        raise PracticeError(
+            f"scenario {scenario_id!r} is not published; pick one from the practice page"
+        )
+    plan = plan_for(db, user, today)
+    behavior = behavior_id or plan.behavior_id
+    week = plan.week.week if behavior == plan.behavior_id else _week_number(behavior)
+    team = plan.team
+    assert user.id is not None
+    session = PracticeSession(
+        user_id=user.id,
+        team_id=team.id if team else None,
+        scenario_version_id=version.id,
+        behavior_id=behavior,
+        week=week,
+        mode=SessionMode.practice,
+        seed=seed if seed is not None else random.randrange(1_000_000),
+    )
+    return _open(db, session, scenario_of(version))
+
+
+def start_preview(
+    db: Session,
+    user: User,
+    yaml_text: str,
+    *,
+    seed: int = 0,
+    return_url: str = "/trainer/scenarios",
+) -> PracticeSession:
+    """A preview session of a draft persona (mode `preview`, never scored). Raises the loader's
+    `ScenarioError` (line-exact problems) when the draft is invalid. Send the trainer to
+    `/practice/{id}`; when the preview ends, the chat page links back to `return_url`."""
+    scenario = draft_scenario(yaml_text)
+    assert user.id is not None
+    session = PracticeSession(
+        user_id=user.id,
+        draft_yaml=yaml_text,
+        behavior_id=scenario.behaviors[0],
+        mode=SessionMode.preview,
+        seed=seed,
+    )
+    return _open(db, session, scenario, extra={RETURN_URL_KEY: return_url})
+
+
+def retake(db: Session, user: User, attempt: PracticeSession) -> PracticeSession:
+    """A new session of the same scenario (its latest version) for the same behavior."""
+    if attempt.mode is not SessionMode.practice or attempt.scenario_version_id is None:
+        raise PracticeError("only practice attempts can be retaken; start from the practice page")
+    version = db.get(ScenarioVersion, attempt.scenario_version_id)
+    if version is None:
+        raise PracticeError(
+            "this attempt's scenario was removed; pick another on the practice page"
+        )
+    return start_practice(
+        db, user, scenario_id=version.scenario_id, behavior_id=attempt.behavior_id
+    )
+
+
+def _week_number(behavior_id: str) -> int | None:
+    from server.services.curriculum import week_of_behavior
+
+    try:
+        return week_of_behavior(behavior_id).week
+    except (KeyError, ValueError, LookupError):
+        return None
+
+
+def _open(
+    db: Session,
+    session: PracticeSession,
+    scenario: Scenario,
+    extra: dict[str, Any] | None = None,
+) -> PracticeSession:
+    conversation = Conversation(scenario, seed=session.seed)
+    opening = conversation.opening()
+    session.state_json = {**conversation.snapshot(), **(extra or {})}
+    db.add(session)
+    db.flush()
+    assert session.id is not None
+    db.add(
+        Turn(
+            session_id=session.id,
+            index=0,
+            speaker="customer",
+            text=opening.text,
+            mood=opening.mood,
+            markers=[],
+        )
+    )
+    db.flush()
+    return session
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def draft_scenario(yaml_text: str) -> Scenario:
+    """A draft persona parsed from text (cached by text)."""
+    return parse_scenario(yaml_text, "draft.yaml")
+
+
+def scenario_for(db: Session, session: PracticeSession) -> Scenario:
+    if session.draft_yaml is not None:
+        return draft_scenario(session.draft_yaml)
+    version = (
+        db.get(ScenarioVersion, session.scenario_version_id)
+        if session.scenario_version_id is not None
+        else None
+    )
+    if version is None:
+        raise PracticeError(
+            f"practice session {session.id} has no scenario version any more; start a new one"
+        )
+    return scenario_of(version)
+
+
+def scenario_version_of(db: Session, session: PracticeSession) -> ScenarioVersion | None:
+    if session.scenario_version_id is None:
+        return None
+    return db.get(ScenarioVersion, session.scenario_version_id)
+
+
+def make_voice(settings: Settings, seed: int) -> Voice | None:
+    """The LLM voice when `SPARRING_LLM_MODEL` is set, else None (the scripted voice)."""
+    if not settings.llm_model:
+        return None
+    return LLMVoice(
+        base_url=settings.llm_base_url or None,
+        api_key=settings.llm_api_key or None,
+        model=settings.llm_model,
+        timeout=settings.llm_timeout_s,
+        seed=seed,
+    )
+
+
+@dataclass
+class LiveSession:
+    """A session with its conversation loaded: what a worker holds while a chat is open."""
+
+    session: PracticeSession
+    conversation: Conversation
+    turns: list[Turn]
+    voice: Voice | None = None
+    pending: Turn | None = None  # an agent turn stored without a reply (the process died)
+
+    @property
+    def id(self) -> int:
+        assert self.session.id is not None
+        return self.session.id
+
+    @property
+    def ended(self) -> bool:
+        return self.session.status is SessionStatus.ended
+
+    @property
+    def return_url(self) -> str:
+        value = (self.session.state_json or {}).get(RETURN_URL_KEY)
+        return str(value) if value else "/trainer/scenarios"
+
+    async def aclose(self) -> None:
+        close = getattr(self.voice, "aclose", None)
+        if close is not None:
+            await close()
+
+
+def turns_of(db: Session, session_id: int) -> list[Turn]:
+    return list(
+        db.exec(select(Turn).where(Turn.session_id == session_id).order_by(Turn.index))  # type: ignore[arg-type]
+    )
+
+
+def open_live(
+    db: Session, session: PracticeSession, settings: Settings | None = None
+) -> LiveSession:
+    """Load the conversation of `session` from its snapshot, as any worker can."""
+    scenario = scenario_for(db, session)
+    voice = make_voice(settings, session.seed) if settings is not None else None
+    snapshot = session.state_json or {}
+    conversation = Conversation.restore(scenario, snapshot, voice=voice)
+    turns = turns_of(db, live_id(session))
+    pending = None
+    if len(turns) > len(conversation.turns) and turns[-1].speaker == "agent":
+        pending = turns[-1]
+    return LiveSession(session, conversation, turns, voice, pending)
+
+
+def live_id(session: PracticeSession) -> int:
+    assert session.id is not None
+    return session.id
+
+
+# --- turns -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TurnEvent:
+    """One thing that happened during a turn, in order: `agent` (the agent's turn is stored),
+    `chunk` (a piece of the customer's reply), `customer` (the reply is complete and stored),
+    `ended` (the conversation is over; `outcome` set)."""
+
+    kind: str
+    index: int
+    text: str = ""
+    outcome: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_message(text: object) -> str:
+    """The agent's message, stripped; raises PracticeError when it is empty or too long."""
+    if not isinstance(text, str) or not text.strip():
+        raise PracticeError("the message is empty; type what you would say to the customer")
+    text = text.strip()
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise PracticeError(
+            f"the message has {len(text)} characters; keep one turn under "
+            f"{MAX_MESSAGE_CHARS} and send the rest as a second message"
+        )
+    return text
+
+
+def store_agent_turn(db: Session, live: LiveSession, text: str) -> Turn:
+    """Write and commit the agent's turn before anything else happens."""
+    if live.ended:
+        raise PracticeError("this conversation has ended; open the scorecard or start a retake")
+    if live.pending is not None:
+        raise PracticeError("the customer has not answered your last message yet")
+    index = len(live.conversation.turns)
+    turn = Turn(session_id=live.id, index=index, speaker="agent", text=text)
+    db.add(turn)
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise TurnConflict(
+            "this conversation continued in another window; reload the page to see it"
+        ) from None
+    live.turns.append(turn)
+    live.pending = turn
+    return turn
+
+
+async def answer_pending(db: Session, live: LiveSession) -> AsyncIterator[TurnEvent]:
+    """Stream the customer's reply to the stored agent turn, then store it (and end the session
+    when the customer hung up or is satisfied)."""
+    agent = live.pending
+    if agent is None:
+        raise PracticeError("there is no agent message waiting for an answer")
+    conversation = live.conversation
+    index = agent.index + 1
+    async for chunk in conversation.areply(agent.text):
+        yield TurnEvent("chunk", index, chunk)
+    reply = conversation.last_reply
+    assert reply is not None
+    agent.markers = list(reply.markers)
+    customer = Turn(
+        session_id=live.id,
+        index=index,
+        speaker="customer",
+        text=reply.text,
+        mood=reply.mood,
+        markers=list(reply.markers),
+        fallback_reason=(reply.reason or "fallback")[:200] if reply.fallback else None,
+    )
+    session = live.session
+    if reply.fallback:
+        session.llm_fallbacks += 1
+    session.state_json = _snapshot(live)
+    db.add(agent)
+    db.add(customer)
+    db.add(session)
+    live.turns.append(customer)
+    live.pending = None
+    if conversation.ended:
+        _close(db, live)
+    db.commit()
+    yield TurnEvent(
+        "customer",
+        index,
+        reply.text,
+        extra={"mood": reply.mood, "band": reply.band, "markers": list(reply.markers)},
+    )
+    if conversation.ended:
+        yield TurnEvent("ended", index, outcome=session.outcome)
+
+
+async def take_turn(db: Session, live: LiveSession, text: str) -> AsyncIterator[TurnEvent]:
+    """One agent turn: stored first, then the customer's reply streamed and stored."""
+    turn = store_agent_turn(db, live, check_message(text))
+    yield TurnEvent("agent", turn.index, turn.text)
+    async for event in answer_pending(db, live):
+        yield event
+
+
+def finish(db: Session, live: LiveSession) -> ScoreRecord | None:
+    """The agent ended the conversation: close it and score it (practice mode only)."""
+    if live.ended:
+        return score_record_of(db, live.id)
+    live.conversation.finish()
+    live.session.state_json = _snapshot(live)
+    record = _close(db, live)
+    db.commit()
+    return record
+
+
+def _snapshot(live: LiveSession) -> dict[str, Any]:
+    extra = {}
+    if RETURN_URL_KEY in (live.session.state_json or {}):
+        extra[RETURN_URL_KEY] = (live.session.state_json or {})[RETURN_URL_KEY]
+    return {**live.conversation.snapshot(), **extra}
+
+
+def _close(db: Session, live: LiveSession) -> ScoreRecord | None:
+    session = live.session
+    session.status = SessionStatus.ended
+    session.outcome = str(live.conversation.outcome or "ended")
+    session.ended_at = utcnow()
+    db.add(session)
+    if session.mode is not SessionMode.practice:
+        return None
+    if not any(turn.speaker == "agent" for turn in live.turns):
+        return None  # nothing the agent said: nothing to score
+    return score_session(db, session, live.conversation.transcript())
+
+
+def score_session(
+    db: Session, session: PracticeSession, transcript: scorer.Transcript
+) -> ScoreRecord:
+    """Score a practice transcript into a ScoreRecord and one BehaviorScore per behavior."""
+    if session.mode is not SessionMode.practice:
+        raise PracticeError("preview sessions are never scored")
+    report = scorer.score(transcript)
+    assert session.id is not None
+    record = ScoreRecord(
+        session_id=session.id,
+        scorer_version=report.scorer_version,
+        report_json=report.to_dict(),
+    )
+    db.add(record)
+    db.flush()
+    assert record.id is not None
+    for behavior_id, result in report.behaviors.items():
+        db.add(
+            BehaviorScore(
+                score_record_id=record.id,
+                session_id=session.id,
+                behavior_id=behavior_id,
+                applicable=result.applicable,
+                score=result.score,
+                level=result.level,
+            )
+        )
+    return record
+
+
+def score_record_of(db: Session, session_id: int) -> ScoreRecord | None:
+    return db.exec(
+        select(ScoreRecord)
+        .where(ScoreRecord.session_id == session_id)
+        .order_by(ScoreRecord.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+# --- synchronous helpers (the no-JavaScript form) ------------------------------------------------
+
+
+async def say_and_collect(db: Session, live: LiveSession, text: str) -> list[TurnEvent]:
+    return [event async for event in take_turn(db, live, text)]
+
+
+def session_team_id(db: Session, user: User) -> int | None:
+    team = team_of(db, user)
+    return team.id if team else None
