@@ -1,8 +1,13 @@
 """Empathy: naming the customer's specific impact, generic empathy, apology.
 
-- impact_named: an acknowledgement about the customer's own circumstances: second person plus
-  concrete content from what they said ("you were cut off the day before your interview").
-- generic_empathy: an emotion word with no specifics ("I understand your frustration").
+- impact_named: an acknowledgement that shows specific understanding of the customer's own
+  situation. Either it speaks about them with concrete content from what they said ("you were
+  cut off the day before your interview, and that cost you the call"), or interprets what they
+  are going through ("it sounds like you've been left without a phone all week"), or relates
+  it to a matching experience of the speaker ("I had the same thing with my router last
+  winter, two weeks without internet").
+- generic_empathy: an emotional reaction with no specifics ("I understand your frustration",
+  "that must be hard", "you're not alone", "I hope it gets better").
 - apology: "I'm sorry", "my apologies", "I apologise".
 """
 
@@ -11,93 +16,205 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, content_stems, words
+from scorer.markers.text import Span, Turn, content_stems, word_set, words
 
 _APOLOGY = re.compile(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply|extremely)\s+)?"
     r"sorry\b|\bsorry\s+(?:about|for|to\s+hear|that)\b|\bmy\s+apolog|\bour\s+apolog|\bapologies\b"
-    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\s*sorry\b(?!\s*[,?]\s*(?:what|could|can"
-    r"|say|come|pardon))",
+    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*[,?]?\s*(?:what|could|can"
+    r"|say|come\s+again|pardon|i\s+didn'?t\s+(?:catch|hear)))",
     re.I,
 )
-_EMOTION = (
-    r"(?:frustrat\w*|upset\w*|angry|anger|annoy\w*|stress\w*|worr\w*|concern\w*|disappoint\w*|"
-    r"inconvenien\w*|hard|difficult|tough|awful|terrible|horrible|rough|painful|scar\w*|"
-    r"confus\w*|exhaust\w*|overwhelm\w*|unfair|unacceptable|infuriat\w*|aggravat\w*|"
-    r"distress\w*|hurt\w*|sad|lonely|anxious|anxiety|fear\w*|afraid|tired|hopeless|"
-    r"heartbreak\w*|devastat\w*|irritat\w*|maddening|feel\w*|emotion\w*|pain|struggl\w*|"
-    r"a\s+lot\s+to\s+deal\s+with|no\s+fun|not\s+(?:fun|good|ok|okay|great|easy)|"
-    r"a\s+(?:pain|nightmare|hassle|mess)|(?:so\s+)?sorry)"
+EMOTION = (
+    r"(?:frustrat\w*|upset\w*|angry|anger|annoy\w*|stress\w*|worr\w*|concern\w*|disappoint\w*"
+    r"|inconvenien\w*|hard|difficult|tough|awful|terrible|horrible|rough|painful|scar\w*"
+    r"|confus\w*|exhaust\w*|overwhelm\w*|unfair|unacceptable|infuriat\w*|aggravat\w*"
+    r"|distress\w*|hurt\w*|sad|lonely|anxious|anxiety|fear\w*|afraid|tired|hopeless"
+    r"|heartbreak\w*|devastat\w*|irritat\w*|maddening|emotion\w*|pain|struggl\w*|depress\w*"
+    r"|a\s+lot\s+to\s+deal\s+with|no\s+fun|not\s+(?:fun|good|ok|okay|great|easy|right|fair)"
+    r"|a\s+(?:pain|nightmare|hassle|mess)|sucks?|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
 )
 _GENERIC = re.compile(
-    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+)?(?:understand|hear\s+you"
-    r"|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)|know\s+(?:how|what)\s+(?:you|it|that)"
-    r"|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+(?:you|for))\b"
-    r"|\bi'?m\s+(?:so\s+)?sorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you|for\s+what)"
+    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+|definitely\s+)?(?:understand"
+    r"|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)|know\s+(?:how|what)\s+(?:you"
+    r"|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+for)"
+    r"\b|\bsorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you|for\s+(?:what|your|the\s+loss))"
     r"|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?"
-    r"|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be)\s+(?:(?:so|really|very|incredibly|quite|pretty"
-    r"|super|extremely|such\s+a|a\s+really|a)\s+)*"
-    + _EMOTION
+    r"|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be|\s+has\s+to\s+be|\s+was)\s+(?:(?:so|really|very"
+    r"|incredibly|quite|pretty|super|extremely|such\s+a|a\s+really|a|just|definitely)\s+)*"
+    + EMOTION
     + r"|\bhow\s+"
-    + _EMOTION
+    + EMOTION
     + r"|\bsounds?\s+(?:like\s+)?(?:(?:so|really|very|a)\s+)*"
-    + _EMOTION
-    + r"|\b(?:you'?re|you\s+are)\s+not\s+alone|\bhugs?\b|\bsending\s+(?:you\s+)?(?:love|hugs|"
-    r"strength)|\bi\s+feel\s+for\s+you|\bmy\s+heart\s+goes|\b(?:been|went)\s+through\s+(?:the\s+"
-    r"same|something|this|that|it)|\b(?:same|me\s+too)\b|\bhang\s+in\s+there|\bstay\s+strong"
-    r"|\bthat\s+sucks|\bsuch\s+a\s+shame|\bi'?m\s+(?:so\s+)?glad|\bi\s+hope\s+(?:you|things|it)"
-    r"|\bi\s+know\s+(?:the|that|this)\s+feel|\bunderstandabl[ey]|\bof\s+course\s+you'?re"
-    r"|\bno\s+wonder|\bit'?s\s+(?:okay|ok|normal|natural|understandable)\s+to\s+(?:feel|be)"
-    r"|\bcompletely\s+(?:valid|understandable)|\bvalid\b",
+    + EMOTION
+    + r"|\b(?:you'?re|you\s+are)\s+not\s+alone|\bhugs?\b|\bsending\s+(?:you\s+)?(?:love|hugs"
+    r"|strength|positive)|\bi\s+feel\s+for\s+you|\bmy\s+heart\s+goes|\bhang\s+in\s+there"
+    r"|\bstay\s+strong|\bsuch\s+a\s+shame|\b(?:i'?m|so)\s+(?:so\s+|really\s+)?(?:glad|happy|proud)"
+    r"|\bi\s+(?:really\s+|truly\s+)?hope\b|\bhope\s+(?:you|things|it|that|this|everything)"
+    r"|\bunderstandabl[ey]|\bof\s+course\s+you'?re|\bno\s+wonder|\bit'?s\s+(?:okay|ok|normal"
+    r"|natural|understandable|alright|fine)\s+to\s+(?:feel|be|not)|\b(?:completely|totally)\s+"
+    r"(?:valid|understandable|normal)|\bvalid\b|\bhappy\s+birthday|\bcongrat\w*|\bgood\s+luck"
+    r"|\bwishing\s+you|\bi\s+wish\s+you|\btake\s+care\s+of\s+yourself|\bhere\s+for\s+you"
+    r"|\byou\s+(?:deserve|matter|are\s+(?:worth|loved|strong|brave|amazing|doing)|'re\s+(?:worth"
+    r"|loved|strong|brave|amazing|doing|not\s+(?:crazy|weak|stupid|a\s+burden)))|\bproud\s+of\s+you"
+    r"|\byou(?:'ve|\s+have)\s+got\s+this|\byou\s+can\s+do\s+(?:it|this)|\bit\s+(?:will|'ll)\s+get"
+    r"\s+better|\bthings\s+(?:will|'ll)\s+get\s+better|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yourself"
+    r"|\bthat'?s\s+(?:great|awesome|amazing|wonderful)|\bwell\s+done|\bgreat\s+job|<3|[:;]-?[)(]"
+    r"|\bkeep\s+(?:fighting|going|it\s+up|pushing|your\s+head\s+up|at\s+it)|\bstay\s+(?:safe|strong"
+    r"|positive)|\b(?:don'?t|never)\s+give\s+up|\bplease\s+don'?t\b|\byou(?:'ll|\s+will)\s+(?:make\s+it"
+    r"|get\s+through|be\s+(?:fine|okay|ok|alright|all\s+right))|\beverything\s+(?:will|'ll|is\s+going"
+    r"\s+to|is\s+gonna)\s+be\s+(?:fine|okay|ok|alright)|\bit'?s\s+(?:going\s+to|gonna)\s+be\s+(?:ok"
+    r"|okay|fine|alright)|\bone\s+day\s+at\s+a\s+time|\b(?:pm|message|dm)\s+me\b|\bi'?m\s+(?:here"
+    r"|around)\b|\bstill\s+here\b|\bif\s+you\s+(?:ever\s+)?(?:need|want)\s+(?:someone|somebody"
+    r"|anyone|to\s+talk|a\s+friend)|\bwe'?ll\s+listen|\bpray\w*\s+for\s+you|\bthinking\s+of\s+you"
+    r"|\byou(?:'re|\s+are)\s+not\s+(?:worthless|a\s+failure|broken|the\s+bad|crazy|weak|stupid"
+    r"|useless|a\s+burden|ugly|alone)|\bglad\s+(?:you|to\s+hear|that)|\bhopefully\b|\bgood\s+for"
+    r"\s+you|\bhappy\s+for\s+you|\blove\s+you\b|\byou\s+got\s+this|\bwhat\s+a\s+(?:crappy|shitty"
+    r"|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw+|oh\s+no)\b|\bthat'?s\s+a\s+win"
+    r"|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you|to\s+hear)|\b(?:that|this|it)(?:'s"
+    r"|\s+is)\s+(?:(?:so|really|very|pretty)\s+)?(?:awesome|amazing|cool|wonderful|fantastic)\b"
+    r"|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b|\bi\s+(?:can\s+)?(?:resonate|relate)|\bare\s+you\s+(?:doing\s+)?"
+    r"(?:okay|ok|alright|all\s+right)\b|\b(?:need|want|wanna)\s+to\s+(?:talk|vent)|\byou(?:'re|\s+are)"
+    r"\s+(?:so\s+|really\s+)?(?:important|golden|enough|valued|beautiful|loved|a\s+good|not\s+too\s+much"
+    r"|not\s+as\s+\w+\s+as|valid|brave|strong|worthy)|\bcelebrat\w*|\bsmall\s+(?:steps|wins|victories)|\bbig\s+step|\bsomeone\s+to\s+talk\s+to",
+    re.I,
+)
+_FIRST_PERSON = frozenset(
+    {"i", "im", "i'm", "ive", "i've", "i'd", "id", "me", "my", "myself", "mine"}
+)
+# What follows "I" when the speaker gives an opinion, advice, sympathy or a service action
+# rather than an experience of their own.
+_NOT_EXPERIENCE_AFTER_I = word_set(
+    """think would suggest recommend hope guess believe understand hear wish apologize apologise
+    bet doubt agree disagree promise mean assume assure will should shall need see appreciate
+    totally completely really definitely do"""
+)
+_NOT_EXPERIENCE_AFTER_IM = word_set(
+    """sorry sure glad happy proud here around not afraid checking looking pulling sending
+    transferring going putting processing calling emailing raising booking just able the
+    unable"""
+)
+_NOT_EXPERIENCE_AFTER_ID = word_set("suggest recommend say like love be advise")
+_NOT_EXPERIENCE_AFTER_MY = word_set(
+    """advice suggestion opinion two 2 best heart condolences thoughts prayers name colleague
+    team manager supervisor direct line number extension email apologies department"""
+)
+_NOT_EXPERIENCE_BEFORE_ME = word_set(
+    "let message pm dm tell call text believe trust forgive email ring give show contact"
+)
+_SHARED_FEELING = re.compile(
+    r"\b(?:me\s+too|same\s+(?:here|thing|boat|situation|with\s+me|for\s+me)|been\s+there"
+    r"|know\s+the\s+feeling|(?:had|have|went\s+through|going\s+through)\s+(?:the\s+same|something"
+    r"\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here|for\s+me|with\s+me))\b"
+    r"|^\W*(?:\w+\W+)?same\b",
+    re.I,
+)
+# Service talk in the first person: "I have your account here", "I checked the line".
+_AGENT_TALK = re.compile(
+    r"\b(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'d\s+(?:like|be\s+happy))(?!')"
+    r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set|transfer"
+    r"|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise|refund"
+    r"|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?(?:processed|sent|issued|refunded"
+    r"|credited|checked|escalated|updated|reset|booked|added|removed|opened|raised|logged|noted"
+    r"|arranged|cancell?ed|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))"
+    r"|i\s+(?:checked|processed|sent|issued|refunded|credited|escalated|updated|reset|booked|looked"
+    r"|pulled|confirmed|applied|found\s+(?:the|your)|have\s+(?:your|it|a\s+look))"
+    r"|i'?m\s+(?:just\s+)?(?:checking|looking|pulling|sending|processing|transferring|putting))\b",
+    re.I,
+)
+
+
+def _sympathy_only(tokens: list[str], index: int) -> bool:
+    """'I know how you feel', 'I get it', 'I feel you', 'I know you're hurting'."""
+    nxt = tokens[index + 2] if index + 2 < len(tokens) else ""
+    return nxt in ("", "you", "u", "it", "that", "how", "what", "you're", "your")
+
+
+def _self_disclosure(sentence: Span) -> bool:
+    """The speaker tells of a matching experience of their own ("I had the same with my bank")."""
+    text = sentence.text
+    if _SHARED_FEELING.search(text):
+        return True
+    tokens = words(_AGENT_TALK.sub(" ", text))
+    for index, token in enumerate(tokens):
+        if token not in _FIRST_PERSON:
+            continue
+        after = tokens[index + 1] if index + 1 < len(tokens) else ""
+        before = tokens[index - 1] if index else ""
+        if token == "i" and after in _NOT_EXPERIENCE_AFTER_I:
+            continue
+        if token == "i" and after == "wish" and tokens[index + 2 : index + 3] in (["you"], ["u"]):
+            continue
+        if token == "i" and after in ("know", "get", "feel") and _sympathy_only(tokens, index):
+            continue
+        if token in ("i'm", "im") and after in _NOT_EXPERIENCE_AFTER_IM:
+            continue
+        if token in ("i'd", "id") and after in _NOT_EXPERIENCE_AFTER_ID:
+            continue
+        if token == "my" and after in _NOT_EXPERIENCE_AFTER_MY:
+            continue
+        if token == "me" and (before in _NOT_EXPERIENCE_BEFORE_ME or after in ("if", "know")):
+            continue
+        return True
+    return False
+
+
+_INTERPRETIVE = re.compile(
+    r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your|it'?s\s+been)|\byou\s+(?:must|might)"
+    r"\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|worried"
+    r"|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve|\s+have)\s+(?:been"
+    r"|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b|\bleft\s+you\b|\bmeant\s+you\b"
+    r"|\bput\s+you\b|\bfor\s+you\b",
     re.I,
 )
 _SECOND_PERSON = frozenset(
     {"you", "your", "you're", "you've", "you'd", "you'll", "yours", "yourself"}
 )
-_INTERPRETIVE = re.compile(
-    r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your)|\byou\s+(?:must|might)\s+(?:be|have|feel)"
-    r"|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|worried|scared|upset|"
-    r"frustrated|stuck|left|trying|struggling)|\byou(?:'ve|\s+have)\s+(?:been|had|lost|missed)"
-    r"|\byou\s+(?:were|got)\s+\w+|\byour\s+\w+|\bi\s+(?:also|too)\s+\w+|\bi'?ve\s+(?:been|had|"
-    r"felt|gone)|\bi\s+(?:had|felt|went)\s+(?:the\s+same|a\s+similar|this|that)",
+
+
+_EXPERIENCE_WORD = re.compile(
+    EMOTION + r"|\b(?:feel\w*|felt|depress\w*|anxi\w*|lonely|alone|happy|cry\w*|sleep\w*|hate"
+    r"|love|scared|miserable|numb|empty|lost|stuck|waited|waiting|same|too|also|either)\b",
     re.I,
 )
 
 
-_STRONG_INTERPRETIVE = re.compile(
-    r"\b(?:sounds|seems|looks)\s+like\s+(?:you|your)|\byou\s+(?:must|might)\s+(?:be|have|feel)"
-    r"|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with)"
-    r"|\byou(?:'ve|\s+have)\s+(?:been\s+(?:through|left|dealing|stuck|trying|waiting)|lost|missed)",
-    re.I,
-)
+def _relates(sentence: Span, turn: Turn) -> bool:
+    """The sentence is about the customer's topic or about feelings."""
+    if turn.context and content_stems(sentence.text) & turn.context_stems:
+        return True
+    return bool(_EXPERIENCE_WORD.search(sentence.text))
 
 
-def _impact_named(sentence: Span, turn: Turn) -> bool:
-    tokens = words(sentence.text)
-    if not any(t in _SECOND_PERSON for t in tokens) and not re.search(
-        r"\bi\s+(?:also|too)\b|\bi'?ve\s+(?:been|had|felt)|\bsame\s+(?:thing|situation|boat)",
-        sentence.text,
-        re.I,
-    ):
+def _specific(sentence: Span, turn: Turn, disclosures: int) -> bool:
+    text = sentence.text
+    if _SHARED_FEELING.search(text):
+        return True
+    if text.rstrip().endswith("?"):
         return False
-    if sentence.text.rstrip().endswith("?"):
+    if _self_disclosure(sentence):
+        return disclosures >= 2 or _relates(sentence, turn)
+    tokens = words(text)
+    if not any(t in _SECOND_PERSON for t in tokens):
         return False
-    overlap = content_stems(sentence.text) & turn.context_stems
-    if not turn.context:
-        return (
-            bool(_STRONG_INTERPRETIVE.search(sentence.text))
-            and len(content_stems(sentence.text)) >= 3
-        )
-    return len(overlap) >= 2 or (len(overlap) >= 1 and bool(_INTERPRETIVE.search(sentence.text)))
+    overlap = content_stems(text) & turn.context_stems if turn.context else set()
+    if _INTERPRETIVE.search(text):
+        return bool(overlap) or not turn.context
+    return len(overlap) >= 3
 
 
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
+    disclosures = sum(1 for sentence in turn.sentences if _self_disclosure(sentence))
     for sentence in turn.sentences:
         if _APOLOGY.search(sentence.text):
             hits.append(hit("apology", sentence))
-        if _impact_named(sentence, turn):
+        if _specific(sentence, turn, disclosures):
             hits.append(hit("impact_named", sentence))
-        elif _GENERIC.search(sentence.text):
+        elif _GENERIC.search(sentence.text) or (
+            _self_disclosure(sentence) and not sentence.text.rstrip().endswith("?")
+        ):
+            # A personal aside that does not connect to the customer's situation is still a
+            # human reaction, but not a specific one.
             hits.append(hit("generic_empathy", sentence))
     return hits

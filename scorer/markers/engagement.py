@@ -27,7 +27,7 @@ _HEDGE = re.compile(
     re.I,
 )
 _GREETING_NAME = re.compile(
-    r"\b(?:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome|sorry"
+    r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome|sorry"
     r"|okay|ok|alright|right|well|yes|no|sure|bye|goodbye|cheers|great|perfect)\s*,?\s+"
     r"((?:(?:mr|mrs|ms|miss|dr|mx)\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b(?!\s+(?:speaking|"
     r"here|from|at|with|in|on|calling))",

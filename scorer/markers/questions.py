@@ -95,7 +95,7 @@ _CLARIFY_FRAME = re.compile(
 )
 
 
-def _strip_lead(tokens: list[str]) -> list[str]:
+def strip_lead(tokens: list[str]) -> list[str]:
     i = 0
     while i < len(tokens):
         if tokens[i] in LEAD_WORDS:
@@ -110,7 +110,7 @@ def _strip_lead(tokens: list[str]) -> list[str]:
     return tokens[i:]
 
 
-def _opens_with_prompt(tokens: list[str]) -> bool:
+def opens_with_prompt(tokens: list[str]) -> bool:
     return bool(_OPEN_PROMPT.match(" ".join(tokens)))
 
 
@@ -135,11 +135,11 @@ def question_form(sentence: Span) -> str | None:
     clauses = split_clauses(sentence)
     decided: str | None = None
     for position, clause in enumerate(clauses):
-        tokens = _strip_lead(words(clause.text))
+        tokens = strip_lead(words(clause.text))
         if not tokens:
             continue
         first = tokens[0]
-        if _opens_with_prompt(tokens):
+        if opens_with_prompt(tokens):
             return "open"
         if first in WH_WORDS:
             if (
@@ -164,7 +164,7 @@ def question_form(sentence: Span) -> str | None:
             core = " ".join(tokens)
             lead_in = _LEAD_IN.match(core)
             if lead_in:
-                rest = _strip_lead(core[lead_in.end() :].split())
+                rest = strip_lead(core[lead_in.end() :].split())
                 if rest and rest[0] in ("if", "whether"):
                     return "closed"
                 if rest and (rest[0] in WH_WORDS or rest[0] == "about"):
@@ -179,7 +179,7 @@ def question_form(sentence: Span) -> str | None:
             # A declarative clause; a full wh- or inverted clause later decides
             # ("The bill, what does it say?").
             for later in clauses[position + 1 :]:
-                rest = _strip_lead(words(later.text))
+                rest = strip_lead(words(later.text))
                 if rest and rest[0] in WH_WORDS and len(rest) > 2:
                     return "open"
                 if rest and rest[0] in AUXILIARIES and len(rest) > 3:
@@ -188,7 +188,7 @@ def question_form(sentence: Span) -> str | None:
         # A false start ("What is, do you know…") gives way to a fuller clause after it.
         if len(tokens) <= 2 and position + 1 < len(clauses):
             for later in clauses[position + 1 :]:
-                rest = _strip_lead(words(later.text))
+                rest = strip_lead(words(later.text))
                 if rest and len(rest) > 2 and (rest[0] in WH_WORDS or rest[0] in AUXILIARIES):
                     return "open" if rest[0] in WH_WORDS else "closed"
         return decided

@@ -1,10 +1,10 @@
 """Paraphrase: the agent restates what the customer said, without adding information or advice.
 
-A paraphrase is a declarative sentence that either uses a reflective frame ("so you…",
-"it sounds like…", "you're saying…", "what I'm hearing…") or is about the customer
-("you…/your…") and shares content with the customer's last turn. Sentences that give
-information or advice ("you can reset it in the app", "I recommend…", "the guidelines say…")
-and questions asking for new information are not paraphrases.
+A sentence is a paraphrase when it is a statement about the customer (or a reflective frame:
+"so you…", "it sounds like…", "you're saying…", "what I'm hearing…") or an echo of the
+customer's own words, and it neither gives information or advice ("you can reset it in the
+app", "I'd recommend…", "your refund has been sent") nor asks for new information.
+A question counts only in declarative form ("So you were charged twice?").
 """
 
 from __future__ import annotations
@@ -12,67 +12,236 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, content_stems, words
+from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
 
-_FRAME = re.compile(
-    r"^(?:(?:so|okay|ok|right|alright|and|yeah|yes|mm-hmm|mhm|uh-huh|hmm|well|now|um|uh|oh|i\s+see)"
-    r"[\s,.]+)*(?:"
-    r"(?:it\s+)?(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though)|that)"
-    r"|(?:what\s+)?(?:i'?m|i\s+am)\s+hearing|what\s+i\s+hear|i\s+hear\s+(?:you|that)"
-    r"|you'?re\s+saying|you\s+are\s+saying|you\s+said|you\s+mentioned|you\s+told\s+me"
-    r"|if\s+i\s+(?:understand|hear|heard|got|get)\s+(?:you|that|this|it)"
-    r"|let\s+me\s+(?:make\s+sure|see\s+if)\s+i|so\s+(?:you|your|for\s+you|it'?s|the|what)"
-    r"|in\s+other\s+words|so\s+basically|basically\s+you|you\s+feel|you'?re\s+feeling"
-    r"|(?:on\s+the\s+one\s+hand|part\s+of\s+you)|you'?ve\s+(?:been|got|had|noticed|found|tried)"
-    r"|you\s+(?:really|don'?t|didn'?t|can'?t|just|want|wanted|were|had|have|feel|felt|think"
-    r"|thought|know|knew|noticed|found|see|like|need|still|kind\s+of|sort\s+of|also|never|"
-    r"already|haven'?t|aren'?t|wouldn'?t|couldn'?t|would\s+(?:like|rather|love))"
-    r"|you'?re|you\s+are|your\s+\w+|for\s+you|this\s+is|that'?s|it'?s)",
-    re.I,
-)
-# Information, advice, instructions, procedure: not a restatement.
-_INFORMATION = re.compile(
-    r"\byou\s+(?:should|could\s+try|can\s+(?:try|also|use|go|call|find|reset|check|log|visit|"
-    r"download|update)|need\s+to\s+(?:go|call|log|click|reset|update|pay|send)|must|might\s+want"
-    r"|may\s+want|'ll\s+(?:need|want|get|receive|see)|will\s+(?:need|want|get|receive|see))"
-    r"|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise)|\bi\s+(?:recommend|suggest|advise)"
-    r"|\bwe\s+(?:recommend|suggest|advise|can|will|'ll|offer|have\s+a)|\blet\s+me\b|\bi\s+(?:can|will"
-    r"|'ll|'m\s+going\s+to)\b|\bresearch\b|\bstudies\b|\bguidelines?\b|\bthe\s+(?:policy|system"
-    r"|process)\b|\bclick\b|\bgo\s+to\b|\bplease\b|\bmake\s+sure\s+(?:you|to)\b|\btry\s+to\b"
-    r"|\bhere'?s\s+(?:what|how)|\bthe\s+(?:best|easiest)\s+way|\bwhat\s+(?:i|we)\s+(?:can|will)",
-    re.I,
+_LEAD = (
+    r"^(?:(?:so|okay|ok|right|alright|all\s+right|and|yeah|yes|no|mm-?hmm|mhm|mm|uh-huh|hmm|well"
+    r"|now|um|uh|oh|ah|i\s+see|got\s+it|sure|wow|gosh|okay\s+so|but|because|'cause|cause|sounds"
+    r"\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
 )
 _STRONG_FRAME = re.compile(
-    r"\b(?:sounds|seems|looks)\s+like\b|\b(?:i'?m|i\s+am)\s+hearing|\bwhat\s+i\s+hear"
-    r"|\byou'?re\s+saying|\byou\s+are\s+saying|\bin\s+other\s+words|\bif\s+i\s+(?:understand|hear)"
-    r"|\bon\s+the\s+one\s+hand|\bpart\s+of\s+you",
+    r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+hearing"
+    r"|\bwhat\s+i\s+(?:hear|heard)|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+saying"
+    r"|\bin\s+other\s+words|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)"
+    r"|\bon\s+the\s+one\s+hand|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re"
+    r"\s+(?:saying|telling|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b"
+    r"|\bfor\s+you\b|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s|it\s+is)\s+"
+    r"(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing|sounds)",
+    re.I,
+)
+_ABOUT_CUSTOMER = re.compile(
+    _LEAD + r"(?:\w+\s+){0,3}?(?:you|your|you'?re|you'?ve|you'?d|yourself)\b",
+    re.I,
+)
+# Information, advice, instructions, procedure, praise: not a restatement.
+_INFORMATION = re.compile(
+    r"(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)\byou\s+(?:do\s+|really\s+|just\s+)?(?:should|could\s+(?:try|also|always|just|call|go|use)|can\s+(?:try|also|use|go|call"
+    r"|find|reset|check|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this|the))"
+    r"|need\s+to|have\s+to|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be"
+    r"\s+(?:able|charged|billed|refunded|credited|getting))|will\s+(?:need|want|get|receive|see"
+    r"|find|be\s+(?:able|charged|billed|refunded|credited)))"
+    r"|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise|encourage)|\bi\s+(?:recommend|suggest|"
+    r"advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will"
+    r"|\s+can|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b|\bstud(?:y|ies)\b|\bguidelines?\b|\bpercent\b|%"
+    r"|\bpeople\s+who\b|\bis\s+it\s+(?:okay|ok|alright)\s+if\b|\bplease\b|\bmake\s+sure\s+(?:you|to)\b"
+    r"|\bthank(?:s|\s+you)\b|\byou'?re\s+(?:absolutely\s+|quite\s+|so\s+)?right\b|\bwelcome\b|\bwe\s+(?:might|could|can|may|'d|would)\b|\bif\s+you'?re\s+interested\b"
+    r"|\bif\s+you\s+were\s+to\b|\bone\s+of\s+the\s+things\s+(?:that\s+)?we\b"
+    r"|\b(?:has|have)\s+been\s+(?:sent|processed|issued|refunded|credited|approved|cancell?ed|"
+    r"updated|reset|fixed|resolved|escalated|booked|applied|added|removed)\b|\byour\s+\w+\s+"
+    r"(?:shows|is\s+showing|says)\b|\bi\s+can\s+see\b|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best|"
+    r"easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will|'ll)\b|\bif\s+you\s+(?:want|like|need|"
+    r"could|would)\b|\bgood\s+(?:job|for\s+you|question)|\bwell\s+done\b|\bcongratulations\b",
+    re.I,
+)
+_PRAISE_ONLY = re.compile(
+    r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just)\s+)?(?:great|good"
+    r"|fantastic|wonderful|awesome|excellent|amazing|perfect|fine|true|fair)\W*$",
     re.I,
 )
 
 
-def is_paraphrase(sentence: Span, turn: Turn) -> bool:
+_SECOND_PERSON = frozenset({"you", "your", "you're", "you've", "you'd", "yourself", "yours"})
+_IMPERSONAL_START = frozenset(
+    {"it", "it's", "that", "that's", "this", "there", "there's", "things", "which", "and", "but"}
+)
+_FIRST_PERSON = frozenset(
+    {"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "me"}
+)
+_FAREWELL = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|well|alright|thanks?|thank\s+you)\W+)*(?:see\s+you|take\s+care|bye"
+    r"|goodbye|have\s+a\s+(?:good|nice|great))\b",
+    re.I,
+)
+
+
+_CORE_LEAD = frozenset(
+    {
+        "however",
+        "actually",
+        "technically",
+        "obviously",
+        "basically",
+        "also",
+        "even",
+        "though",
+        "honestly",
+        "clearly",
+        "certainly",
+        "really",
+        "kind",
+        "sort",
+        "of",
+    }
+)
+_GENERIC_SUBJECT = re.compile(
+    r"^(?:a\s+lot\s+of\s+|most\s+|many\s+|some\s+|other\s+)?(?:people|folks|patients|customers"
+    r"|everyone|everybody|anyone|nobody|no\s+one|things\s+like|studies|research)\b",
+)
+_SUBJECT_AFTER_WH = frozenset(
+    {
+        "you",
+        "you're",
+        "you've",
+        "your",
+        "i",
+        "i'm",
+        "we",
+        "we're",
+        "they",
+        "he",
+        "she",
+        "it",
+        "it's",
+        "that",
+        "the",
+        "this",
+        "there",
+    }
+)
+_MODAL_AFTER_YOU = frozenset(
+    {
+        "might",
+        "may",
+        "can",
+        "could",
+        "would",
+        "will",
+        "'ll",
+        "need",
+        "should",
+        "must",
+        "won't",
+        "can't",
+        "cannot",
+        "likely",
+    }
+)
+
+
+def _core(tokens: list[str]) -> list[str]:
+    """The words after discourse openers ("so, um, you know, actually…")."""
+    from scorer.markers.questions import strip_lead
+
+    core = strip_lead(tokens)
+    while core:
+        if core[:2] == ["you", "know"] or core[:2] == ["i", "mean"]:
+            core = strip_lead(core[2:])
+        elif core[0] in _CORE_LEAD:
+            core = strip_lead(core[1:])
+        else:
+            break
+    return core
+
+
+def _without_you_know(tokens: list[str]) -> list[str]:
+    """Tokens with the filler "you know" taken out (it is not about the customer)."""
+    kept: list[str] = []
+    skip = False
+    for index, token in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        following = tokens[index + 1 : index + 3]
+        if (
+            token == "you"
+            and following[:1] == ["know"]
+            and following[1:]
+            not in (
+                ["that"],
+                ["how"],
+                ["what"],
+                ["it"],
+            )
+        ):
+            skip = True
+            continue
+        kept.append(token)
+    return kept
+
+
+def _echo(text: str, turn: Turn) -> bool:
+    """Most of the sentence's content words come from the customer's last turn."""
+    stems = content_stems(text)
+    if not stems or not turn.last_context_stems:
+        return False
+    shared = stems & turn.last_context_stems
+    return len(shared) >= 1 and len(shared) >= 0.5 * len(stems)
+
+
+def reflection_strength(sentence: Span, turn: Turn) -> str | None:
+    """'strong' (a reflective frame or a statement about the customer), 'weak' (a statement
+    that restates the topic without a frame), or None (a question, information, advice)."""
+    from scorer.markers.questions import AUXILIARIES, WH_WORDS, opens_with_prompt, question_form
+
     text = sentence.text
-    if (
-        text.rstrip().endswith("?")
-        and not _STRONG_FRAME.search(text)
-        and not re.match(r"^(?:\W*\w+\W+){0,3}?(?:so\s+)?you(?:'re|'ve|\s)", text, re.I)
-    ):
-        return False
-    if not _FRAME.match(text):
-        return False
-    if _INFORMATION.search(text):
-        return False
     tokens = words(text)
-    if len(tokens) < 3:
-        return False
-    if _STRONG_FRAME.search(text):
-        return True
-    second_person = sum(1 for t in tokens if t.startswith("you"))
-    overlap = content_stems(text) & turn.last_context_stems
-    if not turn.context:
-        return second_person > 0 and bool(re.match(r"^\W*(?:so|it\s+sounds)\b", text, re.I))
-    return second_person > 0 and bool(overlap) or len(overlap) >= 2
+    if len(tokens) < 2 or _PRAISE_ONLY.match(text) or _FAREWELL.search(text):
+        return None
+    core = _core(tokens)
+    if not core:
+        return None
+    if _INFORMATION.search(text) or any(
+        opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(sentence)
+    ):
+        return None
+    if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:
+        return None
+    form = question_form(sentence)
+    if _STRONG_FRAME.search(text) and not (form == "open" and core[0] in WH_WORDS):
+        return "strong"
+    if form == "open" or (form == "closed" and core[0] in AUXILIARIES):
+        return None
+    if _GENERIC_SUBJECT.match(" ".join(core)):
+        return None
+    if core[0] in _FIRST_PERSON:
+        return None
+    is_question = text.rstrip("\"'’”) ").endswith("?")
+    led_by_so = re.match(r"^\W*(?:\w+\W+){0,3}?so\b", text, re.I) is not None
+    if core[0] in _SECOND_PERSON:
+        second = core[1] if len(core) > 1 else ""
+        if second in _MODAL_AFTER_YOU or core[:3] in (["you're", "going", "to"], ["you", "need"]):
+            return None
+        return "weak" if is_question and not led_by_so else "strong"
+    second_person = any(t in _SECOND_PERSON for t in _without_you_know(core))
+    if is_question:
+        return "weak" if second_person else None
+    if second_person and (led_by_so or core[0] in _IMPERSONAL_START):
+        return "strong"
+    if any(t in _FIRST_PERSON or t in ("my", "our", "us") for t in core):
+        return None  # the agent talking about themselves or the service
+    if _echo(text, turn) or len(core) >= 3:
+        return "weak"
+    return None
 
 
 def find(turn: Turn) -> list[MarkerHit]:
-    return [hit("paraphrase", s) for s in turn.sentences if is_paraphrase(s, turn)]
+    """Strong reflections always count; weak ones only in a turn that asks nothing."""
+    from scorer.markers.questions import question_form
+
+    graded = [(s, reflection_strength(s, turn)) for s in turn.sentences]
+    asks = any(question_form(s) is not None for s in turn.sentences)
+    return [
+        hit("paraphrase", s)
+        for s, strength in graded
+        if strength == "strong" or (strength == "weak" and not asks)
+    ]
