@@ -1,0 +1,206 @@
+"""The manager's heatmap: a team's agents × the ten curriculum weeks.
+
+A cell holds the agent's best score on that week's behavior over their scored practice attempts
+that targeted it, whether that best meets the team's threshold for the week, and how many scored
+attempts there were. The whole grid comes from four queries (agents, thresholds, overrides, one
+grouped aggregate), whatever the size of the team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import distinct, func
+from sqlmodel import Session, col, select
+
+from server.models import (
+    Assignment,
+    BehaviorScore,
+    PracticeSession,
+    SessionMode,
+    Team,
+    TeamWeekSetting,
+    User,
+)
+from server.services.curriculum import WEEKS, calendar_week, curriculum, week_of_behavior
+from server.services.manager_scope import team_agents
+
+CellStatus = Literal["pass", "not yet", "none"]
+
+
+@dataclass(frozen=True)
+class WeekColumn:
+    number: int
+    behavior: str
+    category: str
+    title: str
+    threshold: int
+    due_date: date | None
+    is_current: bool
+    passed: int  # agents whose best meets the threshold
+    attempted: int  # agents with at least one scored attempt
+
+
+@dataclass(frozen=True)
+class Cell:
+    week: int
+    best: int | None  # None: no attempt, or no attempt where the behavior applied
+    attempts: int
+    passed: bool
+    last_attempt_at: datetime | None
+    assigned: bool  # the agent's current week (calendar or override)
+
+    @property
+    def status(self) -> CellStatus:
+        if self.attempts == 0:
+            return "none"
+        return "pass" if self.passed else "not yet"
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    agent_id: int
+    name: str
+    email: str
+    cells: list[Cell]
+    assigned_week: int
+    assignment_source: str  # "calendar", "team override" or "agent override"
+
+    @property
+    def assigned_cell(self) -> Cell:
+        return self.cells[self.assigned_week - 1]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    team: Team
+    today: date
+    current_week: int
+    columns: list[WeekColumn]
+    rows: list[AgentRow]
+
+    @property
+    def passed_now(self) -> int:
+        """Agents who passed the behavior they are assigned this week."""
+        return sum(1 for row in self.rows if row.assigned_cell.passed)
+
+    @property
+    def attempted_now(self) -> int:
+        return sum(1 for row in self.rows if row.assigned_cell.attempts > 0)
+
+
+@dataclass(frozen=True)
+class CellStats:
+    best: int | None
+    attempts: int
+    last_attempt_at: datetime | None
+
+
+def team_thresholds(session: Session, team: Team) -> dict[int, tuple[int, date | None]]:
+    """Week number → (pass threshold, due date), the team's settings over the defaults."""
+    out = {week.week: (week.pass_threshold, None) for week in curriculum().weeks}
+    rows = session.exec(select(TeamWeekSetting).where(TeamWeekSetting.team_id == team.id))
+    for setting in rows:
+        out[setting.week] = (setting.pass_threshold, setting.due_date)
+    return out
+
+
+def assigned_weeks(
+    session: Session, team: Team, agent_ids: list[int], today: date
+) -> dict[int, tuple[int, str]]:
+    """Agent id → (week number of the behavior they practise on `today`, source), in one query;
+    the same rule as `curriculum.plan_for`: the agent's latest override, else the team's latest,
+    else the calendar."""
+    calendar = calendar_week(team, today)
+    overrides = session.exec(
+        select(Assignment)
+        .where(Assignment.team_id == team.id, Assignment.starts_on <= today)
+        .order_by(col(Assignment.starts_on), col(Assignment.id))
+    )
+    latest: dict[int | None, Assignment] = {}
+    for override in overrides:  # ascending, so the last one wins
+        latest[override.user_id] = override
+    team_wide = latest.get(None)
+    out: dict[int, tuple[int, str]] = {}
+    for agent_id in agent_ids:
+        if (mine := latest.get(agent_id)) is not None:
+            out[agent_id] = (week_of_behavior(mine.behavior_id).week, "agent override")
+        elif team_wide is not None:
+            out[agent_id] = (week_of_behavior(team_wide.behavior_id).week, "team override")
+        else:
+            out[agent_id] = (calendar, "calendar")
+    return out
+
+
+def cell_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, str], CellStats]:
+    """(agent id, behavior id) → best score, scored attempts and the latest attempt's start, over
+    the practice sessions that targeted the behavior; one grouped query."""
+    if not agent_ids:
+        return {}
+    query = (
+        select(
+            PracticeSession.user_id,
+            PracticeSession.behavior_id,
+            func.max(BehaviorScore.score),
+            func.count(distinct(PracticeSession.id)),
+            func.max(PracticeSession.started_at),
+        )
+        .join(BehaviorScore, col(BehaviorScore.session_id) == col(PracticeSession.id))
+        .where(
+            col(PracticeSession.user_id).in_(agent_ids),
+            PracticeSession.mode == SessionMode.practice,
+            col(BehaviorScore.behavior_id) == col(PracticeSession.behavior_id),
+        )
+        .group_by(col(PracticeSession.user_id), col(PracticeSession.behavior_id))
+    )
+    return {
+        (user_id, behavior): CellStats(best, attempts, last)
+        for user_id, behavior, best, attempts, last in session.exec(query)
+    }
+
+
+def build_heatmap(session: Session, team: Team, today: date | None = None) -> Heatmap:
+    today = today or date.today()
+    agents: list[User] = team_agents(session, team)
+    ids = [agent.id for agent in agents if agent.id is not None]
+    thresholds = team_thresholds(session, team)
+    assigned = assigned_weeks(session, team, ids, today)
+    stats = cell_stats(session, ids)
+    weeks = curriculum().weeks
+    rows = []
+    for agent in agents:
+        assert agent.id is not None
+        assigned_week, source = assigned[agent.id]
+        cells = []
+        for week in weeks:
+            found = stats.get((agent.id, week.behavior), CellStats(None, 0, None))
+            threshold = thresholds[week.week][0]
+            cells.append(
+                Cell(
+                    week=week.week,
+                    best=found.best,
+                    attempts=found.attempts,
+                    passed=found.best is not None and found.best >= threshold,
+                    last_attempt_at=found.last_attempt_at,
+                    assigned=week.week == assigned_week,
+                )
+            )
+        rows.append(AgentRow(agent.id, agent.name, agent.email, cells, assigned_week, source))
+    current = calendar_week(team, today)
+    columns = [
+        WeekColumn(
+            number=week.week,
+            behavior=week.behavior,
+            category=week.category,
+            title=week.title,
+            threshold=thresholds[week.week][0],
+            due_date=thresholds[week.week][1],
+            is_current=week.week == current,
+            passed=sum(1 for row in rows if row.cells[week.week - 1].passed),
+            attempted=sum(1 for row in rows if row.cells[week.week - 1].attempts > 0),
+        )
+        for week in weeks
+    ]
+    assert len(columns) == WEEKS
+    return Heatmap(team=team, today=today, current_week=current, columns=columns, rows=rows)
