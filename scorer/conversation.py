@@ -77,6 +77,7 @@ class Conversation:
             other = "customer" if turn.speaker == "agent" else "agent"
             self.previous_other.append(last.get(other))
             last[turn.speaker] = index
+        self.word_counts: list[int] = [word_count(turn.text) for turn in self.turns]
         self.hits: dict[int, tuple[MarkerHit, ...]] = {}
         self._by_marker: dict[str, list[tuple[int, MarkerHit]]] = defaultdict(list)
         self._detect_all()
@@ -185,7 +186,7 @@ class Conversation:
 
     def wpm(self, index: int) -> float | None:
         seconds = self.duration(index)
-        count = word_count(self.turns[index].text)
+        count = self.word_counts[index]
         if seconds is None or seconds < 0.5 or count == 0:
             return None
         return count * 60.0 / seconds
@@ -200,7 +201,7 @@ class Conversation:
         """Words per minute when timed, else words in the turn."""
         if self.pace_unit == "wpm":
             return self.wpm(index)
-        return float(word_count(self.turns[index].text))
+        return float(self.word_counts[index])
 
     # --- sequence -----------------------------------------------------------------------
 

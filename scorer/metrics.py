@@ -8,7 +8,6 @@ from statistics import median
 
 from scorer.conversation import Conversation
 from scorer.report import Metrics
-from scorer.text import word_count
 
 # Shorter turns are timing noise for pace (a 0.01 s "turn" would claim thousands of wpm).
 MIN_TURN_SECONDS = 0.5
@@ -24,7 +23,7 @@ def _call_minutes(conv: Conversation) -> float | None:
 
 
 def _wpm(conv: Conversation, indices: list[int]) -> int | None:
-    spoken = [(word_count(conv.turns[i].text), conv.duration(i)) for i in indices]
+    spoken = [(conv.word_counts[i], conv.duration(i)) for i in indices]
     timed = [(c, s) for c, s in spoken if s is not None and s >= MIN_TURN_SECONDS]
     seconds = sum(s for _, s in timed)
     if not timed or seconds <= 0:
@@ -38,8 +37,8 @@ def _talk_ratio(conv: Conversation) -> float | None:
         agent = sum(d for i, d in enumerate(durations) if d and conv.turns[i].speaker == "agent")
         total = sum(d for d in durations if d)
     else:
-        agent = sum(word_count(conv.turns[i].text) for i in conv.agent_turns)
-        total = sum(word_count(t.text) for t in conv.turns)
+        agent = sum(conv.word_counts[i] for i in conv.agent_turns)
+        total = sum(conv.word_counts)
     return round(agent / total, 2) if total else None
 
 

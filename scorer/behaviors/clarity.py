@@ -25,7 +25,6 @@ import re
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import word_count
 
 _CONFUSED = re.compile(
     r"\b(?:what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
@@ -68,7 +67,7 @@ def clarity(conv: Conversation) -> BehaviorResult:
                 evidence.append(conv.hit_evidence(turn, item, "-"))
     score = 25 + 75 * translated / used if used else 85.0
     if not used:
-        plain = max(conv.agent_turns, key=lambda i: word_count(conv.turns[i].text))
+        plain = max(conv.agent_turns, key=lambda i: conv.word_counts[i])
         evidence.append(conv.evidence(plain, "", "plain_language", "+"))
     for turn, _item in untranslated:
         reply = turn + 1
@@ -108,7 +107,7 @@ def customer_language(conv: Conversation) -> BehaviorResult:
     score = 45.0
     evidence: list[Evidence] = []
     jobs = conv.marker_hits("customer_job_reference")
-    first_replies = [i for i in conv.agent_turns if word_count(conv.turns[i].text) >= 8][:2]
+    first_replies = [i for i in conv.agent_turns if conv.word_counts[i] >= 8][:2]
     if jobs:
         score += 25
         evidence.append(conv.hit_evidence(*jobs[0], "+"))

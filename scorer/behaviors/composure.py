@@ -171,7 +171,9 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             penalty += 20
             evidence.append(conv.evidence(index, disengaged.group(0), "disengaged", "-"))
             flagged.append(disengaged.group(0))
-        elif word_count(text) <= 3 and ("?" in prompt or word_count(prompt) >= 15):
+        elif conv.word_counts[index] <= 3 and (
+            "?" in prompt or (asked is not None and conv.word_counts[asked] >= 15)
+        ):
             penalty += 12
             evidence.append(conv.evidence(index, text, "clipped_turn", "-"))
             flagged.append(text.strip())
@@ -185,13 +187,11 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     first_half = [i for i in agents[:half] if i not in flagged_turns]
     second_half = [i for i in agents[half:] if i not in flagged_turns]
     if len(first_half) >= 2 and len(second_half) >= 2:
-        first = sum(min(40, word_count(conv.turns[i].text)) for i in first_half) / len(first_half)
-        second = sum(min(40, word_count(conv.turns[i].text)) for i in second_half) / len(
-            second_half
-        )
+        first = sum(min(40, conv.word_counts[i]) for i in first_half) / len(first_half)
+        second = sum(min(40, conv.word_counts[i]) for i in second_half) / len(second_half)
         if first > 0 and second < 0.6 * first:
             score -= min(25.0, 25.0 * (1 - second / first) / 0.6)
-            shortest = min(second_half, key=lambda i: word_count(conv.turns[i].text))
+            shortest = min(second_half, key=lambda i: conv.word_counts[i])
             evidence.append(conv.evidence(shortest, "", "engagement_drop", "-"))
             flagged.append(conv.evidence(shortest, "", "", "-").quote)
     if not evidence:

@@ -26,7 +26,6 @@ from statistics import median
 
 from scorer.conversation import Conversation
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import word_count
 
 GOOD_GAP = (0.8, 2.5)
 
@@ -120,7 +119,7 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             continue
         first_answer = conv.next_agent(repeat.original)
         first_words = (
-            word_count(conv.turns[first_answer].text)
+            conv.word_counts[first_answer]
             if first_answer is not None and first_answer < repeat.turn
             else 0
         )
@@ -137,7 +136,7 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
         if pushback:
             value -= 25
             evidence += [conv.hit_evidence(answer, h, "-") for h in pushback]
-        words = word_count(text)
+        words = conv.word_counts[answer]
         if words < 6 or (first_words and words < 0.5 * first_words):
             value -= 35
             evidence.append(conv.evidence(answer, text, "clipped_repeat_answer", "-"))
