@@ -316,7 +316,7 @@ def scorecard(db: Session, session: PracticeSession, report: dict[str, Any] | No
         )
         for turn in turns
     ]
-    title = version.title if version else scenario_of_title(session)
+    title = version.title if version else "(removed scenario)"
     return Scorecard(
         session=session,
         agent=owner,
@@ -332,10 +332,6 @@ def scorecard(db: Session, session: PracticeSession, report: dict[str, Any] | No
         scored=report is not None,
         curriculum_week=curriculum.week_of_behavior(session.behavior_id),
     )
-
-
-def scenario_of_title(session: PracticeSession) -> str:
-    return "(removed scenario)"
 
 
 def scenario_card(version: ScenarioVersion) -> dict[str, Any]:

@@ -38,7 +38,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.scenario import Scenario, parse_scenario
-from server.services.curriculum import plan_for, team_of
+from server.services.curriculum import plan_for, week_of_behavior
 from server.services.scenario_store import latest_version, scenario_of
 from server.settings import Settings
 
@@ -75,7 +75,7 @@ def start_practice(
         )
     plan = plan_for(db, user, today)
     behavior = behavior_id or plan.behavior_id
-    week = plan.week.week if behavior == plan.behavior_id else _week_number(behavior)
+    week = plan.week.week if behavior == plan.behavior_id else week_of_behavior(behavior).week
     team = plan.team
     assert user.id is not None
     session = PracticeSession(
@@ -125,15 +125,6 @@ def retake(db: Session, user: User, attempt: PracticeSession) -> PracticeSession
     return start_practice(
         db, user, scenario_id=version.scenario_id, behavior_id=attempt.behavior_id
     )
-
-
-def _week_number(behavior_id: str) -> int | None:
-    from server.services.curriculum import week_of_behavior
-
-    try:
-        return week_of_behavior(behavior_id).week
-    except (KeyError, ValueError, LookupError):
-        return None
 
 
 def _open(
@@ -249,16 +240,12 @@ def open_live(
     voice = make_voice(settings, session.seed) if settings is not None else None
     snapshot = session.state_json or {}
     conversation = Conversation.restore(scenario, snapshot, voice=voice)
-    turns = turns_of(db, live_id(session))
+    assert session.id is not None
+    turns = turns_of(db, session.id)
     pending = None
     if len(turns) > len(conversation.turns) and turns[-1].speaker == "agent":
         pending = turns[-1]
     return LiveSession(session, conversation, turns, voice, pending)
-
-
-def live_id(session: PracticeSession) -> int:
-    assert session.id is not None
-    return session.id
 
 
 # --- turns -------------------------------------------------------------------------------------
@@ -437,8 +424,3 @@ def score_record_of(db: Session, session_id: int) -> ScoreRecord | None:
 
 async def say_and_collect(db: Session, live: LiveSession, text: str) -> list[TurnEvent]:
     return [event async for event in take_turn(db, live, text)]
-
-
-def session_team_id(db: Session, user: User) -> int | None:
-    team = team_of(db, user)
-    return team.id if team else None
