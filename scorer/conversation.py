@@ -41,6 +41,8 @@ _FIX = re.compile(
     r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?)\b",
     re.IGNORECASE,
 )
+# "Before I change anything", "can I ask", "if we reset it": a condition or a question, not a fix.
+_NOT_YET = re.compile(r"\b(?:before|until|unless|if|when|without|can|could|should|may)\s+$", re.I)
 _ESCALATION = re.compile(
     r"\b(?:ridiculous|unacceptable|useless|pathetic|joke|absurd|outrageous|disgusting|"
     r"furious|fed up|sick of|sick and tired|third time|fourth time|again and again|"
@@ -261,9 +263,10 @@ class Conversation:
         if turn.speaker != "agent":
             return None
         positions = [h.start for h in self.hits.get(index, ()) if h.marker in FIX_MARKERS]
-        match = _FIX.search(turn.text)
-        if match:
-            positions.append(match.start())
+        for match in _FIX.finditer(turn.text):
+            if not _NOT_YET.search(turn.text, max(0, match.start() - 12), match.start()):
+                positions.append(match.start())
+                break
         return min(positions) if positions else None
 
     @cached_property

@@ -12,11 +12,12 @@
 `forwardable_summary` — closes with a forwardable summary: what happened, what was done, when
 to expect resolution, direct contact. Applicable when the conversation reaches a close (a
 summary, a sign-off such as "anything else?"/"have a good day", or the customer's thanks/bye).
-The last two agent turns are read sentence by sentence:
+The last agent turn (with the one before it when that one starts the summary) is read
+sentence by sentence:
 
     25 for each part present: what_happened, what_was_done, when, contact
        (evidence `summary_what_happened`, `summary_what_was_done`, `summary_when`,
-       `summary_contact`)
+       `summary_contact`); a close with none of them is cited as `no_summary`
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ _PART_PATTERNS = {
         r"the (?:issue|problem|cause|reason|outage|fault|error|delay|charge|fee|mix-up)s?"
         r" (?:was|were|is|came|happened)|(?:was|were) caused|because|happened|"
         r"you (?:were|got|had been) (?:charged|billed|double|told|sent|cut off)|"
-        r"your [\w\s]{1,30}?(?:was|were|had been|got) )",
+        r"your [\w\s]{1,30}?(?:was|were|had been|got) |"
+        r"(?:was|were|got|had been) (?:billed|charged|overcharged|double[- ]charged|cancell?ed|"
+        r"delayed|lost|damaged|counted|declined|blocked|missed|duplicated|estimated|cut off|"
+        r"wrong|missing|down|broken|faulty|stuck)\b)",
         re.IGNORECASE,
     ),
     "what_was_done": re.compile(
@@ -64,7 +68,8 @@ _PART_PATTERNS = {
     "contact": re.compile(
         r"(?:\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\bext(?:ension)?\.? ?\d+|"
         r"\bdirect (?:line|number|email|extension)|\b(?:call|email|text|reach|contact) me\b|"
-        r"\bmy (?:number|email|extension|line)\b|\bask for me\b)",
+        r"\bmy (?:number|email|extension|line|reference|direct)\b|\bask for me\b|"
+        r"\bif you need me\b)",
         re.IGNORECASE,
     ),
 }
@@ -120,9 +125,24 @@ def _summary_parts_detector() -> Callable[[str], set[str]] | None:
     return found if callable(found) else None
 
 
+_RECAP = re.compile(
+    r"\b(?:to recap|recap|to sum up|in summary|summari[sz]e|what happened|what I've done)\b",
+    re.IGNORECASE,
+)
+
+
 def _closing_turns(conv: Conversation) -> list[int]:
-    tail = conv.agent_turns[-2:]
-    return [i for i in tail if i >= len(conv.turns) - 5]
+    """The last agent turn, with the one before it when that one opened the summary."""
+    if not conv.agent_turns or conv.agent_turns[-1] < len(conv.turns) - 3:
+        return []
+    *earlier, last = conv.agent_turns[-2:]
+    opened = [
+        i
+        for i in earlier
+        if i >= len(conv.turns) - 5
+        and (conv.has(i, "summary") or _RECAP.search(conv.turns[i].text))
+    ]
+    return [*opened, last]
 
 
 def _is_close(conv: Conversation, closing: list[int]) -> bool:
@@ -156,6 +176,8 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
     evidence += [
         conv.hit_evidence(t, h, "+") for t, h in conv.marker_hits("summary") if t in closing
     ][:1]
+    if not evidence:
+        evidence.append(conv.evidence(closing[-1], "", "no_summary", "-"))
     missing = [p.replace("_", " ") for p in SUMMARY_PARTS if p not in found]
     if not missing:
         coaching = (

@@ -174,3 +174,35 @@ def test_forwardable_summary_names_missing_parts() -> None:
         "summary_when",
         "summary_contact",
     ]
+
+
+@pytest.mark.parametrize(
+    ("close", "level"),
+    [
+        (
+            "Here's a recap you can pass on: the seats were billed twice, I've issued a credit "
+            "today, it shows on Monday's invoice, and my direct line is 0161 555 0142.",
+            "good",
+        ),
+        (
+            "So, what happened: your train was cancelled. What I've done: booked you on the 9:40. "
+            "My reference is 5521 if you need me.",
+            "good",
+        ),
+        ("Alright, you're all set. Anything else?", "poor"),
+        ("It's all in the system. Have a nice day.", "poor"),
+    ],
+)
+def test_forwardable_summary_reads_the_close(close: str, level: str) -> None:
+    transcript = scorer.Transcript(
+        (
+            scorer.Turn("customer", "My account was charged for two extra seats."),
+            scorer.Turn("agent", "I've removed the two extra seats."),
+            scorer.Turn("customer", "Thanks."),
+            scorer.Turn("agent", close),
+        )
+    )
+    result = scorer.score(transcript, ["forwardable_summary"]).behaviors["forwardable_summary"]
+    assert result.level == level
+    for item in result.evidence:
+        assert item.turn == 3 and item.quote in close

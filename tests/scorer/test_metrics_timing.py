@@ -111,3 +111,19 @@ def test_escalation_signals() -> None:
         )
     )
     assert Conversation(transcript).escalated_turns == [0, 2]
+
+
+def test_fix_position_skips_conditions_and_questions() -> None:
+    transcript = Transcript(
+        (
+            Turn("customer", "My router keeps restarting."),
+            Turn("agent", "Before I change anything, can I ask which lights are on?"),
+            Turn("agent", "Thanks. I have reset the router from here."),
+            Turn("agent", "Can I reset it again if it happens tonight?"),
+        )
+    )
+    conv = Conversation(transcript)
+    assert conv.fix_position(1) is None
+    assert conv.fix_position(2) == len("Thanks. ")
+    assert conv.fix_position(3) is None
+    assert conv.first_fix == (2, len("Thanks. "))
