@@ -1,0 +1,95 @@
+"""Version diffs: the unified diff of two texts, and the diff page between two versions."""
+
+from __future__ import annotations
+
+import difflib
+
+from bs4 import BeautifulSoup
+from sqlmodel import Session
+
+from server import accounts
+from server.services import authoring, scenario_store
+
+SCENARIO = "hostile_telecom_outage"
+
+
+def test_diff_texts_numbers_each_line_and_counts_changes() -> None:
+    old = "".join(f"line {n}\n" for n in range(1, 21))
+    new = old.replace("line 5\n", "line five\n").replace("line 18\n", "")
+    new += "line 21\n"
+    diff = authoring.diff_texts(old, new)
+    assert (diff.added, diff.removed) == (2, 2)
+    assert [h.header for h in diff.hunks] == ["@@ -2,7 +2,7 @@", "@@ -15,6 +15,6 @@"]
+    first = diff.hunks[0].lines
+    assert [(line.kind, line.old_no, line.new_no, line.text) for line in first[2:5]] == [
+        ("context", 4, 4, "line 4"),
+        ("removed", 5, None, "line 5"),
+        ("added", None, 5, "line five"),
+    ]
+    # the hunk headers agree with difflib's own unified diff
+    expected = [
+        line.strip()
+        for line in difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="")
+        if line.startswith("@@")
+    ]
+    assert [h.header for h in diff.hunks] == expected
+
+
+def test_identical_texts_have_no_hunks() -> None:
+    diff = authoring.diff_texts("a\nb\n", "a\nb\n")
+    assert diff.unchanged and (diff.added, diff.removed) == (0, 0)
+
+
+def publish_v2(db: Session) -> str:
+    trainer = accounts.require_user(db, "trainer@demo.local")
+    v1 = scenario_store.latest_version(db, SCENARIO)
+    assert v1 is not None
+    edited = v1.yaml_text.replace("  name: Dana Ruiz\n", "  name: Dana Ortiz\n").replace(
+        "difficulty: 3 ", "difficulty: 4 "
+    )
+    authoring.publish_edit(db, user=trainer, scenario_id=SCENARIO, yaml_text=edited)
+    db.commit()
+    return edited
+
+
+def test_diff_page_marks_additions_and_removals_with_text(login, db: Session) -> None:
+    publish_v2(db)
+    response = login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=2")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.text, "html.parser")
+    removed = [row.select("td")[-1].get_text() for row in page.select("tr.diff-removed")]
+    added = [row.select("td")[-1].get_text() for row in page.select("tr.diff-added")]
+    assert removed == [
+        "version: 1",
+        "difficulty: 3                     # 1 (gentle) to 5 (hardest)",
+        "  name: Dana Ruiz",
+    ]
+    assert added == [
+        "version: 2",
+        "difficulty: 4                     # 1 (gentle) to 5 (hardest)",
+        "  name: Dana Ortiz",
+    ]
+    # not colour alone: a sign and a spoken word on every changed line, and <ins>/<del>
+    for row in page.select("tr.diff-added"):
+        assert row.select_one(".sign").get_text() == "+added"
+        assert row.select_one("ins") is not None
+    for row in page.select("tr.diff-removed"):
+        assert row.select_one(".sign").get_text() == "−removed"
+        assert row.select_one("del") is not None
+    summary = page.select_one(".diff-summary").get_text(" ", strip=True)
+    assert "3 lines added" in summary and "3 lines removed" in summary
+    assert page.select_one("#diff-from option[selected]")["value"] == "1"
+    assert page.select_one("#diff-to option[selected]")["value"] == "2"
+    assert page.select_one("label[for=diff-from]") is not None
+
+
+def test_diff_defaults_to_the_latest_change_and_reports_no_difference(login, db: Session) -> None:
+    publish_v2(db)
+    browser = login("trainer@demo.local")
+    page = BeautifulSoup(browser.page(f"/trainer/scenarios/{SCENARIO}/diff").text, "html.parser")
+    assert page.h1.get_text() == "Changes from version 1 to version 2"
+    same = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from=2&to=2")
+    assert same.status_code == 200
+    assert "No differences" in same.text
+    bad = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from=abc")
+    assert bad.status_code == 422
