@@ -4,8 +4,11 @@ every quote is found verbatim in the transcript, and fails closed otherwise."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.judge import Verdict, parse_verdict
+from scorer.report import level_for
 from scorer.transcript import Transcript, Turn
 
 TRANSCRIPT = Transcript(
@@ -117,3 +120,33 @@ def test_not_applicable_verdict() -> None:
 )
 def test_invalid_or_unsupported_verdicts_fail_closed(raw: str) -> None:
     assert parse_verdict(raw, TRANSCRIPT) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=400),
+        st.builds(
+            lambda level, score, quote, junk: (
+                f'{junk}{{"level": "{level}", "score": {score}, '
+                f'"evidence": [{{"turn": 3, "quote": "{quote}"}}]}}{junk}'
+            ),
+            st.sampled_from(["good", "Average", "POOR", "n/a", "great", ""]),
+            st.integers(min_value=-20, max_value=140),
+            st.sampled_from(["I will refund", "We'll look", "nothing like this", "", "é"]),
+            st.text(max_size=20),
+        ),
+    )
+)
+def test_parse_verdict_never_crashes_and_keeps_only_real_quotes(raw: str) -> None:
+    verdict = parse_verdict(raw, TRANSCRIPT)
+    if verdict is None:
+        return
+    assert verdict.level in ("good", "average", "poor", "n/a")
+    if verdict.level == "n/a":
+        assert verdict.score is None and verdict.evidence == ()
+        return
+    assert verdict.score is not None and level_for(verdict.score) == verdict.level
+    assert verdict.evidence
+    for item in verdict.evidence:
+        assert item.quote in TRANSCRIPT.turns[item.turn].text
