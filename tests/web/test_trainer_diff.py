@@ -93,3 +93,33 @@ def test_diff_defaults_to_the_latest_change_and_reports_no_difference(login, db:
     assert "No differences" in same.text
     bad = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from=abc")
     assert bad.status_code == 422
+
+
+def test_a_trainer_can_compare_their_draft_with_a_version(login, db: Session) -> None:
+    browser = login("trainer@demo.local")
+    browser.page(f"/trainer/scenarios/{SCENARIO}/edit")
+    url = f"/trainer/scenarios/{SCENARIO}/diff?to=draft"
+    assert browser.page(url).status_code == 404  # no draft yet
+    text = scenario_store.latest_version(db, SCENARIO).yaml_text  # type: ignore[union-attr]
+    browser.submit(
+        f"/trainer/scenarios/{SCENARIO}/draft",
+        {"yaml_text": text.replace("  name: Dana Ruiz\n", "  name: Dana Draft\n")},
+    )
+    editor = BeautifulSoup(browser.page(f"/trainer/scenarios/{SCENARIO}/edit").text, "html.parser")
+    link = editor.find("a", string="See what it changes")
+    assert (
+        link is not None and link["href"] == f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=draft"
+    )
+    page = BeautifulSoup(browser.page(link["href"]).text, "html.parser")
+    assert page.h1.get_text() == "Changes from version 1 to your draft"
+    assert [r.select("td")[-1].get_text() for r in page.select("tr.diff-added")] == [
+        "  name: Dana Draft"
+    ]
+    assert page.select_one("#diff-to option[selected]")["value"] == "draft"
+    assert browser.page(f"/trainer/scenarios/{SCENARIO}/diff?to=latest").status_code == 404
+    # another trainer has no draft here: the same address is not theirs to see
+    accounts.create_user(
+        db, email="trainer2@demo.local", password="web-demo-password", role="trainer"
+    )
+    db.commit()
+    assert login("trainer2@demo.local").page(url).status_code == 404

@@ -306,3 +306,14 @@ def test_preview_of_invalid_text_stays_in_the_editor(login, db: Session) -> None
         (f"Line {line_no(broken, 'satisfied_at: -1')}", "mood.satisfied_at")
     ]
     assert db.exec(select(PracticeSession)).all() == []
+
+
+def test_the_id_new_is_reserved_for_the_new_scenario_page(login) -> None:
+    text = authoring.new_scenario_template().replace("id: my_new_scenario", "id: new")
+    browser = login("trainer@demo.local")
+    browser.page("/trainer/scenarios/new")
+    response = browser.submit("/trainer/scenarios/new", {"yaml_text": text})
+    assert response.status_code == 422
+    ((link, field, message),) = problems_of(soup_of(response))
+    assert (link, field) == (f"Line {line_no(text, 'id: new')}", "id")
+    assert "reserved" in message

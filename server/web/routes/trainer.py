@@ -22,6 +22,7 @@ from server.web.templating import flash, render
 
 router = APIRouter(prefix="/trainer/scenarios")
 
+DRAFT = "draft"
 YamlField = Annotated[str, Form(max_length=authoring.MAX_YAML_CHARS * 2)]
 
 
@@ -237,20 +238,36 @@ def diff_page(
     db: DbDep,
     user: TrainerDep,
     old: Annotated[int | None, Query(alias="from")] = None,
-    new: Annotated[int | None, Query(alias="to")] = None,
+    new: Annotated[str | None, Query(alias="to")] = None,
 ) -> Response:
+    """Two versions side by side in one unified diff; `to=draft` compares the trainer's draft."""
     latest = _latest_or_404(db, scenario_id)
-    new = new if new is not None else latest.version
-    old = old if old is not None else max(1, new - 1)
-    before, after = _version_or_404(db, scenario_id, old), _version_or_404(db, scenario_id, new)
+    draft = authoring.get_draft(db, user=user, scenario_id=scenario_id)
+    if new == DRAFT:
+        if draft is None:
+            raise NotFound(
+                f"You have no draft of {scenario_id}; open /trainer/scenarios/"
+                f"{scenario_id}/edit and save one first."
+            )
+        after_text, after_label = draft.yaml_text, "your draft"
+        old = old if old is not None else latest.version
+    else:
+        if new is not None and not new.isdigit():
+            raise NotFound(f"`to` must be a version number or `{DRAFT}`, got {new!r}.")
+        after = _version_or_404(db, scenario_id, int(new) if new else latest.version)
+        after_text, after_label = after.yaml_text, f"version {after.version}"
+        old = old if old is not None else max(1, after.version - 1)
+    before = _version_or_404(db, scenario_id, old)
     return render(
         request,
         "trainer/diff.html",
         {
             "latest": latest,
             "before": before,
-            "after": after,
+            "after_label": after_label,
+            "to_value": DRAFT if new == DRAFT else after_label.removeprefix("version "),
+            "has_draft": draft is not None,
             "numbers": list(range(latest.version, 0, -1)),
-            "diff": authoring.diff_texts(before.yaml_text, after.yaml_text),
+            "diff": authoring.diff_texts(before.yaml_text, after_text),
         },
     )
