@@ -168,7 +168,7 @@ def trends_of(session: Session, agent: User, team: Team) -> list[BehaviorTrend]:
     """Every behavior's applicable scores over the agent's scored attempts, oldest first, in
     curriculum order (behaviors never scored have no points)."""
     rows = session.exec(
-        select(
+        select(  # type: ignore[call-overload]
             BehaviorScore.session_id,
             BehaviorScore.behavior_id,
             BehaviorScore.score,

@@ -99,7 +99,9 @@ class CellStats:
 
 def team_thresholds(session: Session, team: Team) -> dict[int, tuple[int, date | None]]:
     """Week number → (pass threshold, due date), the team's settings over the defaults."""
-    out = {week.week: (week.pass_threshold, None) for week in curriculum().weeks}
+    out: dict[int, tuple[int, date | None]] = {
+        week.week: (week.pass_threshold, None) for week in curriculum().weeks
+    }
     rows = session.exec(select(TeamWeekSetting).where(TeamWeekSetting.team_id == team.id))
     for setting in rows:
         out[setting.week] = (setting.pass_threshold, setting.due_date)
@@ -139,11 +141,11 @@ def cell_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, str], 
     if not agent_ids:
         return {}
     query = (
-        select(
+        select(  # type: ignore[call-overload]
             PracticeSession.user_id,
             PracticeSession.behavior_id,
             func.max(BehaviorScore.score),
-            func.count(distinct(PracticeSession.id)),
+            func.count(distinct(col(PracticeSession.id))),
             func.max(PracticeSession.started_at),
         )
         .join(BehaviorScore, col(BehaviorScore.session_id) == col(PracticeSession.id))
