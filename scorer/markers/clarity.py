@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 
 from scorer.markers.hit import MarkerHit
-from scorer.markers.text import Turn, content_stems, word_set
+from scorer.markers.text import Turn, content_stems, word_pattern, word_set
 
 # Acronyms a customer knows: no translation needed.
 COMMON_ACRONYMS = word_set(
@@ -31,7 +31,7 @@ _ACRONYM = re.compile(
 _CODE = re.compile(
     r"(?<![\w-])[A-Za-z]+_[A-Za-z0-9_]+(?![\w-])|(?<![\w-])[A-Za-z]{2,}-\d{2,}(?![\w-])"
 )
-_EXPLAINED_AFTER = re.compile(
+_EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
     r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for|basically\s+means"
     r"|is\s+basically|is\s+just|is\s+our|is\s+a|is\s+the)\b|,?\s*(?:i\.e\.|meaning|which\s+means"
@@ -40,7 +40,7 @@ _EXPLAINED_AFTER = re.compile(
     r"|basically\s+|simply\s+)?(?:a|an|the|our|when|that|how|what|where)\b)",
     re.I,
 )
-_EXPLAINED_BEFORE = re.compile(
+_EXPLAINED_BEFORE = word_pattern(
     r"(?:(?:called|known\s+as|we\s+call\s+(?:it|this|that)|what\s+we\s+call|we\s+refer\s+to\s+"
     r"(?:it|this)\s+as|labelled|labeled|marked\s+as)\s+(?:an?\s+|the\s+)?[\"'“‘]?)$",
     re.I,

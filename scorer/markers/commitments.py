@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn
+from scorer.markers.text import Span, Turn, word_pattern
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
-TIME = re.compile(
+TIME = word_pattern(
     r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week|weekend)|right\s+(?:now|"
     r"away)|straight\s+away|immediately|now|before\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|"
     r"lunch|\d|you\s+hang\s+up|we\s+(?:hang\s+up|finish|end))|by\s+(?:the\s+end\s+of|end\s+of|close"
@@ -24,7 +24,7 @@ TIME = re.compile(
     r"|within\s+(?:the\s+next\s+)?(?:the\s+hour|an?\s+(?:hour|day|week)|\d+|one|two|three|four|five"
     r"|six|twenty|thirty|fifteen|ten|24|48|72)|in\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|"
     r"five|ten|fifteen|twenty|thirty|a\s+few|an?)\s+(?:minutes?|hours?|days?|business\s+days?|"
-    r"working\s+days?)|(?:on|next|this)\s+"
+    r"working\s+days?)|(?:on|next|this|for|until|till)\s+"
     + _DAYS
     + r"|at\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
     r"p\.m\.|o'?clock)?|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|end\s+of\s+(?:the\s+)?(?:day"
@@ -32,13 +32,13 @@ TIME = re.compile(
     r"\s+(?:on\s+the\s+(?:phone|line|call)|talking)|during\s+this\s+call)\b",
     re.I,
 )
-_FIRST_PERSON_WILL = re.compile(
+_FIRST_PERSON_WILL = word_pattern(
     r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+promise\s+"
     r"(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me|i'?m\s+(?:now\s+)?(?:sending|calling"
     r"|booking|processing|issuing|escalating|emailing|raising|refunding))\b",
     re.I,
 )
-_VAGUE_ACTION = re.compile(
+_VAGUE_ACTION = word_pattern(
     r"^\W*(?:\w+\s+){0,2}?(?:look\s+into|see\s+what|try|check\s+(?:on|into)|do\s+(?:my|what)|"
     r"get\s+back\s+to\s+you|follow\s+up|be\s+in\s+touch|keep\s+you\s+(?:posted|updated|informed)"
     r"|see\s+if|have\s+a\s+look|take\s+a\s+look|pass\s+(?:this|it|that)\s+on|let\s+(?:you|them)"
@@ -47,29 +47,28 @@ _VAGUE_ACTION = re.compile(
     r"|want|would|be\s+(?:able|happy|glad)|put\s+you\s+on\s+hold|just|transfer)\b",
     re.I,
 )
-_NOT_A_COMMITMENT_AFTER = re.compile(
+_NOT_A_COMMITMENT_AFTER = word_pattern(
     r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)|put\s+you\s+on\s+hold"
     r"|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat|check\s+(?:your|the)\s+"
     r"(?:account|details)|confirm\s+(?:your|the))\b",
     re.I,
 )
-_DIFFUSE = re.compile(
+_DIFFUSE = word_pattern(
     r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to|\s+can)"
     r"|someone|somebody|the\s+(?:team|department|engineers?|technicians?|office|back\s+office|"
     r"specialists?|relevant\s+(?:team|department|people)|billing\s+team|support\s+team|tech\s+team)"
-    r"|they(?:'ll|\s+will)|(?:it|this|that)\s+(?:will|'ll|should)\s+be\s+(?:looked\s+at|handled|"
-    r"sorted|dealt\s+with|investigated|escalated|reviewed|passed\s+on|fixed|resolved)"
-    r"|(?:it|this|that)'?ll\s+be\s+(?:looked|handled|sorted|dealt|investigated|escalated|reviewed"
-    r"|passed|fixed|resolved))\s*(?:will\s+|'ll\s+|should\s+|shall\s+|is\s+going\s+to\s+"
+    r"|they(?:'ll|\s+will))\s*(?:will\s+|'ll\s+|should\s+|shall\s+|is\s+going\s+to\s+"
     r"|are\s+going\s+to\s+)?(?:\w+\s+){0,2}?(?:look\s+into|investigate|handle|sort|deal\s+with|get"
     r"\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review|check|escalate|fix|resolve|"
     r"take\s+care|pass|get\s+(?:this|it|that)|work\s+on|see\s+what|try|look\s+at|have\s+a\s+look"
     r"|process|update|let\s+you\s+know|keep\s+you|raise|email|send|refund|credit|arrange|get\s+"
-    r"someone|be\s+looked|be\s+handled|be\s+sorted|be\s+dealt|be\s+investigated|be\s+escalated|be"
-    r"\s+reviewed|be\s+passed|be\s+fixed|be\s+resolved)",
+    r"someone|be\s+(?:looked|handled|sorted|dealt|investigated|escalated|reviewed|passed|fixed"
+    r"|resolved))"
+    r"|\b(?:it|this|that)(?:\s+will|'ll|\s+should|\s+is\s+going\s+to)\s+be\s+(?:looked\s+at|handled"
+    r"|sorted|dealt\s+with|investigated|escalated|reviewed|passed\s+on|fixed|resolved|picked\s+up)",
     re.I,
 )
-_VAGUE_FOLLOW_UP = re.compile(
+_VAGUE_FOLLOW_UP = word_pattern(
     r"\b(?:we'?ll|we\s+will|i'?ll|i\s+will|someone\s+will|somebody\s+will|they'?ll|they\s+will)\s+"
     r"(?:\w+\s+)?(?:be\s+in\s+touch|get\s+back\s+to\s+you|reach\s+out|follow\s+up|contact\s+you|"
     r"call\s+you(?:\s+back)?|let\s+you\s+know|keep\s+you\s+(?:posted|updated|informed))"

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, content_stems, word_set, words
+from scorer.markers.text import Span, Turn, content_stems, word_pattern, word_set, words
 
-_APOLOGY = re.compile(
+_APOLOGY = word_pattern(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply|extremely)\s+)?"
     r"sorry\b|\bsorry\s+(?:about|for|to\s+hear|that)\b|\bmy\s+apolog|\bour\s+apolog|\bapologies\b"
-    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*[,?]?\s*(?:what|could|can"
+    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*\?)(?!\s*,?\s*(?:what|could|can"
     r"|say|come\s+again|pardon|i\s+didn'?t\s+(?:catch|hear)))",
     re.I,
 )
@@ -34,7 +34,7 @@ EMOTION = (
     r"|a\s+lot\s+to\s+deal\s+with|no\s+fun|not\s+(?:fun|good|ok|okay|great|easy|right|fair)"
     r"|a\s+(?:pain|nightmare|hassle|mess)|sucks?|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
 )
-_GENERIC = re.compile(
+_GENERIC = word_pattern(
     r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+|definitely\s+)?(?:understand"
     r"|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)|know\s+(?:how|what)\s+(?:you"
     r"|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+for)"
@@ -102,7 +102,7 @@ _NOT_EXPERIENCE_AFTER_MY = word_set(
 _NOT_EXPERIENCE_BEFORE_ME = word_set(
     "let message pm dm tell call text believe trust forgive email ring give show contact"
 )
-_SHARED_FEELING = re.compile(
+_SHARED_FEELING = word_pattern(
     r"\b(?:me\s+too|same\s+(?:here|thing|boat|situation|with\s+me|for\s+me)|been\s+there"
     r"|know\s+the\s+feeling|(?:had|have|went\s+through|going\s+through)\s+(?:the\s+same|something"
     r"\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here|for\s+me|with\s+me))\b"
@@ -110,7 +110,7 @@ _SHARED_FEELING = re.compile(
     re.I,
 )
 # Service talk in the first person: "I have your account here", "I checked the line".
-_AGENT_TALK = re.compile(
+_AGENT_TALK = word_pattern(
     r"\b(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'d\s+(?:like|be\s+happy))(?!')"
     r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set|transfer"
     r"|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise|refund"
@@ -159,7 +159,7 @@ def _self_disclosure(sentence: Span) -> bool:
     return False
 
 
-_INTERPRETIVE = re.compile(
+_INTERPRETIVE = word_pattern(
     r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your|it'?s\s+been)|\byou\s+(?:must|might)"
     r"\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|worried"
     r"|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve|\s+have)\s+(?:been"
@@ -172,8 +172,10 @@ _SECOND_PERSON = frozenset(
 )
 
 
-_EXPERIENCE_WORD = re.compile(
-    EMOTION + r"|\b(?:feel\w*|felt|depress\w*|anxi\w*|lonely|alone|happy|cry\w*|sleep\w*|hate"
+_EXPERIENCE_WORD = word_pattern(
+    r"\b"
+    + EMOTION
+    + r"|\b(?:feel\w*|felt|depress\w*|anxi\w*|lonely|alone|happy|cry\w*|sleep\w*|hate"
     r"|love|scared|miserable|numb|empty|lost|stuck|waited|waiting|same|too|also|either)\b",
     re.I,
 )
@@ -186,13 +188,13 @@ def _relates(sentence: Span, turn: Turn) -> bool:
     return bool(_EXPERIENCE_WORD.search(sentence.text))
 
 
-def _specific(sentence: Span, turn: Turn, disclosures: int) -> bool:
+def _specific(sentence: Span, turn: Turn, discloses: bool, disclosures: int) -> bool:
     text = sentence.text
     if _SHARED_FEELING.search(text):
         return True
     if text.rstrip().endswith("?"):
         return False
-    if _self_disclosure(sentence):
+    if discloses:
         return disclosures >= 2 or _relates(sentence, turn)
     tokens = words(text)
     if not any(t in _SECOND_PERSON for t in tokens):
@@ -205,14 +207,15 @@ def _specific(sentence: Span, turn: Turn, disclosures: int) -> bool:
 
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
-    disclosures = sum(1 for sentence in turn.sentences if _self_disclosure(sentence))
-    for sentence in turn.sentences:
+    discloses = [_self_disclosure(sentence) for sentence in turn.sentences]
+    disclosures = sum(discloses)
+    for sentence, disclosed in zip(turn.sentences, discloses, strict=True):
         if _APOLOGY.search(sentence.text):
             hits.append(hit("apology", sentence))
-        if _specific(sentence, turn, disclosures):
+        if _specific(sentence, turn, disclosed, disclosures):
             hits.append(hit("impact_named", sentence))
         elif _GENERIC.search(sentence.text) or (
-            _self_disclosure(sentence) and not sentence.text.rstrip().endswith("?")
+            disclosed and not sentence.text.rstrip().endswith("?")
         ):
             # A personal aside that does not connect to the customer's situation is still a
             # human reaction, but not a specific one.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, word_set, words
+from scorer.markers.text import Span, Turn, word_pattern, word_set, words
 
 FILLER_WORDS = word_set(
     """
@@ -14,7 +14,7 @@ FILLER_WORDS = word_set(
     alrighty sure-sure great good
     """
 )
-_HEDGE = re.compile(
+_HEDGE = word_pattern(
     r"\b(?:i\s+(?:think|guess|suppose|believe|reckon|assume|imagine)\b(?!\s+(?:you'?re\s+right|"
     r"that'?s\s+(?:fair|right)))|i\s+don'?t\s+think|maybe|perhaps|probably|possibly|presumably|"
     r"(?<!what\s)(?<!which\s)(?<!this\s)(?<!that\s)(?<!any\s)(?<!the\s)(?<!a\s)(?<!same\s)"

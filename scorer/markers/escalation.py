@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn
+from scorer.markers.text import Turn, word_pattern
 
-_CALM_DOWN = re.compile(
+_CALM_DOWN = word_pattern(
     r"\b(?:calm\s+down|settle\s+down|cool\s+(?:it|down)|relax\b|chill\s+out|take\s+it\s+easy"
     r"|lower\s+your\s+voice|keep\s+your\s+voice\s+down|stop\s+(?:shouting|yelling|screaming|swearing"
     r"|raising\s+your\s+voice|getting\s+(?:so\s+)?(?:upset|worked\s+up|angry|emotional))"
@@ -21,13 +21,13 @@ _CALM_DOWN = re.compile(
     re.I,
 )
 # "I won't tell you to calm down", "I'm not asking you to relax".
-_NEGATED_PREFIX = re.compile(
+_NEGATED_PREFIX = word_pattern(
     r"(?:\b(?:not|never|n't|won'?t|no\s+one|nobody)\b[^.!?,;]{0,30}\b(?:tell|telling|ask|asking|say"
     r"|saying|going\s+to|want|expect|need|expecting)\b[^.!?,;]{0,15}$|\b(?:don'?t|do\s+not|no\s+need"
     r"\s+to|not)\s+(?:have\s+to\s+|need\s+to\s+)?$)",
     re.I,
 )
-_DEFENSIVE = re.compile(
+_DEFENSIVE = word_pattern(
     r"\bif\s+you(?:'d|\s+would|\s+will|'ll)?\s+(?:just\s+)?(?:let|allow)\s+me\s+(?:to\s+)?(?:explain|"
     r"finish|speak|talk|answer)|\blet\s+me\s+finish|\bas\s+i\s+(?:already|have\s+already|'ve\s+already)"
     r"\s+(?:said|told|explained|mentioned|stated)|\bi(?:'ve|\s+have)\s+already\s+(?:told|explained"
@@ -41,7 +41,7 @@ _DEFENSIVE = re.compile(
     r"\s+(?:is|works)|\bwith\s+(?:all\s+)?due\s+respect",
     re.I,
 )
-_REPEAT = re.compile(
+_REPEAT = word_pattern(
     r"\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned|"
     r"told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said|told\s+you|"
     r"mentioned|explained)|\bas\s+previously\s+(?:mentioned|stated|explained)|\bi(?:'ve|\s+have)?\s+"
@@ -51,7 +51,7 @@ _REPEAT = re.compile(
     r"(?:second|third|fourth|last)\s+time\b|\bas\s+(?:i|we)\s+(?:discussed|went\s+over)",
     re.I,
 )
-_PATTERN = re.compile(
+_PATTERN = word_pattern(
     r"\b(?:we|you)(?:'ve|\s+have|'re|\s+are)?\s+(?:keep|kept|been)\s+(?:coming|going|getting)\s+"
     r"back\s+to|\bkeeps?\s+coming\s+(?:back|up)|\b(?:we(?:'re|\s+are)|we(?:'ve|\s+have)\s+been)\s+"
     r"(?:going|talking|running)\s+(?:a?round\s+)?in\s+circles|\bround\s+in\s+circles|\bgoing\s+"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, split_clauses, word_set, words
+from scorer.markers.text import Span, Turn, split_clauses, word_pattern, word_set, words
 
 WH_WORDS = word_set(
     """
@@ -52,7 +52,7 @@ _LEAD_PHRASES = (
     ("in", "that", "case"),
 )
 # Lead-ins that announce the question in a clause of their own: "I need to know, how…".
-_LEAD_IN = re.compile(
+_LEAD_IN = word_pattern(
     r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)|i'd"
     r"\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)|i'm)\s+(?:just\s+)?"
     r"(?:wondering|curious|interested\s+in)|(?:just\s+)?(?:kind\s+of\s+|sort\s+of\s+)?wondering"
@@ -62,7 +62,7 @@ _LEAD_IN = re.compile(
     re.I,
 )
 # Open prompts, with or without a question mark: "tell me about…", "can you walk me through…".
-_OPEN_PROMPT = re.compile(
+_OPEN_PROMPT = word_pattern(
     r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+|maybe\s+you\s+could\s+"
     r"|(?:i'd|i\s+would)\s+like\s+you\s+to\s+|i\s+need\s+you\s+to\s+|why\s+don't\s+you\s+"
     r"|would\s+you\s+mind\s+|(?:i'd|i\s+would)\s+(?:love|like)\s+to\s+)?(?:"
@@ -76,13 +76,13 @@ _OPEN_PROMPT = re.compile(
     r"|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:example|idea|sense|picture))",
     re.I,
 )
-_TAG = re.compile(
+_TAG = word_pattern(
     r"^(?:right|correct|yeah|yes|no|ok|okay|huh|eh|true|am\s+i\s+right|is\s+that\s+(?:right|"
     r"correct|true|so)|isn't\s+it|aren't\s+you|don't\s+you|didn't\s+you|doesn't\s+it|won't\s+"
     r"you|wasn't\s+it|can't\s+you|haven't\s+you|is\s+it|was\s+it|did\s+you|do\s+you)$",
     re.I,
 )
-_CLARIFY_FRAME = re.compile(
+_CLARIFY_FRAME = word_pattern(
     r"\b(?:do|did)\s+you\s+mean|\byou\s+mean\b|\bdid\s+you\s+say\b|\bwhat\s+do\s+you\s+mean"
     r"|\bjust\s+(?:to\s+)?(?:confirm|clarify|check|be\s+clear|make\s+sure)"
     r"|\bto\s+(?:confirm|clarify)\b|\bis\s+(?:that|this)\s+(?:right|correct|the\s+one)"
@@ -114,7 +114,7 @@ def opens_with_prompt(tokens: list[str]) -> bool:
     return bool(_OPEN_PROMPT.match(" ".join(tokens)))
 
 
-_YOU_KNOW_WHAT = re.compile(
+_YOU_KNOW_WHAT = word_pattern(
     r"^(?:\W*\w+\W+){0,2}?(?:you\s+)?know\s*,?\s*what\s+(?:i\s+mean|i'm\s+saying|i\s+am\s+saying)",
     re.I,
 )
@@ -195,11 +195,17 @@ def question_form(sentence: Span) -> str | None:
     return "closed" if is_question else None
 
 
+def forms(turn: Turn) -> list[str | None]:
+    """The question form of each sentence of the turn (computed once per turn)."""
+    if turn.question_forms is None:
+        turn.question_forms = [question_form(s) for s in turn.sentences]
+    return turn.question_forms
+
+
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
     context_stems = turn.last_context_stems
-    for sentence in turn.sentences:
-        form = question_form(sentence)
+    for sentence, form in zip(turn.sentences, forms(turn), strict=True):
         if form is None:
             continue
         hits.append(hit(f"{form}_question", sentence))

@@ -12,14 +12,15 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
+from scorer.markers.questions import AUXILIARIES, WH_WORDS, forms, opens_with_prompt, strip_lead
+from scorer.markers.text import Span, Turn, content_stems, split_clauses, word_pattern, words
 
 _LEAD = (
     r"^(?:(?:so|okay|ok|right|alright|all\s+right|and|yeah|yes|no|mm-?hmm|mhm|mm|uh-huh|hmm|well"
     r"|now|um|uh|oh|ah|i\s+see|got\s+it|sure|wow|gosh|okay\s+so|but|because|'cause|cause|sounds"
     r"\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
 )
-_STRONG_FRAME = re.compile(
+_STRONG_FRAME = word_pattern(
     r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+hearing"
     r"|\bwhat\s+i\s+(?:hear|heard)|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+saying"
     r"|\bin\s+other\s+words|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)"
@@ -29,12 +30,12 @@ _STRONG_FRAME = re.compile(
     r"(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing|sounds)",
     re.I,
 )
-_ABOUT_CUSTOMER = re.compile(
+_ABOUT_CUSTOMER = word_pattern(
     _LEAD + r"(?:\w+\s+){0,3}?(?:you|your|you'?re|you'?ve|you'?d|yourself)\b",
     re.I,
 )
 # Information, advice, instructions, procedure, praise: not a restatement.
-_INFORMATION = re.compile(
+_INFORMATION = word_pattern(
     r"(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)\byou\s+(?:do\s+|really\s+|just\s+)?(?:should|could\s+(?:try|also|always|just|call|go|use)|can\s+(?:try|also|use|go|call"
     r"|find|reset|check|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this|the))"
     r"|need\s+to|have\s+to|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be"
@@ -53,7 +54,7 @@ _INFORMATION = re.compile(
     r"could|would)\b|\bgood\s+(?:job|for\s+you|question)|\bwell\s+done\b|\bcongratulations\b",
     re.I,
 )
-_PRAISE_ONLY = re.compile(
+_PRAISE_ONLY = word_pattern(
     r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just)\s+)?(?:great|good"
     r"|fantastic|wonderful|awesome|excellent|amazing|perfect|fine|true|fair)\W*$",
     re.I,
@@ -67,7 +68,7 @@ _IMPERSONAL_START = frozenset(
 _FIRST_PERSON = frozenset(
     {"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "me"}
 )
-_FAREWELL = re.compile(
+_FAREWELL = word_pattern(
     r"^\W*(?:(?:ok(?:ay)?|well|alright|thanks?|thank\s+you)\W+)*(?:see\s+you|take\s+care|bye"
     r"|goodbye|have\s+a\s+(?:good|nice|great))\b",
     re.I,
@@ -96,6 +97,15 @@ _CORE_LEAD = frozenset(
 _GENERIC_SUBJECT = re.compile(
     r"^(?:a\s+lot\s+of\s+|most\s+|many\s+|some\s+|other\s+)?(?:people|folks|patients|customers"
     r"|everyone|everybody|anyone|nobody|no\s+one|things\s+like|studies|research)\b",
+)
+# Statements of what will happen or has been done: the agent informing, not restating.
+_SERVICE_STATEMENT = word_pattern(
+    r"\b(?:will|'ll|shall|won't|going\s+to|gonna)\b|\b(?:is|are|was|were|has\s+been|have\s+been"
+    r"|be|being)\s+(?:\w+ly\s+)?(?:\w+ed|sent|paid|shown|done|made|set|put|taken|given|seen)\b"
+    r"|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm)\b"
+    r"|\b(?:our|the)\s+(?:system|records?|policy|terms|engineer|technician|courier|team|account|app"
+    r"|website|warehouse|order|booking|refund|invoice|bill|payment|line|router|card)\b",
+    re.I,
 )
 _SUBJECT_AFTER_WH = frozenset(
     {
@@ -140,8 +150,6 @@ _MODAL_AFTER_YOU = frozenset(
 
 def _core(tokens: list[str]) -> list[str]:
     """The words after discourse openers ("so, um, you know, actually…")."""
-    from scorer.markers.questions import strip_lead
-
     core = strip_lead(tokens)
     while core:
         if core[:2] == ["you", "know"] or core[:2] == ["i", "mean"]:
@@ -188,11 +196,9 @@ def _echo(text: str, turn: Turn) -> bool:
     return len(shared) >= 1 and len(shared) >= 0.5 * len(stems)
 
 
-def reflection_strength(sentence: Span, turn: Turn) -> str | None:
+def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | None:
     """'strong' (a reflective frame or a statement about the customer), 'weak' (a statement
     that restates the topic without a frame), or None (a question, information, advice)."""
-    from scorer.markers.questions import AUXILIARIES, WH_WORDS, opens_with_prompt, question_form
-
     text = sentence.text
     tokens = words(text)
     if len(tokens) < 2 or _PRAISE_ONLY.match(text) or _FAREWELL.search(text):
@@ -206,7 +212,6 @@ def reflection_strength(sentence: Span, turn: Turn) -> str | None:
         return None
     if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:
         return None
-    form = question_form(sentence)
     if _STRONG_FRAME.search(text) and not (form == "open" and core[0] in WH_WORDS):
         return "strong"
     if form == "open" or (form == "closed" and core[0] in AUXILIARIES):
@@ -229,17 +234,21 @@ def reflection_strength(sentence: Span, turn: Turn) -> str | None:
         return "strong"
     if any(t in _FIRST_PERSON or t in ("my", "our", "us") for t in core):
         return None  # the agent talking about themselves or the service
-    if _echo(text, turn) or len(core) >= 3:
+    if not turn.context:
+        return None  # nothing said yet that this could restate
+    if _echo(text, turn) or (len(core) >= 3 and not _SERVICE_STATEMENT.search(text)):
         return "weak"
     return None
 
 
 def find(turn: Turn) -> list[MarkerHit]:
     """Strong reflections always count; weak ones only in a turn that asks nothing."""
-    from scorer.markers.questions import question_form
-
-    graded = [(s, reflection_strength(s, turn)) for s in turn.sentences]
-    asks = any(question_form(s) is not None for s in turn.sentences)
+    sentence_forms = forms(turn)
+    graded = [
+        (s, reflection_strength(s, turn, form))
+        for s, form in zip(turn.sentences, sentence_forms, strict=True)
+    ]
+    asks = any(form is not None for form in sentence_forms)
     return [
         hit("paraphrase", s)
         for s, strength in graded

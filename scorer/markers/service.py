@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn
+from scorer.markers.text import Turn, word_pattern
 
-_JOB = re.compile(
-    r"\bso\s+(?:that\s+)?(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:can|could|will|'ll|are\s+able\s+to|"
-    r"(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need|be\s+without|get\s+"
-    r"charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set))"
+_JOB = word_pattern(
+    r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time)"
+    r"|(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:(?:can|could|will)\s+(?!not\b)\w+|'ll\s+\w+|are\s+able\s+to"
+    r"|(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need|be\s+without|get\s+"
+    r"charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time)))"
     r"|\byou(?:'ll|\s+will)\s+be\s+able\s+to\s+\w+|\b(?:will|'ll|can|going\s+to|get|have)\b[^.!?]"
     r"{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+|\bget\s+you\s+(?:back\s+(?:online|up|on|to)|paid|connected|moving|"
     r"on\s+your\s+way|sorted\s+for)|\byou(?:'ll|\s+will)\s+(?:have|get)\s+(?:your|it|the\s+money|"
@@ -28,7 +29,7 @@ _PRODUCT = (
     r"subscription|membership|insurance|protection|warranty|cover|card|account|deal|offer|"
     r"promotion|promo|package|version|service|feature|line|device|phone|model|loyalty|rewards)"
 )
-_CROSS_SELL = re.compile(
+_CROSS_SELL = word_pattern(
     r"\b(?:would|might)\s+you\s+(?:be\s+interested|like\s+to\s+(?:hear|know|try|add|upgrade|switch"
     r"|consider)|want\s+to\s+(?:upgrade|add|switch|try))|\bare\s+you\s+interested\s+in\b"
     r"|\bhave\s+you\s+(?:considered|thought\s+about|heard\s+(?:about|of))\s+(?:our|upgrading|adding"

@@ -10,6 +10,9 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from re import _constants as _c  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any
 
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "no", "approx", "jr"}
@@ -87,24 +90,37 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-def split_clauses(sentence: Span) -> list[Span]:
-    """Split a sentence at commas, semicolons, colons and dashes, keeping offsets."""
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-–—]+\s")
+
+
+@lru_cache(maxsize=4096)
+def _clauses(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     begin = 0
-    for match in re.finditer(r"[,;:]|\s[-–—]+\s", sentence.text):
-        span = _trimmed(sentence.text, begin, match.start())
+    for match in _CLAUSE_BREAK.finditer(text):
+        span = _trimmed(text, begin, match.start())
         if span is not None:
-            spans.append(Span(span.text, sentence.start + span.start))
+            spans.append(span)
         begin = match.end()
-    span = _trimmed(sentence.text, begin, len(sentence.text))
+    span = _trimmed(text, begin, len(text))
     if span is not None:
-        spans.append(Span(span.text, sentence.start + span.start))
-    return spans
+        spans.append(span)
+    return tuple(spans)
+
+
+def split_clauses(sentence: Span) -> list[Span]:
+    """Split a sentence at commas, semicolons, colons and dashes, keeping offsets."""
+    return [Span(c.text, sentence.start + c.start) for c in _clauses(sentence.text)]
+
+
+@lru_cache(maxsize=8192)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.replace("’", "'") for w in _WORD.findall(text.lower()))
 
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (apostrophes kept, curly ones made straight)."""
-    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+    return list(_words(text))
 
 
 @lru_cache(maxsize=8192)
@@ -116,13 +132,18 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
+def _content_stems(text: str) -> frozenset[str]:
+    return frozenset(
+        stem(w.split("'")[0])
+        for w in _words(text)
+        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
+    )
+
+
 def content_stems(text: str) -> set[str]:
     """Stems of the words that carry content (no stop words, no short words, no numbers)."""
-    return {
-        stem(w.split("'")[0])
-        for w in words(text)
-        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
-    }
+    return set(_content_stems(text))
 
 
 @dataclass
@@ -135,6 +156,7 @@ class Turn:
     agent_history: Sequence[str] = ()
     glossary: Mapping[str, str] | None = None
     customer_name: str | None = None
+    question_forms: list[str | None] | None = field(default=None, repr=False)
     _context_stems: set[str] | None = field(default=None, repr=False)
     _last_context_stems: set[str] | None = field(default=None, repr=False)
 
@@ -185,9 +207,241 @@ class Turn:
                 return sentence
         return Span(self.text, 0)
 
-    def sentences_matching(self, pattern: re.Pattern[str]) -> Iterator[tuple[Span, re.Match[str]]]:
-        """Each sentence with the first match of `pattern` in it."""
-        for sentence in self.sentences:
-            found = pattern.search(sentence.text)
-            if found is not None:
-                yield sentence, found
+
+def _top_level_branches(pattern: str) -> list[str]:
+    branches: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+_PREFIX_LENGTH = 4
+_TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
+_MAX_PREFIXES = 400
+
+
+@lru_cache(maxsize=8192)
+def word_prefixes(text: str) -> frozenset[str]:
+    """Every prefix (up to four characters) of every word of `text`, lower-cased."""
+    return frozenset(
+        token[:length] for token in _words(text) for length in range(1, min(len(token), 4) + 1)
+    )
+
+
+def _prefixes(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | None:
+    """The literal prefixes a match of items[index:] may start with; None when unknown.
+
+    A prefix ends at the first character that is not part of a word, at the fourth character,
+    or wherever the pattern stops being literal; an empty prefix means "anything".
+    """
+    if index == len(items):
+        return {""}
+    op, value = items[index]
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+        return _prefixes(items, index + 1)
+    if op is _c.LITERAL:
+        char = chr(value).lower()
+        if char not in _TOKEN_CHARS:
+            return {""}
+        rest = _prefixes(items, index + 1)
+        if rest is None:
+            return None
+        return {(char + tail)[:_PREFIX_LENGTH] for tail in rest}
+    if op is _c.SUBPATTERN:
+        return _prefixes(list(value[3].data) + items[index + 1 :])
+    if op is _c.BRANCH:
+        found: set[str] = set()
+        for alternative in value[1]:
+            part = _prefixes(list(alternative.data) + items[index + 1 :])
+            if part is None:
+                return None
+            found |= part
+            if len(found) > _MAX_PREFIXES:
+                return None
+        return found
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, _high, body = value
+        with_body = _prefixes(list(body.data))
+        if with_body is None:
+            return None
+        if low == 0:
+            without = _prefixes(items, index + 1)
+            if without is None:
+                return None
+            return with_body | without
+        return with_body
+    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in value):
+        chars = {chr(code).lower() for _, code in value}
+        if not chars <= _TOKEN_CHARS:
+            return {""}
+        rest = _prefixes(items, index + 1)
+        if rest is None:
+            return None
+        return {(char + tail)[:_PREFIX_LENGTH] for char in chars for tail in rest}
+    return {""}
+
+
+def _usable(found: set[str] | None) -> bool:
+    return found is not None and "" not in found and all(p[0] != "'" for p in found)
+
+
+def _consumes_space(op: Any, value: Any) -> bool:
+    """A required element that matches whitespace, so the next element starts a word."""
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, _high, body = value
+        return bool(low) and all(_consumes_space(o, v) for o, v in body.data)
+    if op is _c.IN:
+        return any(kind is _c.CATEGORY and v is _c.CATEGORY_SPACE for kind, v in value)
+    return op is _c.LITERAL and chr(value) == " "
+
+
+def _branch_prefixes(branch: str) -> frozenset[str] | None:
+    """Word prefixes one of which any match of `branch` (a branch that starts at a word)
+    must contain as the start of a word; None when no such set is known.
+
+    Every element that starts a word (the first, and each after required whitespace) offers
+    the literal prefixes of what follows it; the most selective offer wins.
+    """
+    try:
+        items = list(_parser.parse(branch, re.I).data)
+    except re.error:
+        return None
+    best: set[str] | None = None
+    starts_word = True
+    for index, (op, value) in enumerate(items):
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        if starts_word:
+            found = _prefixes(items, index)
+            if (
+                found is not None
+                and _usable(found)
+                and (best is None or _score(found) > _score(best))
+            ):
+                best = found
+        optional = op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] == 0
+        if optional:
+            starts_word = False
+            continue
+        starts_word = _consumes_space(op, value)
+    if best is None:
+        return None
+    return frozenset(p.rstrip("'") for p in best)
+
+
+def _score(found: set[str]) -> tuple[int, int]:
+    return (min(len(p.rstrip("'")) for p in found), -len(found))
+
+
+@lru_cache(maxsize=8192)
+def lowered(text: str) -> str | None:
+    """`text` in lower case, or None when lower-casing would move offsets (rare Unicode)."""
+    low = text.lower()
+    return low if len(low) == len(text) else None
+
+
+class WordPattern:
+    """A compiled case-insensitive alternation, fast on short texts.
+
+    - Branches written as `\\b…` check the word boundary once, before the alternation, which
+      lets the regex engine skip most positions.
+    - The literal start of each such branch ("sorry", "i'm", "calm") gives a set of word
+      prefixes; on a text with none of them only the remaining branches are tried.
+    - Matching runs on the lower-cased text without re.IGNORECASE (same offsets; matched
+      groups come back lower-cased).
+    Which texts match, and where, is the same as with the plain case-insensitive regex.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        gated: list[str] = []
+        always: list[str] = []
+        prefixes: set[str] = set()
+        for branch in _top_level_branches(pattern):
+            found = _branch_prefixes(branch[2:]) if branch.startswith(r"\b") else None
+            if found is None:
+                always.append(branch)
+            else:
+                # The branch starts with a letter or digit: \b there is "no word character
+                # before".
+                gated.append(branch[2:])
+                prefixes |= found
+        whole = [r"(?<!\w)(?=\w)(?:" + "|".join(gated) + ")"] if gated else []
+        whole += always
+        self.pattern = pattern
+        # Lower-case matching needs a pattern with no upper-case letter of its own.
+        folding = bool(re.search(r"(?<!\\)[A-Z]", pattern))
+        flags = re.I if folding else 0
+        self._whole = re.compile("|".join(whole), flags)
+        self._rest = re.compile("|".join(always), flags) if always else None
+        self._prefixes = frozenset(prefixes) if gated else None
+        self._needs_case_folding = folding
+        self._whole_folding = re.compile("|".join(whole), re.I)
+        self._rest_folding = re.compile("|".join(always), re.I) if always else None
+
+    def _prepare(self, text: str) -> tuple[str, re.Pattern[str] | None]:
+        low = None if self._needs_case_folding else lowered(text)
+        subject, whole, rest = (
+            (low, self._whole, self._rest)
+            if low is not None
+            else (text, self._whole_folding, self._rest_folding)
+        )
+        if self._prefixes is None or not self._prefixes.isdisjoint(word_prefixes(text)):
+            return subject, whole
+        return subject, rest
+
+    def search(self, text: str) -> re.Match[str] | None:
+        subject, regex = self._prepare(text)
+        return regex.search(subject) if regex is not None else None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        subject, regex = self._prepare(text)
+        return regex.match(subject) if regex is not None else None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        subject, regex = self._prepare(text)
+        return regex.finditer(subject) if regex is not None else iter(())
+
+    def sub(self, replacement: str, text: str, count: int = 0) -> str:
+        """Replace matches; the text outside the matches keeps its case."""
+        subject, regex = self._prepare(text)
+        if regex is None:
+            return text
+        pieces: list[str] = []
+        last = 0
+        for number, found in enumerate(regex.finditer(subject)):
+            if count and number >= count:
+                break
+            pieces.append(text[last : found.start()])
+            pieces.append(replacement)
+            last = found.end()
+        pieces.append(text[last:])
+        return "".join(pieces)
+
+
+def word_pattern(pattern: str, flags: int = re.I) -> WordPattern:
+    """Compile a case-insensitive alternation of word-initial branches into a `WordPattern`."""
+    if flags != re.I:
+        raise ValueError("word_pattern() compiles case-insensitive patterns only (flags=re.I)")
+    return WordPattern(pattern)

@@ -1,0 +1,49 @@
+"""Jargon left unexplained vs explained in the same turn."""
+
+from __future__ import annotations
+
+import pytest
+
+GLOSSARY = {"CSC flag": "a billing hold", "porting": "moving your number to another provider"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "There's a CSC flag on the account.",
+        "I've raised it with L2 under an SLA.",
+        "The error is ERR_402 on our side.",
+        "Your porting request is pending.",
+    ],
+)
+def test_jargon(markers, text):
+    found = markers(text, glossary=GLOSSARY)
+    assert "jargon" in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The CSC flag, which is a billing hold, is now removed.",
+        "There's a CSC flag - that means a billing hold - on the account.",
+        "It's on the SLA (the time we promise to fix it in).",
+        "Your porting request, moving your number to another provider, is pending.",
+    ],
+)
+def test_jargon_explained(markers, text):
+    found = markers(text, glossary=GLOSSARY)
+    assert "jargon_explained" in found
+    assert "jargon" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll send the PDF and your PIN by SMS.",
+        "Your flight is at 9 AM.",
+        "This is NOT ACCEPTABLE to us either, and I'm fixing it.",
+        "Thanks for waiting, I have the account here.",
+    ],
+)
+def test_everyday_acronyms_and_shouting_are_not_jargon(markers, text):
+    assert "jargon" not in markers(text, glossary=GLOSSARY)

@@ -1,0 +1,90 @@
+"""Impact named, generic empathy and apology."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "You were cut off the day before your interview, and that cost you the call.",
+            "My line went dead the day before my job interview and I missed the call.",
+        ),
+        (
+            "It sounds like the double charge left you short for your rent this month.",
+            "You charged me twice and now I'm short for rent.",
+        ),
+        (
+            "You've lost two days of pay because the line has been down since Monday.",
+            "My internet has been down since Monday and I work from home, I've lost two days pay.",
+        ),
+        (
+            "You must be worried, with your son's birthday present stuck at the depot.",
+            "The parcel was a birthday present for my son and it's stuck at the depot.",
+        ),
+    ],
+)
+def test_impact_named(markers, text, context):
+    found = markers(text, context=context)
+    assert "impact_named" in found
+    assert "generic_empathy" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I understand your frustration.",
+        "That must be really frustrating.",
+        "I can imagine how annoying that is.",
+        "That sounds stressful.",
+        "I hear you.",
+    ],
+)
+def test_generic_empathy(markers, text):
+    found = markers(text, context="The app logged me out again and I can't pay my staff.")
+    assert "generic_empathy" in found
+    assert "impact_named" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm sorry about that.",
+        "My apologies for the delay.",
+        "Apologies, that should not happen.",
+        "I do apologise for the wait.",
+        "Sorry for the trouble with your booking.",
+    ],
+)
+def test_apology(markers, text):
+    assert "apology" in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sorry, could you repeat the reference number?",
+        "Sorry? I didn't catch that.",
+        "Your refund will arrive in three to five working days.",
+        "Let me check the booking.",
+    ],
+)
+def test_not_an_apology(markers, text):
+    assert "apology" not in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I have your account open here.",
+        "I've checked the line and reset the port.",
+        "I will call you back by 3 pm.",
+        "The engineer is booked for Thursday morning.",
+    ],
+)
+def test_service_talk_is_not_empathy(markers, text):
+    found = markers(text, context="My line has been down since Monday.")
+    assert "impact_named" not in found
+    assert "generic_empathy" not in found
