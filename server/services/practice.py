@@ -233,11 +233,17 @@ def turns_of(db: Session, session_id: int) -> list[Turn]:
 
 
 def open_live(
-    db: Session, session: PracticeSession, settings: Settings | None = None
+    db: Session,
+    session: PracticeSession,
+    settings: Settings | None = None,
+    *,
+    voice: Voice | None = None,
 ) -> LiveSession:
-    """Load the conversation of `session` from its snapshot, as any worker can."""
+    """Load the conversation of `session` from its snapshot, as any worker can. The LLM voice
+    is used when `settings` name a model (or pass the `voice` of an earlier load)."""
     scenario = scenario_for(db, session)
-    voice = make_voice(settings, session.seed) if settings is not None else None
+    if voice is None and settings is not None:
+        voice = make_voice(settings, session.seed)
     snapshot = session.state_json or {}
     conversation = Conversation.restore(scenario, snapshot, voice=voice)
     assert session.id is not None

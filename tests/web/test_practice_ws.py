@@ -256,3 +256,22 @@ def test_a_trainer_preview_streams_mood_and_is_never_scored(login, db) -> None:
     assert ended_page.status_code == 200
     assert 'href="/trainer/scenarios/x/edit"' in ended_page.text
     assert trainer.get(f"/attempts/{preview.id}").status_code == 404
+
+
+def test_two_windows_on_one_conversation_stay_consistent(login, db) -> None:
+    agent = login("agent1@demo.local")
+    session_id = start(agent)
+    socket = f"/ws/practice/{session_id}"
+    with agent.websocket_connect(socket) as first, agent.websocket_connect(socket) as second:
+        first.receive_json()
+        second.receive_json()
+        first.send_json({"type": "say", "text": RESOLVING[0]})
+        until(first, "turn")
+        second.send_json({"type": "say", "text": "A line typed in a stale window."})
+        error = second.receive_json()
+        assert error["type"] == "error" and "another window" in error["message"]
+        hello = second.receive_json()
+        assert hello["type"] == "hello" and [t["index"] for t in hello["turns"]] == [0, 1, 2]
+        second.send_json({"type": "say", "text": RESOLVING[1]})
+        assert until(second, "turn")[-1]["index"] == 4
+    assert [t.speaker for t in turns(db, session_id)] == ["customer", "agent"] * 2 + ["customer"]

@@ -18,7 +18,8 @@ from sqlmodel import Session
 
 from server.models import PracticeSession, SessionMode, User
 from server.services import practice
-from server.services.practice import LiveSession, PracticeError, TurnEvent
+from server.services.curriculum import week_of_behavior
+from server.services.practice import LiveSession, PracticeError, TurnConflict, TurnEvent
 from server.web.csrf import origin_allowed
 from server.web.deps import AgentDep, DbDep, Forbidden, NotFound, UserDep, load_user
 from server.web.templating import flash, render
@@ -67,7 +68,10 @@ def chat_page(request: Request, session_id: int, db: DbDep, user: UserDep) -> Re
 
 def practice_chat_context(db: Session, session: PracticeSession) -> dict[str, Any]:
     live = practice.open_live(db, session)
-    return {"chat": chat_view(live), "session": session}
+    focus = None
+    if session.mode is SessionMode.practice:
+        focus = week_of_behavior(session.behavior_id)
+    return {"chat": chat_view(live), "session": session, "focus": focus}
 
 
 def chat_view(live: LiveSession) -> dict[str, Any]:
@@ -224,8 +228,9 @@ async def converse(channel: Channel, live: LiveSession, engine: Any) -> None:
             with Session(engine, expire_on_commit=False) as db:
                 practice.finish(db, live)
             await channel.send(ended_message(live))
-        else:
-            await stream_turn(channel, live, engine, request.get("text"))
+        elif not await stream_turn(channel, live, engine, request.get("text")):
+            live = reload(live, engine)
+            await channel.send(hello_message(live))
 
 
 def parse_request(raw: str) -> dict[str, Any] | str:
@@ -244,7 +249,9 @@ def parse_request(raw: str) -> dict[str, Any] | str:
     return request
 
 
-async def stream_turn(channel: Channel, live: LiveSession, engine: Any, text: object) -> None:
+async def stream_turn(channel: Channel, live: LiveSession, engine: Any, text: object) -> bool:
+    """Run one turn, streaming it; False when another window changed the conversation first
+    (the caller reloads it)."""
     with Session(engine, expire_on_commit=False) as db:
         try:
             if text is None:
@@ -253,5 +260,17 @@ async def stream_turn(channel: Channel, live: LiveSession, engine: Any, text: ob
                 events = practice.take_turn(db, live, practice.check_message(text))
             async for event in events:
                 await channel.send(event_message(live, event))
+        except TurnConflict as exc:
+            await channel.error(f"{exc}")
+            return False
         except PracticeError as exc:
             await channel.error(f"{exc}")
+    return True
+
+
+def reload(live: LiveSession, engine: Any) -> LiveSession:
+    """The conversation as stored now (another window or worker moved it on)."""
+    with Session(engine, expire_on_commit=False) as db:
+        session = db.get(PracticeSession, live.id)
+        assert session is not None
+        return practice.open_live(db, session, voice=live.voice)
