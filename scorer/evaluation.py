@@ -3,8 +3,9 @@
 Each line holds `text`, `label` and optionally `context` (the customer turn just before, or a
 list of earlier customer turns). The task follows from the label set:
 
-- questions (`open` / `closed`): the last question in the turn decides, because that is the one
-  the customer answers; a turn with no question counts as `none`.
+- questions (`open` / `closed`): `open` when an open question is found; when a turn holds
+  several questions the last one decides, because that is the one the customer answers; a
+  turn with no open question counts as `closed`.
 - paraphrase (`paraphrase` / `other`): `paraphrase` when the marker fires anywhere in the turn.
 - empathy (`specific` / `generic` / `none`): `impact_named` gives `specific`, otherwise
   `generic_empathy` or `apology` gives `generic`, otherwise `none`.
@@ -106,9 +107,7 @@ def predict(task: str, hits: Sequence[MarkerHit]) -> str:
     names = {h.marker for h in hits}
     if task == "questions":
         asked = [h for h in hits if h.marker in ("open_question", "closed_question")]
-        if not asked:
-            return "none"
-        return "open" if asked[-1].marker == "open_question" else "closed"
+        return "open" if asked and asked[-1].marker == "open_question" else "closed"
     if task == "paraphrase":
         return "paraphrase" if "paraphrase" in names else "other"
     if task == "empathy":

@@ -17,7 +17,8 @@ SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
 
 _RECAP = word_pattern(
     r"\b(?:to\s+(?:recap|sum\s+up|summari[sz]e|wrap\s+up)|(?:just\s+)?(?:a\s+)?(?:quick\s+)?"
-    r"(?:recap|summary)|in\s+summary|so\s+to\s+(?:recap|summari[sz]e)|let\s+me\s+(?:recap|summari[sz]e"
+    r"(?:recap|summary)|in\s+summary|so\s+to\s+(?:recap|summari[sz]e)|let\s+me\s+(?:recap|summari[s"
+    r"z]e"
     r"|sum\s+up|run\s+through\s+what)|here'?s\s+(?:what|where)\s+we|before\s+(?:you\s+go|we\s+hang"
     r"\s+up|i\s+let\s+you\s+go))\b",
     re.I,
@@ -26,12 +27,14 @@ _HAPPENED = word_pattern(
     r"\b(?:the\s+(?:issue|problem|cause|fault|reason|error|outage|charge|delay)\s+(?:was|is|came|"
     r"happened|turned\s+out)|(?:this|it|that)\s+happened\s+because|what\s+happened\s+(?:was|is)"
     r"|turned\s+out|was\s+caused\s+by|because\s+of\s+(?:a|an|the)|you\s+(?:were|got)\s+(?:charged|"
-    r"billed|cut\s+off|disconnected|double[-\s]charged|overcharged|locked\s+out)|your\s+\w+(?:\s+\w+)?"
+    r"billed|cut\s+off|disconnected|double[-\s]charged|overcharged|locked\s+out)|your\s+\w+(?:\s+\w"
+    r"+)?"
     r"\s+(?:was|were|had\s+been|got)\s+\w+|due\s+to\s+(?:a|an|the))\b",
     re.I,
 )
 _DONE = word_pattern(
-    r"\b(?:i(?:'ve|\s+have)|we(?:'ve|\s+have)|i\s+just|i)\s+(?:now\s+|already\s+|just\s+)?(?:refunded"
+    r"\b(?:i(?:'ve|\s+have)|we(?:'ve|\s+have)|i\s+just|i)\s+(?:now\s+|already\s+|just\s+)?(?:refund"
+    r"ed"
     r"|reset|updated|escalated|credited|opened|raised|booked|sent|issued|cancelled|canceled|"
     r"removed|fixed|processed|reversed|applied|added|changed|corrected|restored|reconnected|"
     r"arranged|scheduled|logged|filed|submitted|lifted|cleared|replaced|ordered|waived|rebooked|"

@@ -27,14 +27,17 @@ TIME = word_pattern(
     r"working\s+days?)|(?:on|next|this|for|until|till)\s+"
     + _DAYS
     + r"|at\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
-    r"p\.m\.|o'?clock)?|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|end\s+of\s+(?:the\s+)?(?:day"
+    r"p\.m\.|o'?clock)?|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|end\s+of\s+(?:the\s+)?(?:da"
+    r"y"
     r"|business|week)|eod|first\s+thing|on\s+the\s+\d{1,2}(?:st|nd|rd|th)|while\s+we(?:'re|\s+are)"
     r"\s+(?:on\s+the\s+(?:phone|line|call)|talking)|during\s+this\s+call)\b",
     re.I,
 )
 _FIRST_PERSON_WILL = word_pattern(
-    r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+promise\s+"
-    r"(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me|i'?m\s+(?:now\s+)?(?:sending|calling"
+    r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+promise\s"
+    r"+"
+    r"(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me|i'?m\s+(?:now\s+)?(?:sending|call"
+    r"ing"
     r"|booking|processing|issuing|escalating|emailing|raising|refunding))\b",
     re.I,
 )
@@ -48,18 +51,21 @@ _VAGUE_ACTION = word_pattern(
     re.I,
 )
 _NOT_A_COMMITMENT_AFTER = word_pattern(
-    r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)|put\s+you\s+on\s+hold"
+    r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)|put\s+you\s+on\s+ho"
+    r"ld"
     r"|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat|check\s+(?:your|the)\s+"
     r"(?:account|details)|confirm\s+(?:your|the))\b",
     re.I,
 )
 _DIFFUSE = word_pattern(
-    r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to|\s+can)"
+    r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to|\s+c"
+    r"an)"
     r"|someone|somebody|the\s+(?:team|department|engineers?|technicians?|office|back\s+office|"
     r"specialists?|relevant\s+(?:team|department|people)|billing\s+team|support\s+team|tech\s+team)"
     r"|they(?:'ll|\s+will))\s*(?:will\s+|'ll\s+|should\s+|shall\s+|is\s+going\s+to\s+"
     r"|are\s+going\s+to\s+)?(?:\w+\s+){0,2}?(?:look\s+into|investigate|handle|sort|deal\s+with|get"
-    r"\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review|check|escalate|fix|resolve|"
+    r"\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review|check|escalate|fix|resolv"
+    r"e|"
     r"take\s+care|pass|get\s+(?:this|it|that)|work\s+on|see\s+what|try|look\s+at|have\s+a\s+look"
     r"|process|update|let\s+you\s+know|keep\s+you|raise|email|send|refund|credit|arrange|get\s+"
     r"someone|be\s+(?:looked|handled|sorted|dealt|investigated|escalated|reviewed|passed|fixed"

@@ -19,9 +19,11 @@ from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Span, Turn, content_stems, word_pattern, word_set, words
 
 _APOLOGY = word_pattern(
-    r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply|extremely)\s+)?"
+    r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply|extremely)\s+)"
+    r"?"
     r"sorry\b|\bsorry\s+(?:about|for|to\s+hear|that)\b|\bmy\s+apolog|\bour\s+apolog|\bapologies\b"
-    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*\?)(?!\s*,?\s*(?:what|could|can"
+    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*\?)(?!\s*,?\s*(?:what|coul"
+    r"d|can"
     r"|say|come\s+again|pardon|i\s+didn'?t\s+(?:catch|hear)))",
     re.I,
 )
@@ -35,9 +37,11 @@ EMOTION = (
     r"|a\s+(?:pain|nightmare|hassle|mess)|sucks?|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
 )
 _GENERIC = word_pattern(
-    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+|definitely\s+)?(?:understand"
+    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+|definitely\s+)?(?:understan"
+    r"d"
     r"|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)|know\s+(?:how|what)\s+(?:you"
-    r"|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+for)"
+    r"|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+for"
+    r")"
     r"\b|\bsorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you|for\s+(?:what|your|the\s+loss))"
     r"|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?"
     r"|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be|\s+has\s+to\s+be|\s+was)\s+(?:(?:so|really|very"
@@ -58,11 +62,14 @@ _GENERIC = word_pattern(
     r"|\byou\s+(?:deserve|matter|are\s+(?:worth|loved|strong|brave|amazing|doing)|'re\s+(?:worth"
     r"|loved|strong|brave|amazing|doing|not\s+(?:crazy|weak|stupid|a\s+burden)))|\bproud\s+of\s+you"
     r"|\byou(?:'ve|\s+have)\s+got\s+this|\byou\s+can\s+do\s+(?:it|this)|\bit\s+(?:will|'ll)\s+get"
-    r"\s+better|\bthings\s+(?:will|'ll)\s+get\s+better|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yourself"
+    r"\s+better|\bthings\s+(?:will|'ll)\s+get\s+better|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yours"
+    r"elf"
     r"|\bthat'?s\s+(?:great|awesome|amazing|wonderful)|\bwell\s+done|\bgreat\s+job|<3|[:;]-?[)(]"
     r"|\bkeep\s+(?:fighting|going|it\s+up|pushing|your\s+head\s+up|at\s+it)|\bstay\s+(?:safe|strong"
-    r"|positive)|\b(?:don'?t|never)\s+give\s+up|\bplease\s+don'?t\b|\byou(?:'ll|\s+will)\s+(?:make\s+it"
-    r"|get\s+through|be\s+(?:fine|okay|ok|alright|all\s+right))|\beverything\s+(?:will|'ll|is\s+going"
+    r"|positive)|\b(?:don'?t|never)\s+give\s+up|\bplease\s+don'?t\b|\byou(?:'ll|\s+will)\s+(?:make"
+    r"\s+it"
+    r"|get\s+through|be\s+(?:fine|okay|ok|alright|all\s+right))|\beverything\s+(?:will|'ll|is\s+goi"
+    r"ng"
     r"\s+to|is\s+gonna)\s+be\s+(?:fine|okay|ok|alright)|\bit'?s\s+(?:going\s+to|gonna)\s+be\s+(?:ok"
     r"|okay|fine|alright)|\bone\s+day\s+at\s+a\s+time|\b(?:pm|message|dm)\s+me\b|\bi'?m\s+(?:here"
     r"|around)\b|\bstill\s+here\b|\bif\s+you\s+(?:ever\s+)?(?:need|want)\s+(?:someone|somebody"
@@ -71,12 +78,23 @@ _GENERIC = word_pattern(
     r"|useless|a\s+burden|ugly|alone)|\bglad\s+(?:you|to\s+hear|that)|\bhopefully\b|\bgood\s+for"
     r"\s+you|\bhappy\s+for\s+you|\blove\s+you\b|\byou\s+got\s+this|\bwhat\s+a\s+(?:crappy|shitty"
     r"|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw+|oh\s+no)\b|\bthat'?s\s+a\s+win"
-    r"|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you|to\s+hear)|\b(?:that|this|it)(?:'s"
+    r"|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you|to\s+hear)|\b(?:that|this|it)(?"
+    r":'s"
     r"|\s+is)\s+(?:(?:so|really|very|pretty)\s+)?(?:awesome|amazing|cool|wonderful|fantastic)\b"
-    r"|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b|\bi\s+(?:can\s+)?(?:resonate|relate)|\bare\s+you\s+(?:doing\s+)?"
-    r"(?:okay|ok|alright|all\s+right)\b|\b(?:need|want|wanna)\s+to\s+(?:talk|vent)|\byou(?:'re|\s+are)"
-    r"\s+(?:so\s+|really\s+)?(?:important|golden|enough|valued|beautiful|loved|a\s+good|not\s+too\s+much"
-    r"|not\s+as\s+\w+\s+as|valid|brave|strong|worthy)|\bcelebrat\w*|\bsmall\s+(?:steps|wins|victories)|\bbig\s+step|\bsomeone\s+to\s+talk\s+to",
+    r"|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b|\bi\s+(?:can\s+)?(?:resonate|relate)|\bare\s+you\s+(?:"
+    r"doing\s+)?"
+    r"(?:okay|ok|alright|all\s+right)\b|\b(?:need|want|wanna)\s+to\s+(?:talk|vent)|\byou(?:'re|\s+a"
+    r"re)"
+    r"\s+(?:so\s+|really\s+)?(?:important|golden|enough|valued|beautiful|loved|a\s+good|not\s+too\s"
+    r"+much"
+    r"|not\s+as\s+\w+\s+as|valid|brave|strong|worthy|young|not\s+a\s+fraud)|\bcelebrat\w*"
+    r"|\bsmall\s+(?:steps|wins|victories)|\bbig\s+step|\bsomeone\s+to\s+talk\s+to"
+    r"|\b(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+)?(?:sucks|stinks|hurts)|\bsadly\b"
+    r"|\b(?:talk|chat|vent)\s+(?:with|to)\s+(?:us|me)\b|\bup\s+(?:to|for)\s+(?:a\s+)?(?:talk|chat)"
+    r"|\bwe\s+could\s+talk|\bstrength\s+and|\bpeace\s+(?:to|and)\s+you|\bdon'?t\s+worry"
+    r"|\bkeep\s+(?:the\s+)?faith|\bgive\s+it\s+time|\bfamiliar\s+feeling"
+    r"|\btalk\s+it\s+out|\btruer\s+words|^\W*(?:so|very"
+    r"|really|truly)\s+sorry\b",
     re.I,
 )
 _FIRST_PERSON = frozenset(
@@ -105,16 +123,19 @@ _NOT_EXPERIENCE_BEFORE_ME = word_set(
 _SHARED_FEELING = word_pattern(
     r"\b(?:me\s+too|same\s+(?:here|thing|boat|situation|with\s+me|for\s+me)|been\s+there"
     r"|know\s+the\s+feeling|(?:had|have|went\s+through|going\s+through)\s+(?:the\s+same|something"
-    r"\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here|for\s+me|with\s+me))\b"
+    r"\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here|for\s+me|with\s+me"
+    r"))\b"
     r"|^\W*(?:\w+\W+)?same\b",
     re.I,
 )
 # Service talk in the first person: "I have your account here", "I checked the line".
 _AGENT_TALK = word_pattern(
     r"\b(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'d\s+(?:like|be\s+happy))(?!')"
-    r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set|transfer"
+    r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set|tra"
+    r"nsfer"
     r"|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise|refund"
-    r"|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+)?(?:processed|sent|issued|refunded"
+    r"|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve|\s+have)\s+(?:just\s+|no"
+    r"w\s+|already\s+)?(?:processed|sent|issued|refunded"
     r"|credited|checked|escalated|updated|reset|booked|added|removed|opened|raised|logged|noted"
     r"|arranged|cancell?ed|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))"
     r"|i\s+(?:checked|processed|sent|issued|refunded|credited|escalated|updated|reset|booked|looked"

@@ -10,11 +10,13 @@ from scorer.markers.text import Turn, word_pattern
 
 _CALM_DOWN = word_pattern(
     r"\b(?:calm\s+down|settle\s+down|cool\s+(?:it|down)|relax\b|chill\s+out|take\s+it\s+easy"
-    r"|lower\s+your\s+voice|keep\s+your\s+voice\s+down|stop\s+(?:shouting|yelling|screaming|swearing"
+    r"|lower\s+your\s+voice|keep\s+your\s+voice\s+down|stop\s+(?:shouting|yelling|screaming|swearin"
+    r"g"
     r"|raising\s+your\s+voice|getting\s+(?:so\s+)?(?:upset|worked\s+up|angry|emotional))"
     r"|(?:don'?t|do\s+not)\s+(?:shout|yell|scream|raise\s+your\s+voice|get\s+(?:so\s+)?(?:upset"
     r"|worked\s+up|angry|emotional|excited))|no\s+need\s+to\s+(?:shout|yell|get\s+(?:so\s+)?"
-    r"(?:upset|angry|worked\s+up)|be\s+(?:so\s+)?(?:rude|upset|angry))|take\s+a\s+(?:deep\s+)?breath"
+    r"(?:upset|angry|worked\s+up)|be\s+(?:so\s+)?(?:rude|upset|angry))|take\s+a\s+(?:deep\s+)?breat"
+    r"h"
     r"|(?:be|stay)\s+calm|(?:you\s+)?need\s+to\s+(?:calm|relax)|there'?s\s+no\s+reason\s+to\s+be"
     r"\s+(?:so\s+)?(?:upset|angry)|you'?re\s+(?:overreacting|being\s+(?:hysterical|emotional|"
     r"unreasonable|rude)))",
@@ -23,13 +25,16 @@ _CALM_DOWN = word_pattern(
 # "I won't tell you to calm down", "I'm not asking you to relax".
 _NEGATED_PREFIX = word_pattern(
     r"(?:\b(?:not|never|n't|won'?t|no\s+one|nobody)\b[^.!?,;]{0,30}\b(?:tell|telling|ask|asking|say"
-    r"|saying|going\s+to|want|expect|need|expecting)\b[^.!?,;]{0,15}$|\b(?:don'?t|do\s+not|no\s+need"
+    r"|saying|going\s+to|want|expect|need|expecting)\b[^.!?,;]{0,15}$|\b(?:don'?t|do\s+not|no\s+nee"
+    r"d"
     r"\s+to|not)\s+(?:have\s+to\s+|need\s+to\s+)?$)",
     re.I,
 )
 _DEFENSIVE = word_pattern(
-    r"\bif\s+you(?:'d|\s+would|\s+will|'ll)?\s+(?:just\s+)?(?:let|allow)\s+me\s+(?:to\s+)?(?:explain|"
-    r"finish|speak|talk|answer)|\blet\s+me\s+finish|\bas\s+i\s+(?:already|have\s+already|'ve\s+already)"
+    r"\bif\s+you(?:'d|\s+would|\s+will|'ll)?\s+(?:just\s+)?(?:let|allow)\s+me\s+(?:to\s+)?(?:explai"
+    r"n|"
+    r"finish|speak|talk|answer)|\blet\s+me\s+finish|\bas\s+i\s+(?:already|have\s+already|'ve\s+alre"
+    r"ady)"
     r"\s+(?:said|told|explained|mentioned|stated)|\bi(?:'ve|\s+have)\s+already\s+(?:told|explained"
     r"|said)|\b(?:that'?s|that\s+is|it'?s|it\s+is)\s+not\s+(?:my|our)\s+(?:fault|problem|"
     r"responsibility|department|job)|\bnot\s+my\s+fault|\b(?:it'?s|it\s+is|that'?s|that\s+is)\s+"
@@ -43,8 +48,10 @@ _DEFENSIVE = word_pattern(
 )
 _REPEAT = word_pattern(
     r"\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned|"
-    r"told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said|told\s+you|"
-    r"mentioned|explained)|\bas\s+previously\s+(?:mentioned|stated|explained)|\bi(?:'ve|\s+have)?\s+"
+    r"told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said|told\s+y"
+    r"ou|"
+    r"mentioned|explained)|\bas\s+previously\s+(?:mentioned|stated|explained)|\bi(?:'ve|\s+have)?\s"
+    r"+"
     r"already\s+(?:told|explained|said|mentioned)|\bi\s+(?:told|explained\s+to)\s+you\s+(?:already|"
     r"before|earlier)|\b(?:i'?ll|let\s+me|i\s+will)\s+(?:say|explain|repeat)\s+(?:it|this|that)\s+"
     r"(?:again|one\s+more\s+time)|^\s*(?:and\s+|so\s+|but\s+)?(?:once\s+)?again\s*,|\bfor\s+the\s+"

@@ -54,16 +54,21 @@ _LEAD_PHRASES = (
 # Lead-ins that announce the question in a clause of their own: "I need to know, how…".
 _LEAD_IN = word_pattern(
     r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)|i'd"
-    r"\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)|i'm)\s+(?:just\s+)?"
+    r"\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)|i'm)\s+(?:just\s+"
+    r")?"
     r"(?:wondering|curious|interested\s+in)|(?:just\s+)?(?:kind\s+of\s+|sort\s+of\s+)?wondering"
     r"|i\s+wonder|let\s+me\s+ask(?:\s+you)?|(?:can|could|may)\s+i\s+ask(?:\s+you)?"
     r"|my\s+question\s+is|the\s+question\s+is|(?:a|one)\s+(?:quick\s+)?question|quick\s+question"
-    r"|tell\s+me|just\s+(?:to\s+)?(?:check|confirm|clarify))\b",
+    r"|tell\s+me|just\s+(?:to\s+)?(?:check|confirm|clarify)"
+    r"|what\s+(?:i'm|i\s+am)\s+(?:really\s+)?(?:interested\s+in|curious\s+about|wondering)"
+    r"(?:\s+is)?)\b",
     re.I,
 )
 # Open prompts, with or without a question mark: "tell me about…", "can you walk me through…".
 _OPEN_PROMPT = word_pattern(
-    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+|maybe\s+you\s+could\s+"
+    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+|maybe\s+you\s+could"
+    r"\s+"
+    r"|(?:if\s+|maybe\s+)?you\s+(?:could|can|might)\s+(?:just\s+)?(?:kind\s+of\s+)?"
     r"|(?:i'd|i\s+would)\s+like\s+you\s+to\s+|i\s+need\s+you\s+to\s+|why\s+don't\s+you\s+"
     r"|would\s+you\s+mind\s+|(?:i'd|i\s+would)\s+(?:love|like)\s+to\s+)?(?:"
     r"tell(?:ing)?\s+(?:me|us)\s+(?:(?:a\s+)?(?:little\s+)?(?:bit\s+)?(?:more\s+)?)?"
@@ -73,7 +78,8 @@ _OPEN_PROMPT = word_pattern(
     r"|fill(?:ing)?\s+(?:me|us)\s+in|help\s+(?:me|us)\s+understand|say\s+(?:a\s+(?:bit|little)\s+)?"
     r"(?:something\s+)?more|shar(?:e|ing)\s+(?:with\s+(?:me|us)\s+)?(?:a\s+(?:bit|little)\s+)?"
     r"(?:more|what|how|why|some|about|your\s+thoughts)|hear\s+(?:more|about|what|how|why)"
-    r"|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:example|idea|sense|picture))",
+    r"|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:little\s+|rough\s+|quick\s+)?(?:example"
+    r"|idea|sense|picture|timeframe|timeline|rundown|overview))",
     re.I,
 )
 _TAG = word_pattern(
@@ -121,78 +127,170 @@ _YOU_KNOW_WHAT = word_pattern(
 _TRAILING_OR = re.compile(r"\bor\s*[-—–.?]*$", re.I)
 
 
-def question_form(sentence: Span) -> str | None:
-    """'open', 'closed' or None (not a question) for one sentence.
+_CLEFT_SUBJECTS = frozenset({"i", "i'm", "you", "you're", "we", "we're", "they", "he", "she"})
+# Wh-words that open a subordinate clause when a subject follows ("when you go out, …").
+_SUBORDINATORS = frozenset({"when", "where", "while", "whenever", "wherever"})
+_ELLIPTICAL_ANY = re.compile(
+    r"^(?:any|anything|anyone|anybody)\s+(?:other|else|more|thoughts?|ideas?|questions?|concerns?"
+    r"|suggestions?|worries|feelings)\b"
+)
+_RATING = word_pattern(
+    r"\bscale\b|\b(?:0|1|one|zero)\s+(?:to|and)\s+(?:10|ten|100)\b|\bwhat\s+number\b", re.I
+)
+_ANNOTATION = re.compile(r"\[[^\]]*\]")
+_STUTTER = re.compile(r"\b(\w{1,4})-(?=\1)", re.I)
 
-    The first clause that carries the question decides: a wh-word or an open prompt makes it
-    open, an inverted auxiliary or a declarative clause closed. A false start of one or two
-    words ("Are you, where are you from?") gives way to the full clause after it.
-    """
+
+def _tokens(text: str) -> list[str]:
+    """Words of a clause without stutters ("w-where", "can you- can you") or openers."""
+    if "-" in text:
+        text = _STUTTER.sub("", text)
+    if "[" in text:
+        text = _ANNOTATION.sub(" ", text)  # "[chuckles]", "[crosstalk]"
+    tokens = words(text)
+    collapsed: list[str] = []
+    for token in tokens:
+        if collapsed and collapsed[-1] == token:
+            continue
+        if len(collapsed) >= 3 and collapsed[-3:-1] == [collapsed[-1], token]:
+            collapsed.pop()
+            continue
+        collapsed.append(token)
+    return strip_lead(collapsed)
+
+
+def _lead_in_form(tokens: list[str]) -> tuple[bool, str | None]:
+    """(is a lead-in, form of what follows it): "I'm wondering how…" -> (True, 'open')."""
+    core = " ".join(tokens)
+    lead_in = _LEAD_IN.match(core)
+    if not lead_in:
+        return False, None
+    rest = strip_lead(core[lead_in.end() :].split())
+    if rest and rest[0] in ("if", "whether"):
+        return True, "closed"
+    if rest and (rest[0] in WH_WORDS or rest[0] == "about"):
+        return True, "open"
+    if rest and rest[0] in AUXILIARIES:
+        return True, "closed"
+    return True, None
+
+
+def _pseudo_cleft(tokens: list[str]) -> bool:
+    """ "what I hear is…", "what you're saying is…": wh-word, subject, then "is"/"was"."""
+    return (
+        tokens[0] == "what"
+        and len(tokens) > 2
+        and tokens[1] in _CLEFT_SUBJECTS
+        and any(t in ("is", "was") for t in tokens[2:7])
+    )
+
+
+def question_form(sentence: Span) -> str | None:
+    """'open', 'closed' or None (not a question) for one sentence."""
     text = sentence.text
-    is_question = text.rstrip("\"'’”) ").endswith("?")
-    if is_question and _YOU_KNOW_WHAT.match(text):
-        return "closed"
     clauses = split_clauses(sentence)
-    decided: str | None = None
-    for position, clause in enumerate(clauses):
-        tokens = strip_lead(words(clause.text))
+    if not text.rstrip("\"'’”) ").endswith("?"):
+        return _unmarked_question_form(clauses)
+    if _YOU_KNOW_WHAT.match(text):
+        return "closed"
+    if _TRAILING_OR.search(text):
+        return "open"  # "…at home or?": an unfinished choice invites any answer
+    return _marked_question_form(text, clauses)
+
+
+def _unmarked_question_form(clauses: list[Span]) -> str | None:
+    """A sentence without a question mark asks through an open prompt ("tell me about…"), a
+    lead-in ("I'm wondering how…", "I wonder if…") or, since transcripts often drop the mark,
+    an opening wh-word plus auxiliary ("where is my parcel") or inverted auxiliary ("do you
+    have the number")."""
+    first = True
+    for clause in clauses:
+        tokens = _tokens(clause.text)
         if not tokens:
             continue
-        first = tokens[0]
         if opens_with_prompt(tokens):
             return "open"
-        if first in WH_WORDS:
+        is_lead_in, form = _lead_in_form(tokens)
+        if is_lead_in:
+            if form is not None:
+                return form
+            continue
+        if first and len(tokens) > 1:
             if (
-                is_question
-                or len(tokens) > 1
+                tokens[0] in WH_WORDS
                 and (
                     tokens[1] in AUXILIARIES
-                    or tokens[1] in ("about", "else", "kind", "sort", "type")
+                    or tokens[1] in ("about", "else", "kind", "kinds", "sort", "type")
+                    or tokens[0] == "how"  # "how confident are you that…"
+                    and tokens[2:3] != []
+                    and tokens[2] in AUXILIARIES
+                    and tokens[3:4] != []
+                    and tokens[3] in SUBJECTS
                 )
             ):
-                decided = "open"
-            else:
-                return None
-        elif first in AUXILIARIES:
-            if is_question or len(tokens) > 1 and tokens[1] in SUBJECTS and position == 0:
-                decided = "closed"
-                if _TRAILING_OR.search(text) and is_question:
-                    decided = "open"
-            else:
-                return None
-        else:
-            core = " ".join(tokens)
-            lead_in = _LEAD_IN.match(core)
-            if lead_in:
-                rest = strip_lead(core[lead_in.end() :].split())
-                if rest and rest[0] in ("if", "whether"):
-                    return "closed"
-                if rest and (rest[0] in WH_WORDS or rest[0] == "about"):
-                    return "open"
-                if rest and rest[0] in AUXILIARIES:
-                    return "closed"
-                continue
-            if not is_question:
-                return None
-            if position + 1 < len(clauses) and _TAG.match(" ".join(words(clauses[-1].text))):
+                return "open"
+            if tokens[0] in AUXILIARIES and tokens[1] in SUBJECTS:
                 return "closed"
-            # A declarative clause; a full wh- or inverted clause later decides
-            # ("The bill, what does it say?").
-            for later in clauses[position + 1 :]:
-                rest = strip_lead(words(later.text))
-                if rest and rest[0] in WH_WORDS and len(rest) > 2:
-                    return "open"
-                if rest and rest[0] in AUXILIARIES and len(rest) > 3:
-                    return "closed"
+        if len(tokens) > 1:
+            first = False
+    return None
+
+
+def _marked_question_form(text: str, clauses: list[Span]) -> str:
+    """The form of a sentence ending in a question mark.
+
+    The first clause that carries the question decides: a wh-word or an open prompt makes it
+    open, an inverted auxiliary, a tag or a declarative clause closed. A false start of one or
+    two words ("Are you, where are you from?") gives way to the full clause after it.
+    """
+    for position, clause in enumerate(clauses):
+        tokens = _tokens(clause.text)
+        if not tokens:
+            continue
+        if opens_with_prompt(tokens):
+            return "open"
+        later_clauses = clauses[position + 1 :]
+        if _ELLIPTICAL_ANY.match(" ".join(tokens)):
+            return "open"  # "Any other concerns?": no inversion, an invitation to list
+        if _RATING.search(text):
+            return "closed"  # "On a scale of 0 to 10, how…?": the answer is a number
+        if (
+            tokens[0] in _SUBORDINATORS
+            and len(tokens) > 1
+            and tokens[1] in SUBJECTS
+            and any(_tokens(later.text) for later in later_clauses)
+        ):
+            continue  # "When you go out, is there alcohol?": the main clause decides
+        # "What I'm hearing is that…?" is a statement said as a question, not a wh-question.
+        asks_what = tokens[0] in WH_WORDS and not _pseudo_cleft(tokens)
+        if asks_what or tokens[0] in AUXILIARIES:
+            form = "open" if tokens[0] in WH_WORDS else "closed"
+            cut_off = clause.text.rstrip().endswith(("-", "—", "–"))
+            if len(tokens) <= 2 or cut_off:  # a false start gives way to a fuller clause
+                for later in later_clauses:
+                    rest = _tokens(later.text)
+                    if len(rest) > 2 and (rest[0] in WH_WORDS or rest[0] in AUXILIARIES):
+                        return "open" if rest[0] in WH_WORDS else "closed"
+            return form
+        is_lead_in, announced = _lead_in_form(tokens)
+        if is_lead_in:
+            if announced is not None:
+                return announced
+            continue
+        if later_clauses and _TAG.match(" ".join(words(clauses[-1].text))):
             return "closed"
-        # A false start ("What is, do you know…") gives way to a fuller clause after it.
-        if len(tokens) <= 2 and position + 1 < len(clauses):
-            for later in clauses[position + 1 :]:
-                rest = strip_lead(words(later.text))
-                if rest and len(rest) > 2 and (rest[0] in WH_WORDS or rest[0] in AUXILIARIES):
-                    return "open" if rest[0] in WH_WORDS else "closed"
-        return decided
-    return "closed" if is_question else None
+        # A declarative clause; a full wh- or inverted clause later decides
+        # ("The bill, what does it say?").
+        for later in later_clauses:
+            rest = _tokens(later.text)
+            if rest and rest[0] in WH_WORDS and len(rest) > 2:
+                return "open"
+            if _ELLIPTICAL_ANY.match(" ".join(rest)):
+                return "open"
+            if rest and rest[0] in AUXILIARIES and len(rest) > 3:
+                return "closed"
+        return "closed"
+    return "closed"
 
 
 def forms(turn: Turn) -> list[str | None]:

@@ -21,12 +21,16 @@ _LEAD = (
     r"\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
 )
 _STRONG_FRAME = word_pattern(
-    r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+hearing"
-    r"|\bwhat\s+i\s+(?:hear|heard)|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+saying"
+    r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+(?:hearing"
+    r"|picking\s+up|sensing|getting\s+(?:the\s+sense|that))"
+    r"|\bwhat\s+i\s+(?:hear|heard)|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+sayin"
+    r"g"
     r"|\bin\s+other\s+words|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)"
+    r"|\bi\s+can\s+(?:tell|sense|hear|see)\s+(?:that\s+)?(?:you|how|it'?s\s+been)"
     r"|\bon\s+the\s+one\s+hand|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re"
     r"\s+(?:saying|telling|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b"
-    r"|\bfor\s+you\b|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s|it\s+is)\s+"
+    r"|\bfor\s+you\b|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s|it"
+    r"\s+is)\s+"
     r"(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing|sounds)",
     re.I,
 )
@@ -36,26 +40,32 @@ _ABOUT_CUSTOMER = word_pattern(
 )
 # Information, advice, instructions, procedure, praise: not a restatement.
 _INFORMATION = word_pattern(
-    r"(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)\byou\s+(?:do\s+|really\s+|just\s+)?(?:should|could\s+(?:try|also|always|just|call|go|use)|can\s+(?:try|also|use|go|call"
-    r"|find|reset|check|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this|the))"
-    r"|need\s+to|have\s+to|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be"
-    r"\s+(?:able|charged|billed|refunded|credited|getting))|will\s+(?:need|want|get|receive|see"
-    r"|find|be\s+(?:able|charged|billed|refunded|credited)))"
-    r"|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise|encourage)|\bi\s+(?:recommend|suggest|"
-    r"advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will"
-    r"|\s+can|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b|\bstud(?:y|ies)\b|\bguidelines?\b|\bpercent\b|%"
-    r"|\bpeople\s+who\b|\bis\s+it\s+(?:okay|ok|alright)\s+if\b|\bplease\b|\bmake\s+sure\s+(?:you|to)\b"
-    r"|\bthank(?:s|\s+you)\b|\byou'?re\s+(?:absolutely\s+|quite\s+|so\s+)?right\b|\bwelcome\b|\bwe\s+(?:might|could|can|may|'d|would)\b|\bif\s+you'?re\s+interested\b"
-    r"|\bif\s+you\s+were\s+to\b|\bone\s+of\s+the\s+things\s+(?:that\s+)?we\b"
-    r"|\b(?:has|have)\s+been\s+(?:sent|processed|issued|refunded|credited|approved|cancell?ed|"
-    r"updated|reset|fixed|resolved|escalated|booked|applied|added|removed)\b|\byour\s+\w+\s+"
-    r"(?:shows|is\s+showing|says)\b|\bi\s+can\s+see\b|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best|"
-    r"easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will|'ll)\b|\bif\s+you\s+(?:want|like|need|"
-    r"could|would)\b|\bgood\s+(?:job|for\s+you|question)|\bwell\s+done\b|\bcongratulations\b",
+    r"(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)\byou\s+(?:do\s+|really\s+|just\s+)?(?:should"
+    r"|could\s+(?:try|also|always|just|call|go|use)|can\s+(?:try|also|use|go|call|find|reset|check"
+    r"|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this))|need\s+to|have\s+to"
+    r"|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be\s+(?:able|charged"
+    r"|billed|refunded|credited|getting))|will\s+(?:need|want|get|receive|see|find|be\s+(?:able"
+    r"|charged|billed|refunded|credited)))"
+    r"|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise|encourage)|\bi\s+(?:recommend|suggest"
+    r"|advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will"
+    r"|\s+can(?!\s+(?:tell|sense|hear|imagine))|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b"
+    r"|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b|\bstud(?:y|ies)\b|\bguidelines?\b|\bpeople\s+who\b"
+    r"|\bis\s+it\s+(?:okay|ok|alright)\s+if\b|\bplease\b|\bmake\s+sure\s+(?:you|to)\b"
+    r"|\bthank(?:s|\s+you)\b|\bwelcome\b|\bwe\s+(?:might|could|can|may|'d|would)\b"
+    r"|\bif\s+you'?re\s+interested\b|\bif\s+you\s+were\s+to\b|\bone\s+of\s+the\s+things\s+(?:that\s"
+    r"+)?we\b"
+    r"|\b(?:has|have)\s+been\s+(?:sent|processed|issued|refunded|credited|approved|cancell?ed"
+    r"|updated|reset|fixed|resolved|escalated|booked|applied|added|removed)\b|\byour\s+\w+\s+"
+    r"(?:shows|is\s+showing|says)\b|\bi\s+can\s+see\s+(?:on|in|from|here|the|your)\b"
+    r"|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best|easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will"
+    r"|'ll)\b|\bif\s+you\s+(?:want|like|need|could|would)\b|\bgood\s+question|\bwell\s+done\b"
+    r"|\bcongratulations\b",
     re.I,
 )
 _PRAISE_ONLY = word_pattern(
-    r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just)\s+)?(?:great|good"
+    r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just|certainly|absolut"
+    r"ely"
+    r"|definitely|totally|quite|pretty)\s+)?(?:great|good"
     r"|fantastic|wonderful|awesome|excellent|amazing|perfect|fine|true|fair)\W*$",
     re.I,
 )
@@ -101,12 +111,16 @@ _GENERIC_SUBJECT = re.compile(
 # Statements of what will happen or has been done: the agent informing, not restating.
 _SERVICE_STATEMENT = word_pattern(
     r"\b(?:will|'ll|shall|won't|going\s+to|gonna)\b|\b(?:is|are|was|were|has\s+been|have\s+been"
-    r"|be|being)\s+(?:\w+ly\s+)?(?:\w+ed|sent|paid|shown|done|made|set|put|taken|given|seen)\b"
-    r"|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday|am|pm)\b"
+    r"|be|being)\s+(?:\w+ly\s+)?(?:sent|processed|issued|refunded|credited|approved|cancell?ed"
+    r"|updated|reset|fixed|resolved|escalated|booked|applied|added|removed|charged|billed|delivered"
+    r"|shipped|dispatched|scheduled|arranged|logged|raised|submitted|paid|reversed|restored"
+    r"|replaced|installed|activated|blocked|closed|opened)\b"
+    r"|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:our|the)\s+(?:system|records?|policy|terms|engineer|technician|courier|team|account|app"
     r"|website|warehouse|order|booking|refund|invoice|bill|payment|line|router|card)\b",
     re.I,
 )
+_PREPOSITIONS = frozenset({"in", "to", "at", "for", "from", "with", "of", "on", "by", "about"})
 _SUBJECT_AFTER_WH = frozenset(
     {
         "you",
@@ -212,6 +226,8 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
         return None
     if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:
         return None
+    if core[0] in _PREPOSITIONS and len(core) > 2 and core[1] in WH_WORDS:
+        return None  # "In what ways might…", "To what extent…": asking
     if _STRONG_FRAME.search(text) and not (form == "open" and core[0] in WH_WORDS):
         return "strong"
     if form == "open" or (form == "closed" and core[0] in AUXILIARIES):
@@ -222,6 +238,8 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
         return None
     is_question = text.rstrip("\"'’”) ").endswith("?")
     led_by_so = re.match(r"^\W*(?:\w+\W+){0,3}?so\b", text, re.I) is not None
+    if is_question and led_by_so and form == "closed" and core[0] not in AUXILIARIES:
+        return "strong"  # "So it wasn't what you expected?": checking a restatement
     if core[0] in _SECOND_PERSON:
         second = core[1] if len(core) > 1 else ""
         if second in _MODAL_AFTER_YOU or core[:3] in (["you're", "going", "to"], ["you", "need"]):

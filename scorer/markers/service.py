@@ -13,12 +13,15 @@ from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Turn, word_pattern
 
 _JOB = word_pattern(
-    r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time)"
-    r"|(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:(?:can|could|will)\s+(?!not\b)\w+|'ll\s+\w+|are\s+able\s+to"
+    r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time"
+    r")"
+    r"|(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:(?:can|could|will)\s+(?!not\b)\w+|'ll\s+\w+|are\s+able\s+"
+    r"to"
     r"|(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need|be\s+without|get\s+"
     r"charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time)))"
     r"|\byou(?:'ll|\s+will)\s+be\s+able\s+to\s+\w+|\b(?:will|'ll|can|going\s+to|get|have)\b[^.!?]"
-    r"{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+|\bget\s+you\s+(?:back\s+(?:online|up|on|to)|paid|connected|moving|"
+    r"{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+|\bget\s+you\s+(?:back\s+(?:online|up|"
+    r"on|to)|paid|connected|moving|"
     r"on\s+your\s+way|sorted\s+for)|\byou(?:'ll|\s+will)\s+(?:have|get)\s+(?:your|it|the\s+money|"
     r"access)\s+(?:\w+\s+){0,3}?(?:in\s+time|before|for\s+your|by)\b|\bso\s+(?:that\s+)?"
     r"(?:your|the)\s+(?:customers?|business|shop|store|team|staff|kids?|family|employees)\s+",

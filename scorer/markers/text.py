@@ -90,7 +90,7 @@ def split_sentences(text: str) -> list[Span]:
     return spans
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-–—]+\s")
+_CLAUSE_BREAK = re.compile(r"[,;:]|\s[-–—]+\s|-{2,}|[–—]")
 
 
 @lru_cache(maxsize=4096)

@@ -1,0 +1,93 @@
+"""`sparring markers FILE.jsonl` and `sparring scorer eval FILE.jsonl`, run for real."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from server.cli.main import app
+
+runner = CliRunner()
+
+
+def write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_markers_writes_one_line_per_input_line(tmp_path):
+    source = write(
+        tmp_path / "turns.jsonl",
+        [
+            json.dumps(
+                {
+                    "text": "I'm sorry. So you were charged twice? I will refund it by 5 pm today.",
+                    "context": "You charged me twice!",
+                }
+            ),
+            json.dumps({"text": "mhm"}),
+            json.dumps({"text": "Please calm down. As I said, we'll look into it."}),
+        ],
+    )
+    result = runner.invoke(app, ["markers", str(source)])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 3
+    first, second, third = (line["markers"] for line in lines)
+    assert first[0] == "apology"
+    assert {"closed_question", "ownership_commitment"} <= set(first)
+    assert len(first) == len(set(first))
+    assert second == ["filler"]
+    assert {"told_to_calm_down", "repeat_reference", "diffuse_commitment"} <= set(third)
+
+
+def test_markers_bad_line_names_file_and_line(tmp_path):
+    source = write(
+        tmp_path / "bad.jsonl", [json.dumps({"text": "ok"}), json.dumps({"context": "x"})]
+    )
+    result = runner.invoke(app, ["markers", str(source)])
+    assert result.exit_code != 0
+    assert f"{source}:2:" in result.output
+    assert '"text"' in result.output
+
+
+def test_markers_missing_file(tmp_path):
+    result = runner.invoke(app, ["markers", str(tmp_path / "missing.jsonl")])
+    assert result.exit_code != 0
+    assert "no such file" in result.output
+
+
+def test_scorer_eval_prints_metrics_and_confusion(tmp_path):
+    source = write(
+        tmp_path / "q.jsonl",
+        [
+            json.dumps({"text": "What happened?", "label": "open"}),
+            json.dumps({"text": "Did it arrive?", "label": "closed"}),
+        ],
+    )
+    result = runner.invoke(app, ["scorer", "eval", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "accuracy  1.000" in result.stdout
+    assert "precision" in result.stdout and "recall" in result.stdout
+    assert "confusion (rows: gold, columns: predicted)" in result.stdout
+
+
+def test_scorer_eval_bad_labels(tmp_path):
+    source = write(tmp_path / "x.jsonl", [json.dumps({"text": "hi", "label": "maybe"})])
+    result = runner.invoke(app, ["scorer", "eval", str(source)])
+    assert result.exit_code != 0
+    assert "match no task" in result.output
+
+
+def test_installed_command_runs(tmp_path):
+    source = write(tmp_path / "t.jsonl", [json.dumps({"text": "Is the light green?"})])
+    script = Path(sys.executable).with_name("sparring")
+    completed = subprocess.run(
+        [str(script), "markers", str(source)], capture_output=True, text=True, check=False
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout) == {"markers": ["closed_question"]}
