@@ -17,20 +17,23 @@ from scorer.markers.text import Span, Turn, word_pattern
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 TIME = word_pattern(
-    r"\b(?:today|tonight|tomorrow|this\s+(?:morning|afternoon|evening|week|weekend)|right\s+(?:now|"
-    r"away)|straight\s+away|immediately|now|before\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|"
-    r"lunch|\d|you\s+hang\s+up|we\s+(?:hang\s+up|finish|end))|by\s+(?:the\s+end\s+of|end\s+of|close"
-    r"\s+of|noon|midday|lunch|\d|" + _DAYS + r"|tomorrow|tonight|today|this|next|then|eod|cob)"
-    r"|within\s+(?:the\s+next\s+)?(?:the\s+hour|an?\s+(?:hour|day|week)|\d+|one|two|three|four|five"
-    r"|six|twenty|thirty|fifteen|ten|24|48|72)|in\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|"
-    r"five|ten|fifteen|twenty|thirty|a\s+few|an?)\s+(?:minutes?|hours?|days?|business\s+days?|"
-    r"working\s+days?)|(?:on|next|this|for|until|till)\s+"
-    + _DAYS
-    + r"|at\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|"
-    r"p\.m\.|o'?clock)?|\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)|end\s+of\s+(?:the\s+)?(?:da"
-    r"y"
-    r"|business|week)|eod|first\s+thing|on\s+the\s+\d{1,2}(?:st|nd|rd|th)|while\s+we(?:'re|\s+are)"
-    r"\s+(?:on\s+the\s+(?:phone|line|call)|talking)|during\s+this\s+call)\b",
+    r"\b(?:today|tonight|tomorrow|immediately|now|eod|first\s+thing)\b"
+    r"|\bthis\s+(?:morning|afternoon|evening|week|weekend)\b|\bright\s+(?:now|away)\b"
+    r"|\bstraight\s+away\b"
+    r"|\bbefore\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|lunch|\d|you\s+hang\s+up"
+    r"|we\s+(?:hang\s+up|finish|end))\b"
+    r"|\bby\s+(?:the\s+end\s+of|end\s+of|close\s+of|noon|midday|lunch|\d|" + _DAYS + r"|tomorrow"
+    r"|tonight|today|this|next|then|eod|cob)\b"
+    r"|\bwithin\s+(?:the\s+next\s+)?(?:the\s+hour|an?\s+(?:hour|day|week)|\d+|one|two|three|four"
+    r"|five|six|twenty|thirty|fifteen|ten)\b"
+    r"|\bin\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|five|ten|fifteen|twenty|thirty|a\s+few"
+    r"|an?)\s+(?:minutes?|hours?|days?|business\s+days?|working\s+days?)\b"
+    r"|\b(?:on|next|this|for|until|till)\s+" + _DAYS + r"\b"
+    r"|\bat\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?\b"
+    r"|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b"
+    r"|\bend\s+of\s+(?:the\s+)?(?:day|business|week)\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b"
+    r"|\bwhile\s+we(?:'re|\s+are)\s+(?:on\s+the\s+(?:phone|line|call)|talking)\b"
+    r"|\bduring\s+this\s+call\b",
     re.I,
 )
 _FIRST_PERSON_WILL = word_pattern(

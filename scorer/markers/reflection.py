@@ -40,7 +40,7 @@ _ABOUT_CUSTOMER = word_pattern(
 )
 # Information, advice, instructions, procedure, praise: not a restatement.
 _INFORMATION = word_pattern(
-    r"(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)\byou\s+(?:do\s+|really\s+|just\s+)?(?:should"
+    r"\b(?<!that\s)(?<!what\s)(?<!which\s)(?<!thing\s)you\s+(?:do\s+|really\s+|just\s+)?(?:should"
     r"|could\s+(?:try|also|always|just|call|go|use)|can\s+(?:try|also|use|go|call|find|reset|check"
     r"|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this))|need\s+to|have\s+to"
     r"|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be\s+(?:able|charged"

@@ -242,65 +242,105 @@ _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 _MAX_PREFIXES = 400
 
 
+_WORD_LIMIT = 16
+
+
+def _word_starts(token: str) -> list[str]:
+    """The token and each part of it after an apostrophe ("x'i'm" -> x'i'm, i'm, m)."""
+    starts = [token]
+    index = token.find("'")
+    while index != -1:
+        if index + 1 < len(token):
+            starts.append(token[index + 1 :])
+        index = token.find("'", index + 1)
+    return starts
+
+
 @lru_cache(maxsize=8192)
-def word_prefixes(text: str) -> frozenset[str]:
-    """Every prefix (up to four characters) of every word of `text`, lower-cased."""
-    return frozenset(
-        token[:length] for token in _words(text) for length in range(1, min(len(token), 4) + 1)
-    )
+def word_keys(text: str) -> frozenset[str]:
+    """Gate keys of `text`: each word's first one to four characters, and each pair of
+    neighbouring words as "word next" with the next word cut to one to four characters."""
+    tokens = _words(text)
+    keys: set[str] = set()
+    for index, token in enumerate(tokens):
+        following = tokens[index + 1] if index + 1 < len(tokens) else ""
+        for start in _word_starts(token):
+            keys.update(start[:length] for length in range(1, min(len(start), 4) + 1))
+            if following and len(start) <= _WORD_LIMIT:
+                keys.update(
+                    start + " " + following[:length]
+                    for length in range(1, min(len(following), 4) + 1)
+                )
+    return frozenset(keys)
 
 
-def _prefixes(items: list[tuple[Any, Any]], index: int = 0) -> set[str] | None:
-    """The literal prefixes a match of items[index:] may start with; None when unknown.
+def _key(sofar: str, second: bool) -> str:
+    """The gate key for what a branch has matched so far."""
+    if second:
+        first, _, rest = sofar.partition(" ")
+        return first + " " + rest if rest else first[:_PREFIX_LENGTH]
+    return sofar[:_PREFIX_LENGTH]
 
-    A prefix ends at the first character that is not part of a word, at the fourth character,
-    or wherever the pattern stops being literal; an empty prefix means "anything".
+
+def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) -> set[str] | None:
+    """Gate keys a match of items[index:] may start with, given `sofar` matched already.
+
+    A key is the literal start of the match: its first word cut to four characters, or, when
+    the first word is literal in full and whitespace follows, "word next" with the next word
+    cut to four characters. None when there are too many keys.
     """
+    if second and len(sofar.partition(" ")[2]) >= _PREFIX_LENGTH:
+        return {_key(sofar, second)}
+    if not second and len(sofar) > _WORD_LIMIT:
+        return {sofar[:_PREFIX_LENGTH]}
     if index == len(items):
-        return {""}
+        return {_key(sofar, second)}
     op, value = items[index]
     if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-        return _prefixes(items, index + 1)
+        return _keys(items, index + 1, sofar, second)
+    chars: set[str] | None = None
     if op is _c.LITERAL:
-        char = chr(value).lower()
-        if char not in _TOKEN_CHARS:
-            return {""}
-        rest = _prefixes(items, index + 1)
-        if rest is None:
-            return None
-        return {(char + tail)[:_PREFIX_LENGTH] for tail in rest}
-    if op is _c.SUBPATTERN:
-        return _prefixes(list(value[3].data) + items[index + 1 :])
-    if op is _c.BRANCH:
+        chars = {chr(value).lower()}
+    elif op is _c.IN and all(kind is _c.LITERAL for kind, _ in value):
+        chars = {chr(code).lower() for _, code in value}
+    if chars is not None:
         found: set[str] = set()
-        for alternative in value[1]:
-            part = _prefixes(list(alternative.data) + items[index + 1 :])
+        for char in chars:
+            if char in _TOKEN_CHARS:
+                part = _keys(items, index + 1, sofar + char, second)
+            elif char == " " and sofar and not second:
+                part = _keys(items, index + 1, sofar + " ", True)
+            else:
+                part = {_key(sofar, second)}
             if part is None:
                 return None
             found |= part
-            if len(found) > _MAX_PREFIXES:
-                return None
         return found
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        low, _high, body = value
-        with_body = _prefixes(list(body.data))
-        if with_body is None:
-            return None
+    if _consumes_space(op, value) and sofar and not second:
+        return _keys(items, index + 1, sofar + " ", True)
+    if op is _c.SUBPATTERN:
+        return _keys(list(value[3].data) + items[index + 1 :], 0, sofar, second)
+    alternatives: list[list[tuple[Any, Any]]] = []
+    if op is _c.BRANCH:
+        alternatives = [list(alternative.data) + items[index + 1 :] for alternative in value[1]]
+    elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, high, body = value
+        once = list(body.data)
+        # A body that may repeat: keys stop at the end of its first round.
+        alternatives.append(once + items[index + 1 :] if high == 1 else once)
         if low == 0:
-            without = _prefixes(items, index + 1)
-            if without is None:
-                return None
-            return with_body | without
-        return with_body
-    if op is _c.IN and all(kind is _c.LITERAL for kind, _ in value):
-        chars = {chr(code).lower() for _, code in value}
-        if not chars <= _TOKEN_CHARS:
-            return {""}
-        rest = _prefixes(items, index + 1)
-        if rest is None:
+            alternatives.append(items[index + 1 :])
+    else:
+        return {_key(sofar, second)}
+    collected: set[str] = set()
+    for alternative in alternatives:
+        part = _keys(alternative, 0, sofar, second)
+        if part is None:
             return None
-        return {(char + tail)[:_PREFIX_LENGTH] for char in chars for tail in rest}
-    return {""}
+        collected |= part
+        if len(collected) > _MAX_PREFIXES:
+            return None
+    return collected
 
 
 def _usable(found: set[str] | None) -> bool:
@@ -315,6 +355,22 @@ def _consumes_space(op: Any, value: Any) -> bool:
     if op is _c.IN:
         return any(kind is _c.CATEGORY and v is _c.CATEGORY_SPACE for kind, v in value)
     return op is _c.LITERAL and chr(value) == " "
+
+
+def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
+    """Every match of `items` ends with whitespace (so whatever follows starts a word)."""
+    if not items:
+        return False
+    op, value = items[-1]
+    if _consumes_space(op, value):
+        return True
+    if op is _c.SUBPATTERN:
+        return _ends_with_space(list(value[3].data))
+    if op is _c.BRANCH:
+        return all(_ends_with_space(list(alternative.data)) for alternative in value[1])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        return bool(value[0]) and _ends_with_space(list(value[2].data))
+    return False
 
 
 def _branch_prefixes(branch: str) -> frozenset[str] | None:
@@ -334,25 +390,61 @@ def _branch_prefixes(branch: str) -> frozenset[str] | None:
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             continue
         if starts_word:
-            found = _prefixes(items, index)
+            found = _keys(items, index, "", False)
             if (
                 found is not None
                 and _usable(found)
                 and (best is None or _score(found) > _score(best))
             ):
                 best = found
-        optional = op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] == 0
-        if optional:
-            starts_word = False
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] == 0:
+            # Skipped, the next element starts where this one would have; taken, it starts a
+            # word only if this one ends in whitespace.
+            starts_word = starts_word and _ends_with_space(list(value[2].data))
             continue
-        starts_word = _consumes_space(op, value)
+        starts_word = _ends_with_space([(op, value)])
     if best is None:
         return None
     return frozenset(p.rstrip("'") for p in best)
 
 
+_DIGITS = frozenset("0123456789")
+
+
+def _char_gate(branch: str) -> frozenset[str] | None:
+    """Characters one of which a text must contain for `branch` to match; None when unknown.
+
+    The first element that consumes a character decides when it is a literal or a digit; else
+    any literal punctuation the branch requires ("@" in an e-mail address) does.
+    """
+    try:
+        items = list(_parser.parse(branch, re.I).data)
+    except re.error:
+        return None
+    for op, value in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        if op is _c.LITERAL:
+            char = chr(value)
+            return frozenset({char.lower(), char.upper()})
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] >= 1:
+            op, value = value[2].data[0] if len(value[2].data) == 1 else (None, None)
+        if op is _c.IN and value == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
+            return _DIGITS
+        break
+    for op, value in items:
+        if op is _c.LITERAL and chr(value) not in _TOKEN_CHARS and not chr(value).isspace():
+            return frozenset({chr(value)})
+    return None
+
+
+@lru_cache(maxsize=8192)
+def _characters(text: str) -> frozenset[str]:
+    return frozenset(text)
+
+
 def _score(found: set[str]) -> tuple[int, int]:
-    return (min(len(p.rstrip("'")) for p in found), -len(found))
+    return (min(len(p.rstrip("'")) + (3 if " " in p else 0) for p in found), -len(found))
 
 
 @lru_cache(maxsize=8192)
@@ -363,74 +455,99 @@ def lowered(text: str) -> str | None:
 
 
 class WordPattern:
-    """A compiled case-insensitive alternation, fast on short texts.
+    """A compiled case-insensitive alternation that skips the branches a text cannot match.
 
     - Branches written as `\\b…` check the word boundary once, before the alternation, which
       lets the regex engine skip most positions.
-    - The literal start of each such branch ("sorry", "i'm", "calm") gives a set of word
-      prefixes; on a text with none of them only the remaining branches are tried.
+    - The literal start of each such branch ("sorry", "i'm sorry", "calm down") gives gate
+      keys; a text whose words offer none of them is not searched with those branches.
+    - Other branches are gated by a character they need (a digit, "@") where there is one.
     - Matching runs on the lower-cased text without re.IGNORECASE (same offsets; matched
       groups come back lower-cased).
-    Which texts match, and where, is the same as with the plain case-insensitive regex.
+
+    Which texts match, and where, is the same as with the plain case-insensitive regex (a
+    property test checks this).
     """
 
     def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        # Lower-case matching needs a pattern with no upper-case letter of its own.
+        self._needs_case_folding = bool(re.search(r"(?<!\\)[A-Z]", pattern))
+        flags = re.I if self._needs_case_folding else 0
         gated: list[str] = []
-        always: list[str] = []
+        plain: list[str] = []
+        by_character: list[tuple[frozenset[str], re.Pattern[str]]] = []
         prefixes: set[str] = set()
         for branch in _top_level_branches(pattern):
             found = _branch_prefixes(branch[2:]) if branch.startswith(r"\b") else None
-            if found is None:
-                always.append(branch)
-            else:
-                # The branch starts with a letter or digit: \b there is "no word character
-                # before".
+            if found is not None:
+                # The branch starts with a letter or digit, so \b there means "no word
+                # character before".
                 gated.append(branch[2:])
                 prefixes |= found
+                continue
+            characters = _char_gate(branch)
+            if characters is None:
+                plain.append(branch)
+            else:
+                by_character.append((characters, re.compile(branch, flags)))
         whole = [r"(?<!\w)(?=\w)(?:" + "|".join(gated) + ")"] if gated else []
-        whole += always
-        self.pattern = pattern
-        # Lower-case matching needs a pattern with no upper-case letter of its own.
-        folding = bool(re.search(r"(?<!\\)[A-Z]", pattern))
-        flags = re.I if folding else 0
+        whole += plain + [regex.pattern for _, regex in by_character]
         self._whole = re.compile("|".join(whole), flags)
-        self._rest = re.compile("|".join(always), flags) if always else None
-        self._prefixes = frozenset(prefixes) if gated else None
-        self._needs_case_folding = folding
         self._whole_folding = re.compile("|".join(whole), re.I)
-        self._rest_folding = re.compile("|".join(always), re.I) if always else None
+        self._plain = re.compile("|".join(plain), flags) if plain else None
+        self._by_character = by_character
+        self._prefixes = frozenset(prefixes) if gated else None
 
-    def _prepare(self, text: str) -> tuple[str, re.Pattern[str] | None]:
+    def _regexes(self, text: str) -> tuple[str, list[re.Pattern[str]]]:
+        """The text to match (lower-cased when possible) and the regexes worth running on it."""
         low = None if self._needs_case_folding else lowered(text)
-        subject, whole, rest = (
-            (low, self._whole, self._rest)
-            if low is not None
-            else (text, self._whole_folding, self._rest_folding)
-        )
-        if self._prefixes is None or not self._prefixes.isdisjoint(word_prefixes(text)):
-            return subject, whole
-        return subject, rest
+        if low is None:
+            return text, [self._whole_folding]
+        if self._prefixes is None or not self._prefixes.isdisjoint(word_keys(text)):
+            return low, [self._whole]
+        chosen = [self._plain] if self._plain is not None else []
+        if self._by_character:
+            characters = _characters(text)
+            chosen += [
+                regex for gate, regex in self._by_character if not gate.isdisjoint(characters)
+            ]
+        return low, chosen
 
     def search(self, text: str) -> re.Match[str] | None:
-        subject, regex = self._prepare(text)
-        return regex.search(subject) if regex is not None else None
+        low = None if self._needs_case_folding else lowered(text)
+        if low is None:
+            return self._whole_folding.search(text)
+        if self._prefixes is None or not self._prefixes.isdisjoint(word_keys(text)):
+            return self._whole.search(low)
+        best = self._plain.search(low) if self._plain is not None else None
+        if not self._by_character:
+            return best
+        characters = _characters(text)
+        for gate, regex in self._by_character:
+            if not gate.isdisjoint(characters):
+                found = regex.search(low)
+                if found is not None and (best is None or found.start() < best.start()):
+                    best = found
+        return best
 
     def match(self, text: str) -> re.Match[str] | None:
-        subject, regex = self._prepare(text)
-        return regex.match(subject) if regex is not None else None
+        subject, regexes = self._regexes(text)
+        if len(regexes) > 1:
+            return self._whole.match(subject)
+        return regexes[0].match(subject) if regexes else None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        subject, regex = self._prepare(text)
-        return regex.finditer(subject) if regex is not None else iter(())
+        subject, regexes = self._regexes(text)
+        if len(regexes) > 1:
+            return self._whole.finditer(subject)
+        return regexes[0].finditer(subject) if regexes else iter(())
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
-        """Replace matches; the text outside the matches keeps its case."""
-        subject, regex = self._prepare(text)
-        if regex is None:
-            return text
+        """Replace matches with `replacement` (taken literally); the rest keeps its case."""
         pieces: list[str] = []
         last = 0
-        for number, found in enumerate(regex.finditer(subject)):
+        for number, found in enumerate(self.finditer(text)):
             if count and number >= count:
                 break
             pieces.append(text[last : found.start()])
