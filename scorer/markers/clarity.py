@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit
 from scorer.markers.text import Turn, content_stems, word_pattern, word_set
@@ -47,20 +48,28 @@ _EXPLAINED_BEFORE = word_pattern(
 )
 
 
+@lru_cache(maxsize=256)
+def _glossary_pattern(terms: tuple[str, ...]) -> tuple[tuple[str, ...], re.Pattern[str]]:
+    """One regex for all glossary terms, longest first, each a whole word or phrase."""
+    kept = tuple(sorted((t for t in terms if t.strip()), key=len, reverse=True))
+    if not kept:
+        return kept, re.compile(r"(?!)")
+    body = "|".join("(" + re.escape(term) + ")" for term in kept)
+    return kept, re.compile(r"(?<!\w)(?:" + body + r")(?!\w)", re.I)
+
+
 def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
     """(term, start, glossary meaning) for every internal term in the turn."""
     text = turn.text
     found: list[tuple[str, int, str | None]] = []
     taken: list[tuple[int, int]] = []
     glossary: Mapping[str, str] = turn.glossary or {}
-    for term, meaning in sorted(glossary.items(), key=lambda kv: -len(kv[0])):
-        if not term.strip():
-            continue
-        for match in re.finditer(r"(?<!\w)" + re.escape(term) + r"(?!\w)", text, re.I):
-            if any(a < match.end() and match.start() < b for a, b in taken):
-                continue
+    if glossary:
+        terms, pattern = _glossary_pattern(tuple(glossary))
+        for match in pattern.finditer(text):
+            term = terms[match.lastindex - 1] if match.lastindex else match.group()
             taken.append((match.start(), match.end()))
-            found.append((match.group(), match.start(), meaning))
+            found.append((match.group(), match.start(), glossary[term]))
     for pattern in (_ACRONYM, _CODE):
         for match in pattern.finditer(text):
             word = match.group()

@@ -50,18 +50,19 @@ _CONTACT = word_pattern(
 )
 
 
+_EXPECTED = word_pattern(
+    r"\bexpect\b|\bwill\s+(?:arrive|show|appear|clear|be\s+(?:back|restored|credited|refunded))",
+    re.I,
+)
+
+
 def _parts_of(sentence: str) -> set[str]:
     parts: set[str] = set()
     if _HAPPENED.search(sentence):
         parts.add("what_happened")
     if _DONE.search(sentence):
         parts.add("what_was_done")
-    if TIME.search(sentence) or re.search(
-        r"\bexpect\b|\bwill\s+(?:arrive|show|appear|clear|be\s+"
-        r"(?:back|restored|credited|refunded))",
-        sentence,
-        re.I,
-    ):
+    if TIME.search(sentence) or _EXPECTED.search(sentence):
         parts.add("when")
     if _CONTACT.search(sentence):
         parts.add("contact")

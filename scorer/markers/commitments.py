@@ -90,19 +90,30 @@ _VAGUE_FOLLOW_UP = word_pattern(
 )
 
 
+_CLAUSE_END = word_pattern(r"[.;!?]|\bbut\b", re.I)
+_CONTACT_ACTION = word_pattern(
+    r"\b(?:call|email|text|ring|phone|message|send|update|confirm)\b", re.I
+)
+_NOT_A_PROMISE = word_pattern(
+    r"^\W*(?:need|have\s+to|want|would|be\s+(?:able|happy|glad)|just|put)", re.I
+)
+_FOLLOW_UP_WORD = word_pattern(
+    r"\b(?:touch|back|contact|hear|follow|call|reach|know|posted|updated|informed)\b", re.I
+)
+_SOFT_TIME = word_pattern(r"\b(?:soon|shortly|later)\b", re.I)
+
+
 def _ownership(sentence: Span) -> bool:
     text = sentence.text
     for match in _FIRST_PERSON_WILL.finditer(text):
         rest = text[match.end() :]
         if _NOT_A_COMMITMENT_AFTER.match(rest):
             continue
-        clause_end = re.search(r"[.;!?]|\bbut\b", rest)
+        clause_end = _CLAUSE_END.search(rest)
         clause = rest[: clause_end.start()] if clause_end else rest
         if not TIME.search(clause):
             continue
-        if _VAGUE_ACTION.match(rest) and not re.search(
-            r"\b(?:call|email|text|ring|phone|message|send|update|confirm)\b", clause, re.I
-        ):
+        if _VAGUE_ACTION.match(rest) and not _CONTACT_ACTION.search(clause):
             continue
         return True
     return False
@@ -120,12 +131,7 @@ def _diffuse(sentence: Span, owned: bool) -> bool:
         rest = text[match.end() :]
         if _NOT_A_COMMITMENT_AFTER.match(rest):
             continue
-        if _VAGUE_ACTION.match(rest) and not re.match(
-            r"^\W*(?:need|have\s+to|want|would|be\s+"
-            r"(?:able|happy|glad)|just|put)",
-            rest,
-            re.I,
-        ):
+        if _VAGUE_ACTION.match(rest) and not _NOT_A_PROMISE.match(rest):
             return True
     return False
 
@@ -135,14 +141,9 @@ def _vague_follow_up(sentence: Span) -> bool:
     found = _VAGUE_FOLLOW_UP.search(text)
     if found is None:
         return False
-    if not re.search(
-        r"\b(?:touch|back|contact|hear|follow|call|reach|know|posted|updated|informed)"
-        r"\b",
-        text,
-        re.I,
-    ):
+    if not _FOLLOW_UP_WORD.search(text):
         return False
-    without_soft_time = re.sub(r"\b(?:soon|shortly|later)\b", "", text, flags=re.I)
+    without_soft_time = _SOFT_TIME.sub("", text)
     return not TIME.search(without_soft_time)
 
 

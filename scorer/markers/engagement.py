@@ -53,6 +53,10 @@ NOT_NAMES = word_set(
 )
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?")
+_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
+
+
 def _is_filler(text: str) -> bool:
     tokens = words(text)
     if not tokens:
@@ -69,11 +73,16 @@ def _names(customer_name: str) -> set[str]:
     return {part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part}
 
 
-def _addressed_names(sentence: Span) -> list[str]:
+def _addressed_names(sentence: Span, known: set[str]) -> list[str]:
+    """Names the sentence addresses someone by ("Thanks, John", "Hi Sarah", "Mr. Smith")."""
+    # Every pattern names a capitalised word; most sentences have none worth trying.
+    capitalised = _CAPITALISED.findall(sentence.text)
+    if not any(w not in NOT_NAMES and w.lower() not in known for w in capitalised):
+        return []
     names: list[str] = []
     for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START, _NAME_END):
         for match in pattern.finditer(sentence.text):
-            candidate = re.sub(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", "", match.group(1), flags=re.I)
+            candidate = _TITLE.sub("", match.group(1))
             if candidate not in NOT_NAMES and len(candidate) > 1:
                 names.append(candidate)
     return names
@@ -89,7 +98,7 @@ def find(turn: Turn) -> list[MarkerHit]:
         if _HEDGE.search(sentence.text):
             hits.append(hit("hedge", sentence))
         if known:
-            for name in _addressed_names(sentence):
+            for name in _addressed_names(sentence, known):
                 if name.lower() not in known:
                     hits.append(hit("wrong_name", sentence))
                     break

@@ -13,7 +13,15 @@ from __future__ import annotations
 import re
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, split_clauses, word_pattern, word_set, words
+from scorer.markers.text import (
+    Span,
+    Turn,
+    content_stems,
+    split_clauses,
+    word_pattern,
+    word_set,
+    words,
+)
 
 WH_WORDS = word_set(
     """
@@ -312,16 +320,15 @@ def find(turn: Turn) -> list[MarkerHit]:
     return hits
 
 
+_ASKS_TO_CONFIRM = word_pattern(
+    r"\b(?:do|did)\s+you\s+mean|you\s+mean\b|did\s+you\s+say|confirm|clarify", re.I
+)
+
+
 def _is_clarifying(sentence: Span, context_stems: set[str]) -> bool:
     if not _CLARIFY_FRAME.search(sentence.text):
         return False
-    if re.search(
-        r"\b(?:do|did)\s+you\s+mean|you\s+mean\b|did\s+you\s+say|confirm|clarify",
-        sentence.text,
-        re.I,
-    ):
+    if _ASKS_TO_CONFIRM.search(sentence.text):
         return True
     # A specifying question is clarifying when it is about what the customer just raised.
-    from scorer.markers.text import content_stems
-
     return not context_stems or bool(content_stems(sentence.text) & context_stems)

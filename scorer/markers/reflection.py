@@ -210,6 +210,9 @@ def _echo(text: str, turn: Turn) -> bool:
     return len(shared) >= 1 and len(shared) >= 0.5 * len(stems)
 
 
+_LED_BY_SO = re.compile(r"^\W*(?:\w+\W+){0,3}?so\b", re.I)
+
+
 def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | None:
     """'strong' (a reflective frame or a statement about the customer), 'weak' (a statement
     that restates the topic without a frame), or None (a question, information, advice)."""
@@ -237,7 +240,7 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
     if core[0] in _FIRST_PERSON:
         return None
     is_question = text.rstrip("\"'’”) ").endswith("?")
-    led_by_so = re.match(r"^\W*(?:\w+\W+){0,3}?so\b", text, re.I) is not None
+    led_by_so = _LED_BY_SO.match(text) is not None
     if is_question and led_by_so and form == "closed" and core[0] not in AUXILIARIES:
         return "strong"  # "So it wasn't what you expected?": checking a restatement
     if core[0] in _SECOND_PERSON:

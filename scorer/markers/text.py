@@ -443,6 +443,34 @@ def _characters(text: str) -> frozenset[str]:
     return frozenset(text)
 
 
+# Every gated pattern registers its keys here, so that one pass over a text's keys finds all
+# the patterns worth running on it.
+_KEY_INDEX: dict[str, list[int]] = {}
+_pattern_count = 0
+
+
+def _register(keys: frozenset[str]) -> int:
+    global _pattern_count
+    number = _pattern_count
+    _pattern_count += 1
+    for key in keys:
+        _KEY_INDEX.setdefault(key, []).append(number)
+    _open_patterns.cache_clear()
+    return number
+
+
+@lru_cache(maxsize=8192)
+def _open_patterns(text: str) -> frozenset[int]:
+    """The numbers of the gated patterns whose keys occur in `text`."""
+    found: set[int] = set()
+    index = _KEY_INDEX
+    for key in word_keys(text):
+        numbers = index.get(key)
+        if numbers is not None:
+            found.update(numbers)
+    return frozenset(found)
+
+
 def _score(found: set[str]) -> tuple[int, int]:
     return (min(len(p.rstrip("'")) + (3 if " " in p else 0) for p in found), -len(found))
 
@@ -497,14 +525,18 @@ class WordPattern:
         self._whole_folding = re.compile("|".join(whole), re.I)
         self._plain = re.compile("|".join(plain), flags) if plain else None
         self._by_character = by_character
-        self._prefixes = frozenset(prefixes) if gated else None
+        self._number = _register(frozenset(prefixes)) if gated else -1
+
+    def _opens(self, text: str) -> bool:
+        """Whether the word-initial branches are worth trying on `text`."""
+        return self._number < 0 or self._number in _open_patterns(text)
 
     def _regexes(self, text: str) -> tuple[str, list[re.Pattern[str]]]:
         """The text to match (lower-cased when possible) and the regexes worth running on it."""
         low = None if self._needs_case_folding else lowered(text)
         if low is None:
             return text, [self._whole_folding]
-        if self._prefixes is None or not self._prefixes.isdisjoint(word_keys(text)):
+        if self._opens(text):
             return low, [self._whole]
         chosen = [self._plain] if self._plain is not None else []
         if self._by_character:
@@ -518,7 +550,7 @@ class WordPattern:
         low = None if self._needs_case_folding else lowered(text)
         if low is None:
             return self._whole_folding.search(text)
-        if self._prefixes is None or not self._prefixes.isdisjoint(word_keys(text)):
+        if self._opens(text):
             return self._whole.search(low)
         best = self._plain.search(low) if self._plain is not None else None
         if not self._by_character:
