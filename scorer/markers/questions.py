@@ -59,6 +59,10 @@ _LEAD_PHRASES = (
     ("out", "of", "curiosity"),
     ("in", "that", "case"),
 )
+_LEAD_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
+    first: tuple(p for p in _LEAD_PHRASES if p[0] == first)
+    for first in {p[0] for p in _LEAD_PHRASES}
+}
 # Lead-ins that announce the question in a clause of their own: "I need to know, how…".
 _LEAD_IN = word_pattern(
     r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)|i'd"
@@ -110,18 +114,24 @@ _CLARIFY_FRAME = word_pattern(
 
 
 def strip_lead(tokens: list[str]) -> list[str]:
+    """The tokens after discourse openers ("so, um, okay, I mean, …")."""
     i = 0
-    while i < len(tokens):
-        if tokens[i] in LEAD_WORDS:
+    count = len(tokens)
+    while i < count:
+        token = tokens[i]
+        if token in LEAD_WORDS:
             i += 1
             continue
-        for phrase in _LEAD_PHRASES:
+        phrases = _LEAD_PHRASES_BY_FIRST.get(token)
+        if phrases is None:
+            break
+        for phrase in phrases:
             if tuple(tokens[i : i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
         else:
             break
-    return tokens[i:]
+    return tokens[i:] if i else tokens
 
 
 def opens_with_prompt(tokens: list[str]) -> bool:

@@ -245,41 +245,63 @@ _MAX_PREFIXES = 400
 _WORD_LIMIT = 16
 
 
-def _word_starts(token: str) -> list[str]:
-    """The token and each part of it after an apostrophe ("x'i'm" -> x'i'm, i'm, m)."""
-    starts = [token]
-    index = token.find("'")
-    while index != -1:
-        if index + 1 < len(token):
-            starts.append(token[index + 1 :])
-        index = token.find("'", index + 1)
-    return starts
+def _apostrophe_parts(token: str) -> tuple[list[str], list[str], list[str]]:
+    """Parts of a word with apostrophes, where a regex may see a word start or end:
+    (all parts, parts that end the word, parts that start it): "who've" -> (who've, who,
+    ve), (who've, ve), (who've, who)."""
+    marks = [i for i, char in enumerate(token) if char == "'"]
+    starts = [0] + [m + 1 for m in marks if m + 1 < len(token)]
+    ends = [m for m in marks if m > 0] + [len(token)]
+    parts = [token[s:e] for s in starts for e in ends if e > s]
+    return parts, [token[s:] for s in starts], [token[:e] for e in ends]
 
 
 @lru_cache(maxsize=8192)
 def word_keys(text: str) -> frozenset[str]:
-    """Gate keys of `text`: each word's first one to four characters, and each pair of
-    neighbouring words as "word next" with the next word cut to one to four characters."""
+    """Gate keys of `text`: each word cut to four characters, and each pair of neighbouring
+    words as "word next" with the next word cut to four characters. A word with apostrophes
+    also gives its parts, since a regex word boundary falls at an apostrophe."""
     tokens = _words(text)
-    keys: set[str] = set()
+    cut = [token[:_PREFIX_LENGTH] for token in tokens]
+    keys = set(cut)
+    pairs = zip(tokens[:-1], cut[1:], strict=True)
+    keys.update([f"{a} {b}" for a, b in pairs if len(a) <= _WORD_LIMIT])
     for index, token in enumerate(tokens):
-        following = tokens[index + 1] if index + 1 < len(tokens) else ""
-        for start in _word_starts(token):
-            keys.update(start[:length] for length in range(1, min(len(start), 4) + 1))
-            if following and len(start) <= _WORD_LIMIT:
-                keys.update(
-                    start + " " + following[:length]
-                    for length in range(1, min(len(following), 4) + 1)
-                )
+        if "'" not in token:
+            continue
+        parts, tails, heads = _apostrophe_parts(token)
+        keys.update([part[:_PREFIX_LENGTH] for part in parts])
+        if index + 1 < len(tokens):
+            keys.update([f"{tail} {cut[index + 1]}" for tail in tails if len(tail) <= _WORD_LIMIT])
+        if index:
+            before = tokens[index - 1]
+            firsts = _apostrophe_parts(before)[1] if "'" in before else [before]
+            keys.update(
+                [
+                    f"{first} {head[:_PREFIX_LENGTH]}"
+                    for first in firsts
+                    if len(first) <= _WORD_LIMIT
+                    for head in heads
+                ]
+            )
     return frozenset(keys)
 
 
-def _key(sofar: str, second: bool) -> str:
-    """The gate key for what a branch has matched so far."""
+def _key(sofar: str, second: bool, bounded: bool) -> str:
+    """The gate key for what a branch has matched so far ("" when there is none).
+
+    `bounded`: the word being read ends here for sure (whitespace, punctuation or \b
+    follows). A word shorter than four characters only makes a key when it is bounded,
+    because a text's key holds its words cut to four characters.
+    """
     if second:
         first, _, rest = sofar.partition(" ")
-        return first + " " + rest if rest else first[:_PREFIX_LENGTH]
-    return sofar[:_PREFIX_LENGTH]
+        if rest and (bounded or len(rest) >= _PREFIX_LENGTH):
+            return first + " " + rest[:_PREFIX_LENGTH]
+        return first[:_PREFIX_LENGTH]  # whitespace followed the first word: it is whole
+    if sofar and (bounded or len(sofar) >= _PREFIX_LENGTH):
+        return sofar[:_PREFIX_LENGTH]
+    return ""
 
 
 def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) -> set[str] | None:
@@ -287,16 +309,20 @@ def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) ->
 
     A key is the literal start of the match: its first word cut to four characters, or, when
     the first word is literal in full and whitespace follows, "word next" with the next word
-    cut to four characters. None when there are too many keys.
+    cut to four characters. "" in the result means "no key"; None: too many keys.
     """
     if second and len(sofar.partition(" ")[2]) >= _PREFIX_LENGTH:
-        return {_key(sofar, second)}
+        return {_key(sofar, second, True)}
     if not second and len(sofar) > _WORD_LIMIT:
         return {sofar[:_PREFIX_LENGTH]}
     if index == len(items):
-        return {_key(sofar, second)}
+        return {_key(sofar, second, False)}
     op, value = items[index]
-    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+    if op is _c.AT:
+        if value is _c.AT_BOUNDARY and sofar:
+            return {_key(sofar, second, True)}
+        return _keys(items, index + 1, sofar, second)
+    if op in (_c.ASSERT, _c.ASSERT_NOT):
         return _keys(items, index + 1, sofar, second)
     chars: set[str] | None = None
     if op is _c.LITERAL:
@@ -311,13 +337,15 @@ def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) ->
             elif char == " " and sofar and not second:
                 part = _keys(items, index + 1, sofar + " ", True)
             else:
-                part = {_key(sofar, second)}
+                part = {_key(sofar, second, True)}
             if part is None:
                 return None
             found |= part
         return found
-    if _consumes_space(op, value) and sofar and not second:
-        return _keys(items, index + 1, sofar + " ", True)
+    if _consumes_space(op, value):
+        if sofar and not second:
+            return _keys(items, index + 1, sofar + " ", True)
+        return {_key(sofar, second, True)}
     if op is _c.SUBPATTERN:
         return _keys(list(value[3].data) + items[index + 1 :], 0, sofar, second)
     alternatives: list[list[tuple[Any, Any]]] = []
@@ -331,7 +359,7 @@ def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) ->
         if low == 0:
             alternatives.append(items[index + 1 :])
     else:
-        return {_key(sofar, second)}
+        return {_key(sofar, second, False)}
     collected: set[str] = set()
     for alternative in alternatives:
         part = _keys(alternative, 0, sofar, second)
@@ -405,7 +433,7 @@ def _branch_prefixes(branch: str) -> frozenset[str] | None:
         starts_word = _ends_with_space([(op, value)])
     if best is None:
         return None
-    return frozenset(p.rstrip("'") for p in best)
+    return frozenset(best)
 
 
 _DIGITS = frozenset("0123456789")
@@ -443,9 +471,9 @@ def _characters(text: str) -> frozenset[str]:
     return frozenset(text)
 
 
-# Every gated pattern registers its keys here, so that one pass over a text's keys finds all
-# the patterns worth running on it.
-_KEY_INDEX: dict[str, list[int]] = {}
+# Every gated pattern registers its keys here (key -> bit mask of the patterns it opens), so
+# that one pass over a text's keys finds all the patterns worth running on it.
+_KEY_INDEX: dict[str, int] = {}
 _pattern_count = 0
 
 
@@ -454,25 +482,23 @@ def _register(keys: frozenset[str]) -> int:
     number = _pattern_count
     _pattern_count += 1
     for key in keys:
-        _KEY_INDEX.setdefault(key, []).append(number)
+        _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
     _open_patterns.cache_clear()
     return number
 
 
 @lru_cache(maxsize=8192)
-def _open_patterns(text: str) -> frozenset[int]:
-    """The numbers of the gated patterns whose keys occur in `text`."""
-    found: set[int] = set()
+def _open_patterns(text: str) -> int:
+    """Bit mask of the gated patterns whose keys occur in `text`."""
     index = _KEY_INDEX
+    found = 0
     for key in word_keys(text):
-        numbers = index.get(key)
-        if numbers is not None:
-            found.update(numbers)
-    return frozenset(found)
+        found |= index.get(key, 0)
+    return found
 
 
 def _score(found: set[str]) -> tuple[int, int]:
-    return (min(len(p.rstrip("'")) + (3 if " " in p else 0) for p in found), -len(found))
+    return (min(len(p) + (3 if " " in p else 0) for p in found), -len(found))
 
 
 @lru_cache(maxsize=8192)
@@ -529,7 +555,7 @@ class WordPattern:
 
     def _opens(self, text: str) -> bool:
         """Whether the word-initial branches are worth trying on `text`."""
-        return self._number < 0 or self._number in _open_patterns(text)
+        return self._number < 0 or bool(_open_patterns(text) >> self._number & 1)
 
     def _regexes(self, text: str) -> tuple[str, list[re.Pattern[str]]]:
         """The text to match (lower-cased when possible) and the regexes worth running on it."""
