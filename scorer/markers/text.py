@@ -146,6 +146,9 @@ def content_stems(text: str) -> set[str]:
     return set(_content_stems(text))
 
 
+RECENT_CUSTOMER_TURNS = 6
+
+
 @dataclass
 class Turn:
     """One agent turn, split once and shared by every marker family."""
@@ -192,10 +195,11 @@ class Turn:
 
     @property
     def context_stems(self) -> set[str]:
-        """Content stems of all of the customer's earlier turns."""
+        """Content stems of the customer's recent turns (the last few, so that long calls
+        stay linear)."""
         if self._context_stems is None:
             stems: set[str] = set()
-            for turn in self.context:
+            for turn in self.context[-RECENT_CUSTOMER_TURNS:]:
                 stems |= content_stems(turn)
             self._context_stems = stems
         return self._context_stems
