@@ -8,6 +8,7 @@ least three of the four (or two, after an explicit recap frame such as "to recap
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.commitments import TIME
 from scorer.markers.hit import MarkerHit
@@ -56,7 +57,8 @@ _EXPECTED = word_pattern(
 )
 
 
-def _parts_of(sentence: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _parts_of(sentence: str) -> frozenset[str]:
     parts: set[str] = set()
     if _HAPPENED.search(sentence):
         parts.add("what_happened")
@@ -66,7 +68,12 @@ def _parts_of(sentence: str) -> set[str]:
         parts.add("when")
     if _CONTACT.search(sentence):
         parts.add("contact")
-    return parts
+    return frozenset(parts)
+
+
+@lru_cache(maxsize=4096)
+def _recaps(sentence: str) -> bool:
+    return _RECAP.search(sentence) is not None
 
 
 def summary_parts(text: str) -> set[str]:
@@ -83,7 +90,7 @@ def find(turn: Turn) -> list[MarkerHit]:
     recap = False
     for sentence in turn.sentences:
         found = _parts_of(sentence.text)
-        if _RECAP.search(sentence.text):
+        if _recaps(sentence.text):
             recap = True
             involved.append(sentence)
         if found:

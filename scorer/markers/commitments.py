@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, word_pattern
+from scorer.markers.text import Turn, word_pattern
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 TIME = word_pattern(
@@ -103,8 +104,7 @@ _FOLLOW_UP_WORD = word_pattern(
 _SOFT_TIME = word_pattern(r"\b(?:soon|shortly|later)\b", re.I)
 
 
-def _ownership(sentence: Span) -> bool:
-    text = sentence.text
+def _ownership(text: str) -> bool:
     for match in _FIRST_PERSON_WILL.finditer(text):
         rest = text[match.end() :]
         if _NOT_A_COMMITMENT_AFTER.match(rest):
@@ -119,8 +119,7 @@ def _ownership(sentence: Span) -> bool:
     return False
 
 
-def _diffuse(sentence: Span, owned: bool) -> bool:
-    text = sentence.text
+def _diffuse(text: str, owned: bool) -> bool:
     if _DIFFUSE.search(text) and not TIME.search(text):
         return True
     if owned:
@@ -136,8 +135,7 @@ def _diffuse(sentence: Span, owned: bool) -> bool:
     return False
 
 
-def _vague_follow_up(sentence: Span) -> bool:
-    text = sentence.text
+def _vague_follow_up(text: str) -> bool:
     found = _VAGUE_FOLLOW_UP.search(text)
     if found is None:
         return False
@@ -147,14 +145,19 @@ def _vague_follow_up(sentence: Span) -> bool:
     return not TIME.search(without_soft_time)
 
 
+@lru_cache(maxsize=4096)
+def markers_of(text: str) -> tuple[str, ...]:
+    """The commitment markers of one sentence (they depend on nothing else)."""
+    found: list[str] = []
+    owned = _ownership(text)
+    if owned:
+        found.append("ownership_commitment")
+    if _diffuse(text, owned):
+        found.append("diffuse_commitment")
+    if not owned and _vague_follow_up(text):
+        found.append("vague_follow_up")
+    return tuple(found)
+
+
 def find(turn: Turn) -> list[MarkerHit]:
-    hits: list[MarkerHit] = []
-    for sentence in turn.sentences:
-        owned = _ownership(sentence)
-        if owned:
-            hits.append(hit("ownership_commitment", sentence))
-        if _diffuse(sentence, owned):
-            hits.append(hit("diffuse_commitment", sentence))
-        if not owned and _vague_follow_up(sentence):
-            hits.append(hit("vague_follow_up", sentence))
-    return hits
+    return [hit(name, s) for s in turn.sentences for name in markers_of(s.text)]

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import NamedTuple
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Span, Turn, content_stems, word_pattern, word_set, words
@@ -202,42 +204,65 @@ _EXPERIENCE_WORD = word_pattern(
 )
 
 
-def _relates(sentence: Span, turn: Turn) -> bool:
-    """The sentence is about the customer's topic or about feelings."""
-    if turn.context and content_stems(sentence.text) & turn.context_stems:
-        return True
-    return bool(_EXPERIENCE_WORD.search(sentence.text))
+class _Facts(NamedTuple):
+    """What one sentence shows on its own, before the customer's words are brought in."""
+
+    apology: bool
+    generic: bool
+    discloses: bool
+    shared_feeling: bool
+    question: bool
+    second_person: bool
+    interpretive: bool
+    experience: bool
 
 
-def _specific(sentence: Span, turn: Turn, discloses: bool, disclosures: int) -> bool:
+@lru_cache(maxsize=4096)
+def _facts(text: str) -> _Facts:
+    discloses = _self_disclosure(Span(text, 0))
+    return _Facts(
+        apology=_APOLOGY.search(text) is not None,
+        generic=_GENERIC.search(text) is not None,
+        discloses=discloses,
+        shared_feeling=_SHARED_FEELING.search(text) is not None,
+        question=text.rstrip().endswith("?"),
+        second_person=any(t in _SECOND_PERSON for t in words(text)),
+        interpretive=_INTERPRETIVE.search(text) is not None,
+        experience=discloses and _EXPERIENCE_WORD.search(text) is not None,
+    )
+
+
+def _specific(sentence: Span, turn: Turn, facts: _Facts, disclosures: int) -> bool:
     text = sentence.text
-    if _SHARED_FEELING.search(text):
+    if facts.shared_feeling:
         return True
-    if text.rstrip().endswith("?"):
+    if facts.question:
         return False
-    if discloses:
-        return disclosures >= 2 or _relates(sentence, turn)
-    tokens = words(text)
-    if not any(t in _SECOND_PERSON for t in tokens):
+    if facts.discloses:
+        # Relates to the customer's topic, or to feelings.
+        return (
+            disclosures >= 2
+            or bool(turn.context and content_stems(text) & turn.context_stems)
+            or facts.experience
+        )
+    if not facts.second_person:
         return False
     overlap = content_stems(text) & turn.context_stems if turn.context else set()
-    if _INTERPRETIVE.search(text):
+    if facts.interpretive:
         return bool(overlap) or not turn.context
     return len(overlap) >= 3
 
 
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
-    discloses = [_self_disclosure(sentence) for sentence in turn.sentences]
-    disclosures = sum(discloses)
-    for sentence, disclosed in zip(turn.sentences, discloses, strict=True):
-        if _APOLOGY.search(sentence.text):
+    facts = [_facts(sentence.text) for sentence in turn.sentences]
+    disclosures = sum(f.discloses for f in facts)
+    for sentence, fact in zip(turn.sentences, facts, strict=True):
+        if fact.apology:
             hits.append(hit("apology", sentence))
-        if _specific(sentence, turn, disclosed, disclosures):
+        if _specific(sentence, turn, fact, disclosures):
             hits.append(hit("impact_named", sentence))
-        elif _GENERIC.search(sentence.text) or (
-            disclosed and not sentence.text.rstrip().endswith("?")
-        ):
+        elif fact.generic or (fact.discloses and not fact.question):
             # A personal aside that does not connect to the customer's situation is still a
             # human reaction, but not a specific one.
             hits.append(hit("generic_empathy", sentence))

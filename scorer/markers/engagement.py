@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, word_pattern, word_set, words
+from scorer.markers.text import Turn, word_pattern, word_set, words
 
 FILLER_WORDS = word_set(
     """
@@ -57,6 +58,7 @@ _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?")
 _TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
 
 
+@lru_cache(maxsize=4096)
 def _is_filler(text: str) -> bool:
     tokens = words(text)
     if not tokens:
@@ -73,19 +75,24 @@ def _names(customer_name: str) -> set[str]:
     return {part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part}
 
 
-def _addressed_names(sentence: Span, known: set[str]) -> list[str]:
+@lru_cache(maxsize=4096)
+def _addressed_names(text: str) -> tuple[str, ...]:
     """Names the sentence addresses someone by ("Thanks, John", "Hi Sarah", "Mr. Smith")."""
     # Every pattern names a capitalised word; most sentences have none worth trying.
-    capitalised = _CAPITALISED.findall(sentence.text)
-    if not any(w not in NOT_NAMES and w.lower() not in known for w in capitalised):
-        return []
+    if all(word in NOT_NAMES for word in _CAPITALISED.findall(text)):
+        return ()
     names: list[str] = []
     for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START, _NAME_END):
-        for match in pattern.finditer(sentence.text):
+        for match in pattern.finditer(text):
             candidate = _TITLE.sub("", match.group(1))
             if candidate not in NOT_NAMES and len(candidate) > 1:
                 names.append(candidate)
-    return names
+    return tuple(names)
+
+
+@lru_cache(maxsize=4096)
+def _hedges(text: str) -> bool:
+    return _HEDGE.search(text) is not None
 
 
 def find(turn: Turn) -> list[MarkerHit]:
@@ -95,10 +102,10 @@ def find(turn: Turn) -> list[MarkerHit]:
         hits.append(MarkerHit("filler", stripped, turn.text.index(stripped)))
     known = _names(turn.customer_name) if turn.customer_name else set()
     for sentence in turn.sentences:
-        if _HEDGE.search(sentence.text):
+        if _hedges(sentence.text):
             hits.append(hit("hedge", sentence))
         if known:
-            for name in _addressed_names(sentence, known):
+            for name in _addressed_names(sentence.text):
                 if name.lower() not in known:
                     hits.append(hit("wrong_name", sentence))
                     break

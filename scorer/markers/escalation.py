@@ -4,6 +4,7 @@ pointing back at earlier answers ("as I mentioned")."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Turn, word_pattern
@@ -74,18 +75,22 @@ _PATTERN = word_pattern(
 )
 
 
+@lru_cache(maxsize=4096)
+def markers_of(text: str) -> tuple[str, ...]:
+    """The escalation markers of one sentence (they depend on nothing else)."""
+    found: list[str] = []
+    for match in _CALM_DOWN.finditer(text):
+        if not _NEGATED_PREFIX.search(text[: match.start()]):
+            found.append("told_to_calm_down")
+            break
+    if _DEFENSIVE.search(text):
+        found.append("defensive")
+    if _REPEAT.search(text):
+        found.append("repeat_reference")
+    if _PATTERN.search(text):
+        found.append("pattern_named")
+    return tuple(found)
+
+
 def find(turn: Turn) -> list[MarkerHit]:
-    hits: list[MarkerHit] = []
-    for sentence in turn.sentences:
-        text = sentence.text
-        for match in _CALM_DOWN.finditer(text):
-            if not _NEGATED_PREFIX.search(text[: match.start()]):
-                hits.append(hit("told_to_calm_down", sentence))
-                break
-        if _DEFENSIVE.search(text):
-            hits.append(hit("defensive", sentence))
-        if _REPEAT.search(text):
-            hits.append(hit("repeat_reference", sentence))
-        if _PATTERN.search(text):
-            hits.append(hit("pattern_named", sentence))
-    return hits
+    return [hit(name, s) for s in turn.sentences for name in markers_of(s.text)]

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import (
@@ -205,8 +206,12 @@ def _pseudo_cleft(tokens: list[str]) -> bool:
 
 def question_form(sentence: Span) -> str | None:
     """'open', 'closed' or None (not a question) for one sentence."""
-    text = sentence.text
-    clauses = split_clauses(sentence)
+    return _form_of(sentence.text)
+
+
+@lru_cache(maxsize=4096)
+def _form_of(text: str) -> str | None:
+    clauses = split_clauses(Span(text, 0))
     if not text.rstrip("\"'’”) ").endswith("?"):
         return _unmarked_question_form(clauses)
     if _YOU_KNOW_WHAT.match(text):
@@ -335,10 +340,20 @@ _ASKS_TO_CONFIRM = word_pattern(
 )
 
 
+@lru_cache(maxsize=4096)
+def _clarify_frame(text: str) -> str | None:
+    """'confirm' (asks to confirm or pin down what was said), 'specify' (a specifying
+    question), or None."""
+    if not _CLARIFY_FRAME.search(text):
+        return None
+    return "confirm" if _ASKS_TO_CONFIRM.search(text) else "specify"
+
+
 def _is_clarifying(sentence: Span, context_stems: set[str]) -> bool:
-    if not _CLARIFY_FRAME.search(sentence.text):
+    frame = _clarify_frame(sentence.text)
+    if frame is None:
         return False
-    if _ASKS_TO_CONFIRM.search(sentence.text):
+    if frame == "confirm":
         return True
     # A specifying question is clarifying when it is about what the customer just raised.
     return not context_stems or bool(content_stems(sentence.text) & context_stems)

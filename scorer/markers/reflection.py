@@ -10,6 +10,7 @@ A question counts only in declarative form ("So you were charged twice?").
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.questions import AUXILIARIES, WH_WORDS, forms, opens_with_prompt, strip_lead
@@ -216,7 +217,22 @@ _LED_BY_SO = re.compile(r"^\W*(?:\w+\W+){0,3}?so\b", re.I)
 def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | None:
     """'strong' (a reflective frame or a statement about the customer), 'weak' (a statement
     that restates the topic without a frame), or None (a question, information, advice)."""
-    text = sentence.text
+    kind = _kind(sentence.text, form)
+    if kind in ("strong", "weak", None):
+        return kind
+    # A frame-less statement restates only when there is something to restate.
+    if not turn.context:
+        return None
+    if kind == "statement" or _echo(sentence.text, turn):
+        return "weak"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _kind(text: str, form: str | None) -> str | None:
+    """What the sentence is on its own: 'strong', 'weak', None, or, for a statement without a
+    frame, 'statement' (restates when there is a customer turn) or 'echo' (restates only when
+    it repeats the customer's words)."""
     tokens = words(text)
     if len(tokens) < 2 or _PRAISE_ONLY.match(text) or _FAREWELL.search(text):
         return None
@@ -224,7 +240,7 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
     if not core:
         return None
     if _INFORMATION.search(text) or any(
-        opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(sentence)
+        opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(Span(text, 0))
     ):
         return None
     if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:
@@ -255,11 +271,9 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
         return "strong"
     if any(t in _FIRST_PERSON or t in ("my", "our", "us") for t in core):
         return None  # the agent talking about themselves or the service
-    if not turn.context:
-        return None  # nothing said yet that this could restate
-    if _echo(text, turn) or (len(core) >= 3 and not _SERVICE_STATEMENT.search(text)):
-        return "weak"
-    return None
+    if len(core) >= 3 and not _SERVICE_STATEMENT.search(text):
+        return "statement"
+    return "echo"
 
 
 def find(turn: Turn) -> list[MarkerHit]:

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Turn, word_pattern
@@ -51,11 +52,16 @@ _CROSS_SELL = word_pattern(
 _FIX = re.compile(r"\b(?:firmware|software|driver|app\s+version|browser|update)\b", re.I)
 
 
+@lru_cache(maxsize=4096)
+def markers_of(text: str) -> tuple[str, ...]:
+    """The customer-language markers of one sentence (they depend on nothing else)."""
+    found: list[str] = []
+    if _JOB.search(text):
+        found.append("customer_job_reference")
+    if _CROSS_SELL.search(text) and not _FIX.search(text):
+        found.append("cross_sell")
+    return tuple(found)
+
+
 def find(turn: Turn) -> list[MarkerHit]:
-    hits: list[MarkerHit] = []
-    for sentence in turn.sentences:
-        if _JOB.search(sentence.text):
-            hits.append(hit("customer_job_reference", sentence))
-        if _CROSS_SELL.search(sentence.text) and not _FIX.search(sentence.text):
-            hits.append(hit("cross_sell", sentence))
-    return hits
+    return [hit(name, s) for s in turn.sentences for name in markers_of(s.text)]
