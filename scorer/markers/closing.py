@@ -17,35 +17,33 @@ from scorer.markers.text import Span, Turn, split_sentences, word_pattern
 SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
 
 _RECAP = word_pattern(
-    r"\b(?:to\s+(?:recap|sum\s+up|summari[sz]e|wrap\s+up)|(?:just\s+)?(?:a\s+)?(?:quick\s+)?"
-    r"(?:recap|summary)|in\s+summary|so\s+to\s+(?:recap|summari[sz]e)|let\s+me\s+(?:recap|summari[s"
-    r"z]e"
-    r"|sum\s+up|run\s+through\s+what)|here'?s\s+(?:what|where)\s+we|before\s+(?:you\s+go|we\s+hang"
-    r"\s+up|i\s+let\s+you\s+go))\b",
+    r"\b(?:to\s+(?:recap|sum\s+up|summari[sz]e|wrap\s+up)"
+    r"|(?:just\s+)?(?:a\s+)?(?:quick\s+)?(?:recap|summary)|in\s+summary|so\s+to\s+(?:recap"
+    r"|summari[sz]e)|let\s+me\s+(?:recap|summari[sz]e|sum\s+up|run\s+through\s+what)"
+    r"|here'?s\s+(?:what|where)\s+we|before\s+(?:you\s+go|we\s+hang\s+up|i\s+let\s+you\s+go))\b",
     re.I,
 )
 _HAPPENED = word_pattern(
-    r"\b(?:the\s+(?:issue|problem|cause|fault|reason|error|outage|charge|delay)\s+(?:was|is|came|"
-    r"happened|turned\s+out)|(?:this|it|that)\s+happened\s+because|what\s+happened\s+(?:was|is)"
-    r"|turned\s+out|was\s+caused\s+by|because\s+of\s+(?:a|an|the)|you\s+(?:were|got)\s+(?:charged|"
-    r"billed|cut\s+off|disconnected|double[-\s]charged|overcharged|locked\s+out)|your\s+\w+(?:\s+\w"
-    r"+)?"
-    r"\s+(?:was|were|had\s+been|got)\s+\w+|due\s+to\s+(?:a|an|the))\b",
+    r"\b(?:the\s+(?:issue|problem|cause|fault|reason|error|outage|charge|delay)\s+(?:was|is|came"
+    r"|happened|turned\s+out)|(?:this|it|that)\s+happened\s+because|what\s+happened\s+(?:was|is)"
+    r"|turned\s+out|was\s+caused\s+by|because\s+of\s+(?:a|an|the)|you\s+(?:were|got)\s+(?:charged"
+    r"|billed|cut\s+off|disconnected|double[-\s]charged|overcharged|locked\s+out)"
+    r"|your\s+\w+(?:\s+\w+)?\s+(?:was|were|had\s+been|got)\s+\w+|due\s+to\s+(?:a|an|the))\b",
     re.I,
 )
 _DONE = word_pattern(
-    r"\b(?:i(?:'ve|\s+have)|we(?:'ve|\s+have)|i\s+just|i)\s+(?:now\s+|already\s+|just\s+)?(?:refund"
-    r"ed"
-    r"|reset|updated|escalated|credited|opened|raised|booked|sent|issued|cancelled|canceled|"
-    r"removed|fixed|processed|reversed|applied|added|changed|corrected|restored|reconnected|"
-    r"arranged|scheduled|logged|filed|submitted|lifted|cleared|replaced|ordered|waived|rebooked|"
-    r"confirmed|set\s+up|put\s+(?:in|through)|reactivated|unlocked|switched)\b",
+    r"\b(?:i(?:'ve|\s+have)|we(?:'ve|\s+have)|i\s+just|i)\s+(?:now\s+|already\s+"
+    r"|just\s+)?(?:refunded|reset|updated|escalated|credited|opened|raised|booked|sent|issued"
+    r"|cancelled|canceled|removed|fixed|processed|reversed|applied|added|changed|corrected"
+    r"|restored|reconnected|arranged|scheduled|logged|filed|submitted|lifted|cleared|replaced"
+    r"|ordered|waived|rebooked|confirmed|set\s+up|put\s+(?:in|through)|reactivated|unlocked"
+    r"|switched)\b",
     re.I,
 )
 _CONTACT = word_pattern(
-    r"\b(?:call|ring|reach|email|text|contact|phone)\s+me\b|\bmy\s+(?:direct\s+)?(?:line|number|"
-    r"extension|email|phone)|\bdirect\s+(?:line|number|extension)|\b(?:reference|ticket|case|"
-    r"booking|confirmation)\s+(?:number|id|no\.?)|\bextension\s+\d|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
+    r"\b(?:call|ring|reach|email|text|contact|phone)\s+me\b|\bmy\s+(?:direct\s+)?(?:line|number"
+    r"|extension|email|phone)|\bdirect\s+(?:line|number|extension)|\b(?:reference|ticket|case"
+    r"|booking|confirmation)\s+(?:number|id|no\.?)|\bextension\s+\d|\b[\w.+-]+@[\w-]+\.[\w.]+\b"
     r"|\b\d{3,4}[-\s.]\d{3,4}(?:[-\s.]\d{3,4})?\b|\bquote\s+(?:the\s+)?(?:reference|ticket|case)",
     re.I,
 )

@@ -18,75 +18,68 @@ from scorer.markers.text import Turn, word_pattern
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 TIME = word_pattern(
-    r"\b(?:today|tonight|tomorrow|immediately|now|eod|first\s+thing)\b"
-    r"|\bthis\s+(?:morning|afternoon|evening|week|weekend)\b|\bright\s+(?:now|away)\b"
-    r"|\bstraight\s+away\b"
+    r"\b(?:today|tonight|tomorrow|immediately|now|eod|first\s+thing)\b|\bthis\s+(?:morning"
+    r"|afternoon|evening|week|weekend)\b|\bright\s+(?:now|away)\b|\bstraight\s+away\b"
     r"|\bbefore\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|lunch|\d|you\s+hang\s+up"
     r"|we\s+(?:hang\s+up|finish|end))\b"
     r"|\bby\s+(?:the\s+end\s+of|end\s+of|close\s+of|noon|midday|lunch|\d|" + _DAYS + r"|tomorrow"
-    r"|tonight|today|this|next|then|eod|cob)\b"
-    r"|\bwithin\s+(?:the\s+next\s+)?(?:the\s+hour|an?\s+(?:hour|day|week)|\d+|one|two|three|four"
-    r"|five|six|twenty|thirty|fifteen|ten)\b"
+    r"|tonight|today|this|next|then|eod|cob)\b|\bwithin\s+(?:the\s+next\s+)?(?:the\s+hour"
+    r"|an?\s+(?:hour|day|week)|\d+|one|two|three|four|five|six|twenty|thirty|fifteen|ten)\b"
     r"|\bin\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|five|ten|fifteen|twenty|thirty|a\s+few"
     r"|an?)\s+(?:minutes?|hours?|days?|business\s+days?|working\s+days?)\b"
     r"|\b(?:on|next|this|for|until|till)\s+" + _DAYS + r"\b"
     r"|\bat\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?\b"
-    r"|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b"
-    r"|\bend\s+of\s+(?:the\s+)?(?:day|business|week)\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b"
-    r"|\bwhile\s+we(?:'re|\s+are)\s+(?:on\s+the\s+(?:phone|line|call)|talking)\b"
-    r"|\bduring\s+this\s+call\b",
+    r"|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b|\bend\s+of\s+(?:the\s+)?(?:day|business"
+    r"|week)\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bwhile\s+we(?:'re"
+    r"|\s+are)\s+(?:on\s+the\s+(?:phone|line|call)|talking)\b|\bduring\s+this\s+call\b",
     re.I,
 )
 _FIRST_PERSON_WILL = word_pattern(
-    r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna|i\s+promise\s"
-    r"+"
-    r"(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me|i'?m\s+(?:now\s+)?(?:sending|call"
-    r"ing"
-    r"|booking|processing|issuing|escalating|emailing|raising|refunding))\b",
+    r"\b(?:i\s+will|i'll|i\s+shall|i'?m\s+going\s+to|i\s+am\s+going\s+to|i'?m\s+gonna"
+    r"|i\s+promise\s+(?:to|i'll|i\s+will)|i\s+(?:can|will)\s+personally|let\s+me"
+    r"|i'?m\s+(?:now\s+)?(?:sending|calling|booking|processing|issuing|escalating|emailing|raising"
+    r"|refunding))\b",
     re.I,
 )
 _VAGUE_ACTION = word_pattern(
-    r"^\W*(?:\w+\s+){0,2}?(?:look\s+into|see\s+what|try|check\s+(?:on|into)|do\s+(?:my|what)|"
-    r"get\s+back\s+to\s+you|follow\s+up|be\s+in\s+touch|keep\s+you\s+(?:posted|updated|informed)"
-    r"|see\s+if|have\s+a\s+look|take\s+a\s+look|pass\s+(?:this|it|that)\s+on|let\s+(?:you|them)"
-    r"\s+know|make\s+a\s+note|note\s+(?:it|that|this)|see\s+about|investigate|look\s+at|do\s+"
-    r"(?:something|anything)|sort\s+(?:it|this)\s+out|deal\s+with|figure|think|need|have\s+to"
-    r"|want|would|be\s+(?:able|happy|glad)|put\s+you\s+on\s+hold|just|transfer)\b",
+    r"^\W*(?:\w+\s+){0,2}?(?:look\s+into|see\s+what|try|check\s+(?:on|into)|do\s+(?:my|what)"
+    r"|get\s+back\s+to\s+you|follow\s+up|be\s+in\s+touch|keep\s+you\s+(?:posted|updated|informed)"
+    r"|see\s+if|have\s+a\s+look|take\s+a\s+look|pass\s+(?:this|it|that)\s+on|let\s+(?:you"
+    r"|them)\s+know|make\s+a\s+note|note\s+(?:it|that|this)|see\s+about|investigate|look\s+at"
+    r"|do\s+(?:something|anything)|sort\s+(?:it|this)\s+out|deal\s+with|figure|think|need"
+    r"|have\s+to|want|would|be\s+(?:able|happy|glad)|put\s+you\s+on\s+hold|just|transfer)\b",
     re.I,
 )
 _NOT_A_COMMITMENT_AFTER = word_pattern(
-    r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)|put\s+you\s+on\s+ho"
-    r"ld"
-    r"|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat|check\s+(?:your|the)\s+"
-    r"(?:account|details)|confirm\s+(?:your|the))\b",
+    r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)"
+    r"|put\s+you\s+on\s+hold|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat"
+    r"|check\s+(?:your|the)\s+(?:account|details)|confirm\s+(?:your|the))\b",
     re.I,
 )
 _DIFFUSE = word_pattern(
-    r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to|\s+c"
-    r"an)"
-    r"|someone|somebody|the\s+(?:team|department|engineers?|technicians?|office|back\s+office|"
-    r"specialists?|relevant\s+(?:team|department|people)|billing\s+team|support\s+team|tech\s+team)"
-    r"|they(?:'ll|\s+will))\s*(?:will\s+|'ll\s+|should\s+|shall\s+|is\s+going\s+to\s+"
-    r"|are\s+going\s+to\s+)?(?:\w+\s+){0,2}?(?:look\s+into|investigate|handle|sort|deal\s+with|get"
-    r"\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review|check|escalate|fix|resolv"
-    r"e|"
-    r"take\s+care|pass|get\s+(?:this|it|that)|work\s+on|see\s+what|try|look\s+at|have\s+a\s+look"
-    r"|process|update|let\s+you\s+know|keep\s+you|raise|email|send|refund|credit|arrange|get\s+"
-    r"someone|be\s+(?:looked|handled|sorted|dealt|investigated|escalated|reviewed|passed|fixed"
-    r"|resolved))"
-    r"|\b(?:it|this|that)(?:\s+will|'ll|\s+should|\s+is\s+going\s+to)\s+be\s+(?:looked\s+at|handled"
-    r"|sorted|dealt\s+with|investigated|escalated|reviewed|passed\s+on|fixed|resolved|picked\s+up)",
+    r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to"
+    r"|\s+can)|someone|somebody|the\s+(?:team|department|engineers?|technicians?|office"
+    r"|back\s+office|specialists?|relevant\s+(?:team|department|people)|billing\s+team"
+    r"|support\s+team|tech\s+team)|they(?:'ll|\s+will))\s*(?:will\s+|'ll\s+|should\s+|shall\s+"
+    r"|is\s+going\s+to\s+|are\s+going\s+to\s+)?(?:\w+\s+){0,2}?(?:look\s+into|investigate|handle"
+    r"|sort|deal\s+with|get\s+back|be\s+in\s+touch|follow\s+up|contact|call|reach\s+out|review"
+    r"|check|escalate|fix|resolve|take\s+care|pass|get\s+(?:this|it|that)|work\s+on|see\s+what|try"
+    r"|look\s+at|have\s+a\s+look|process|update|let\s+you\s+know|keep\s+you|raise|email|send"
+    r"|refund|credit|arrange|get\s+someone|be\s+(?:looked|handled|sorted|dealt|investigated"
+    r"|escalated|reviewed|passed|fixed|resolved))|\b(?:it|this|that)(?:\s+will|'ll|\s+should"
+    r"|\s+is\s+going\s+to)\s+be\s+(?:looked\s+at|handled|sorted|dealt\s+with|investigated"
+    r"|escalated|reviewed|passed\s+on|fixed|resolved|picked\s+up)",
     re.I,
 )
 _VAGUE_FOLLOW_UP = word_pattern(
-    r"\b(?:we'?ll|we\s+will|i'?ll|i\s+will|someone\s+will|somebody\s+will|they'?ll|they\s+will)\s+"
-    r"(?:\w+\s+)?(?:be\s+in\s+touch|get\s+back\s+to\s+you|reach\s+out|follow\s+up|contact\s+you|"
-    r"call\s+you(?:\s+back)?|let\s+you\s+know|keep\s+you\s+(?:posted|updated|informed))"
-    r"|\byou'?ll\s+(?:be\s+)?(?:hear(?:ing)?|contacted)\s+(?:from\s+(?:us|someone|them|the\s+team)|"
-    r"back)|\byou(?:'ll|\s+will|\s+should)\s+(?:hear|get\s+(?:a\s+call|an\s+email|something))"
-    r"|\b(?:at\s+some\s+point|in\s+due\s+course|when\s+(?:we|they|i)\s+(?:can|get\s+a\s+chance|"
-    r"know\s+more|hear)|as\s+soon\s+as\s+(?:we|they|i)\s+can|shortly|soon|sometime|some\s+time|"
-    r"later)\b",
+    r"\b(?:we'?ll|we\s+will|i'?ll|i\s+will|someone\s+will|somebody\s+will|they'?ll"
+    r"|they\s+will)\s+(?:\w+\s+)?(?:be\s+in\s+touch|get\s+back\s+to\s+you|reach\s+out|follow\s+up"
+    r"|contact\s+you|call\s+you(?:\s+back)?|let\s+you\s+know|keep\s+you\s+(?:posted|updated"
+    r"|informed))|\byou'?ll\s+(?:be\s+)?(?:hear(?:ing)?|contacted)\s+(?:from\s+(?:us|someone|them"
+    r"|the\s+team)|back)|\byou(?:'ll|\s+will|\s+should)\s+(?:hear|get\s+(?:a\s+call|an\s+email"
+    r"|something))|\b(?:at\s+some\s+point|in\s+due\s+course|when\s+(?:we|they|i)\s+(?:can"
+    r"|get\s+a\s+chance|know\s+more|hear)|as\s+soon\s+as\s+(?:we|they|i)\s+can|shortly|soon"
+    r"|sometime|some\s+time|later)\b",
     re.I,
 )
 

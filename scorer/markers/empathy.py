@@ -21,33 +21,31 @@ from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Span, Turn, content_stems, word_pattern, word_set, words
 
 _APOLOGY = word_pattern(
-    r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply|extremely)\s+)"
-    r"?"
-    r"sorry\b|\bsorry\s+(?:about|for|to\s+hear|that)\b|\bmy\s+apolog|\bour\s+apolog|\bapologies\b"
-    r"|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e|^\W*sorry\b(?!\s*\?)(?!\s*,?\s*(?:what|coul"
-    r"d|can"
-    r"|say|come\s+again|pardon|i\s+didn'?t\s+(?:catch|hear)))",
+    r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply"
+    r"|extremely)\s+)?sorry\b|\bsorry\s+(?:about|for|to\s+hear|that)\b|\bmy\s+apolog"
+    r"|\bour\s+apolog|\bapologies\b|\bi\s+(?:do\s+)?apologi[sz]e|\bwe\s+apologi[sz]e"
+    r"|^\W*sorry\b(?!\s*\?)(?!\s*,?\s*(?:what|could|can|say|come\s+again|pardon"
+    r"|i\s+didn'?t\s+(?:catch|hear)))",
     re.I,
 )
 EMOTION = (
     r"(?:frustrat\w*|upset\w*|angry|anger|annoy\w*|stress\w*|worr\w*|concern\w*|disappoint\w*"
-    r"|inconvenien\w*|hard|difficult|tough|awful|terrible|horrible|rough|painful|scar\w*"
-    r"|confus\w*|exhaust\w*|overwhelm\w*|unfair|unacceptable|infuriat\w*|aggravat\w*"
-    r"|distress\w*|hurt\w*|sad|lonely|anxious|anxiety|fear\w*|afraid|tired|hopeless"
-    r"|heartbreak\w*|devastat\w*|irritat\w*|maddening|emotion\w*|pain|struggl\w*|depress\w*"
-    r"|a\s+lot\s+to\s+deal\s+with|no\s+fun|not\s+(?:fun|good|ok|okay|great|easy|right|fair)"
-    r"|a\s+(?:pain|nightmare|hassle|mess)|sucks?|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
+    r"|inconvenien\w*|hard|difficult|tough|awful|terrible|horrible|rough|painful|scar\w*|confus\w*"
+    r"|exhaust\w*|overwhelm\w*|unfair|unacceptable|infuriat\w*|aggravat\w*|distress\w*|hurt\w*|sad"
+    r"|lonely|anxious|anxiety|fear\w*|afraid|tired|hopeless|heartbreak\w*|devastat\w*|irritat\w*"
+    r"|maddening|emotion\w*|pain|struggl\w*|depress\w*|a\s+lot\s+to\s+deal\s+with|no\s+fun"
+    r"|not\s+(?:fun|good|ok|okay|great|easy|right|fair)|a\s+(?:pain|nightmare|hassle|mess)|sucks?"
+    r"|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
 )
 _GENERIC = word_pattern(
-    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+|definitely\s+)?(?:understan"
-    r"d"
-    r"|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)|know\s+(?:how|what)\s+(?:you"
-    r"|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine|only\s+imagine|relate|feel\s+for"
-    r")"
-    r"\b|\bsorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you|for\s+(?:what|your|the\s+loss))"
-    r"|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?"
-    r"|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be|\s+has\s+to\s+be|\s+was)\s+(?:(?:so|really|very"
-    r"|incredibly|quite|pretty|super|extremely|such\s+a|a\s+really|a|just|definitely)\s+)*"
+    r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+"
+    r"|definitely\s+)?(?:understand|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)"
+    r"|know\s+(?:how|what)\s+(?:you|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine"
+    r"|only\s+imagine|relate|feel\s+for)\b|\bsorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you"
+    r"|for\s+(?:what|your|the\s+loss))|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be"
+    r"|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be"
+    r"|\s+has\s+to\s+be|\s+was)\s+(?:(?:so|really|very|incredibly|quite|pretty|super|extremely"
+    r"|such\s+a|a\s+really|a|just|definitely)\s+)*"
     + EMOTION
     + r"|\bhow\s+"
     + EMOTION
@@ -58,45 +56,39 @@ _GENERIC = word_pattern(
     r"|\bstay\s+strong|\bsuch\s+a\s+shame|\b(?:i'?m|so)\s+(?:so\s+|really\s+)?(?:glad|happy|proud)"
     r"|\bi\s+(?:really\s+|truly\s+)?hope\b|\bhope\s+(?:you|things|it|that|this|everything)"
     r"|\bunderstandabl[ey]|\bof\s+course\s+you'?re|\bno\s+wonder|\bit'?s\s+(?:okay|ok|normal"
-    r"|natural|understandable|alright|fine)\s+to\s+(?:feel|be|not)|\b(?:completely|totally)\s+"
-    r"(?:valid|understandable|normal)|\bvalid\b|\bhappy\s+birthday|\bcongrat\w*|\bgood\s+luck"
-    r"|\bwishing\s+you|\bi\s+wish\s+you|\btake\s+care\s+of\s+yourself|\bhere\s+for\s+you"
-    r"|\byou\s+(?:deserve|matter|are\s+(?:worth|loved|strong|brave|amazing|doing)|'re\s+(?:worth"
-    r"|loved|strong|brave|amazing|doing|not\s+(?:crazy|weak|stupid|a\s+burden)))|\bproud\s+of\s+you"
-    r"|\byou(?:'ve|\s+have)\s+got\s+this|\byou\s+can\s+do\s+(?:it|this)|\bit\s+(?:will|'ll)\s+get"
-    r"\s+better|\bthings\s+(?:will|'ll)\s+get\s+better|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yours"
-    r"elf"
-    r"|\bthat'?s\s+(?:great|awesome|amazing|wonderful)|\bwell\s+done|\bgreat\s+job|<3|[:;]-?[)(]"
-    r"|\bkeep\s+(?:fighting|going|it\s+up|pushing|your\s+head\s+up|at\s+it)|\bstay\s+(?:safe|strong"
-    r"|positive)|\b(?:don'?t|never)\s+give\s+up|\bplease\s+don'?t\b|\byou(?:'ll|\s+will)\s+(?:make"
-    r"\s+it"
-    r"|get\s+through|be\s+(?:fine|okay|ok|alright|all\s+right))|\beverything\s+(?:will|'ll|is\s+goi"
-    r"ng"
-    r"\s+to|is\s+gonna)\s+be\s+(?:fine|okay|ok|alright)|\bit'?s\s+(?:going\s+to|gonna)\s+be\s+(?:ok"
+    r"|natural|understandable|alright|fine)\s+to\s+(?:feel|be|not)|\b(?:completely"
+    r"|totally)\s+(?:valid|understandable|normal)|\bvalid\b|\bhappy\s+birthday|\bcongrat\w*"
+    r"|\bgood\s+luck|\bwishing\s+you|\bi\s+wish\s+you|\btake\s+care\s+of\s+yourself"
+    r"|\bhere\s+for\s+you|\byou\s+(?:deserve|matter|are\s+(?:worth|loved|strong|brave|amazing"
+    r"|doing)|'re\s+(?:worth|loved|strong|brave|amazing|doing|not\s+(?:crazy|weak|stupid"
+    r"|a\s+burden)))|\bproud\s+of\s+you|\byou(?:'ve|\s+have)\s+got\s+this|\byou\s+can\s+do\s+(?:it"
+    r"|this)|\bit\s+(?:will|'ll)\s+get\s+better|\bthings\s+(?:will|'ll)\s+get\s+better"
+    r"|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yourself|\bthat'?s\s+(?:great|awesome|amazing"
+    r"|wonderful)|\bwell\s+done|\bgreat\s+job|<3|[:;]-?[)(]|\bkeep\s+(?:fighting|going|it\s+up"
+    r"|pushing|your\s+head\s+up|at\s+it)|\bstay\s+(?:safe|strong|positive)|\b(?:don'?t"
+    r"|never)\s+give\s+up|\bplease\s+don'?t\b|\byou(?:'ll|\s+will)\s+(?:make\s+it|get\s+through"
+    r"|be\s+(?:fine|okay|ok|alright|all\s+right))|\beverything\s+(?:will|'ll|is\s+going\s+to"
+    r"|is\s+gonna)\s+be\s+(?:fine|okay|ok|alright)|\bit'?s\s+(?:going\s+to|gonna)\s+be\s+(?:ok"
     r"|okay|fine|alright)|\bone\s+day\s+at\s+a\s+time|\b(?:pm|message|dm)\s+me\b|\bi'?m\s+(?:here"
     r"|around)\b|\bstill\s+here\b|\bif\s+you\s+(?:ever\s+)?(?:need|want)\s+(?:someone|somebody"
     r"|anyone|to\s+talk|a\s+friend)|\bwe'?ll\s+listen|\bpray\w*\s+for\s+you|\bthinking\s+of\s+you"
     r"|\byou(?:'re|\s+are)\s+not\s+(?:worthless|a\s+failure|broken|the\s+bad|crazy|weak|stupid"
-    r"|useless|a\s+burden|ugly|alone)|\bglad\s+(?:you|to\s+hear|that)|\bhopefully\b|\bgood\s+for"
-    r"\s+you|\bhappy\s+for\s+you|\blove\s+you\b|\byou\s+got\s+this|\bwhat\s+a\s+(?:crappy|shitty"
-    r"|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw+|oh\s+no)\b|\bthat'?s\s+a\s+win"
-    r"|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you|to\s+hear)|\b(?:that|this|it)(?"
-    r":'s"
-    r"|\s+is)\s+(?:(?:so|really|very|pretty)\s+)?(?:awesome|amazing|cool|wonderful|fantastic)\b"
-    r"|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b|\bi\s+(?:can\s+)?(?:resonate|relate)|\bare\s+you\s+(?:"
-    r"doing\s+)?"
-    r"(?:okay|ok|alright|all\s+right)\b|\b(?:need|want|wanna)\s+to\s+(?:talk|vent)|\byou(?:'re|\s+a"
-    r"re)"
-    r"\s+(?:so\s+|really\s+)?(?:important|golden|enough|valued|beautiful|loved|a\s+good|not\s+too\s"
-    r"+much"
+    r"|useless|a\s+burden|ugly|alone)|\bglad\s+(?:you|to\s+hear|that)|\bhopefully\b"
+    r"|\bgood\s+for\s+you|\bhappy\s+for\s+you|\blove\s+you\b|\byou\s+got\s+this"
+    r"|\bwhat\s+a\s+(?:crappy|shitty|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw+"
+    r"|oh\s+no)\b|\bthat'?s\s+a\s+win|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you"
+    r"|to\s+hear)|\b(?:that|this|it)(?:'s|\s+is)\s+(?:(?:so|really|very|pretty)\s+)?(?:awesome"
+    r"|amazing|cool|wonderful|fantastic)\b|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b"
+    r"|\bi\s+(?:can\s+)?(?:resonate|relate)|\bare\s+you\s+(?:doing\s+)?(?:okay|ok|alright"
+    r"|all\s+right)\b|\b(?:need|want|wanna)\s+to\s+(?:talk|vent)|\byou(?:'re|\s+are)\s+(?:so\s+"
+    r"|really\s+)?(?:important|golden|enough|valued|beautiful|loved|a\s+good|not\s+too\s+much"
     r"|not\s+as\s+\w+\s+as|valid|brave|strong|worthy|young|not\s+a\s+fraud)|\bcelebrat\w*"
-    r"|\bsmall\s+(?:steps|wins|victories)|\bbig\s+step|\bsomeone\s+to\s+talk\s+to"
-    r"|\b(?:that|this|it)\s+(?:really\s+|totally\s+|just\s+)?(?:sucks|stinks|hurts)|\bsadly\b"
-    r"|\b(?:talk|chat|vent)\s+(?:with|to)\s+(?:us|me)\b|\bup\s+(?:to|for)\s+(?:a\s+)?(?:talk|chat)"
+    r"|\bsmall\s+(?:steps|wins|victories)|\bbig\s+step|\bsomeone\s+to\s+talk\s+to|\b(?:that|this"
+    r"|it)\s+(?:really\s+|totally\s+|just\s+)?(?:sucks|stinks|hurts)|\bsadly\b|\b(?:talk|chat"
+    r"|vent)\s+(?:with|to)\s+(?:us|me)\b|\bup\s+(?:to|for)\s+(?:a\s+)?(?:talk|chat)"
     r"|\bwe\s+could\s+talk|\bstrength\s+and|\bpeace\s+(?:to|and)\s+you|\bdon'?t\s+worry"
-    r"|\bkeep\s+(?:the\s+)?faith|\bgive\s+it\s+time|\bfamiliar\s+feeling"
-    r"|\btalk\s+it\s+out|\btruer\s+words|^\W*(?:so|very"
-    r"|really|truly)\s+sorry\b",
+    r"|\bkeep\s+(?:the\s+)?faith|\bgive\s+it\s+time|\bfamiliar\s+feeling|\btalk\s+it\s+out"
+    r"|\btruer\s+words|^\W*(?:so|very|really|truly)\s+sorry\b",
     re.I,
 )
 _FIRST_PERSON = frozenset(
@@ -124,24 +116,22 @@ _NOT_EXPERIENCE_BEFORE_ME = word_set(
 )
 _SHARED_FEELING = word_pattern(
     r"\b(?:me\s+too|same\s+(?:here|thing|boat|situation|with\s+me|for\s+me)|been\s+there"
-    r"|know\s+the\s+feeling|(?:had|have|went\s+through|going\s+through)\s+(?:the\s+same|something"
-    r"\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here|for\s+me|with\s+me"
-    r"))\b"
-    r"|^\W*(?:\w+\W+)?same\b",
+    r"|know\s+the\s+feeling|(?:had|have|went\s+through|going\s+through)\s+(?:the\s+same"
+    r"|something\s+similar|a\s+similar)|(?:exactly|just)\s+the\s+same|the\s+same\s+(?:here"
+    r"|for\s+me|with\s+me))\b|^\W*(?:\w+\W+)?same\b",
     re.I,
 )
 # Service talk in the first person: "I have your account here", "I checked the line".
 _AGENT_TALK = word_pattern(
     r"\b(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'d\s+(?:like|be\s+happy))(?!')"
-    r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set|tra"
-    r"nsfer"
-    r"|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise|refund"
-    r"|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve|\s+have)\s+(?:just\s+|no"
-    r"w\s+|already\s+)?(?:processed|sent|issued|refunded"
-    r"|credited|checked|escalated|updated|reset|booked|added|removed|opened|raised|logged|noted"
-    r"|arranged|cancell?ed|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))"
-    r"|i\s+(?:checked|processed|sent|issued|refunded|credited|escalated|updated|reset|booked|looked"
-    r"|pulled|confirmed|applied|found\s+(?:the|your)|have\s+(?:your|it|a\s+look))"
+    r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set"
+    r"|transfer|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise"
+    r"|refund|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve"
+    r"|\s+have)\s+(?:just\s+|now\s+|already\s+)?(?:processed|sent|issued|refunded|credited|checked"
+    r"|escalated|updated|reset|booked|added|removed|opened|raised|logged|noted|arranged|cancell?ed"
+    r"|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))|i\s+(?:checked"
+    r"|processed|sent|issued|refunded|credited|escalated|updated|reset|booked|looked|pulled"
+    r"|confirmed|applied|found\s+(?:the|your)|have\s+(?:your|it|a\s+look))"
     r"|i'?m\s+(?:just\s+)?(?:checking|looking|pulling|sending|processing|transferring|putting))\b",
     re.I,
 )
@@ -183,11 +173,11 @@ def _self_disclosure(sentence: Span) -> bool:
 
 
 _INTERPRETIVE = word_pattern(
-    r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your|it'?s\s+been)|\byou\s+(?:must|might)"
-    r"\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with|worried"
-    r"|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve|\s+have)\s+(?:been"
-    r"|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b|\bleft\s+you\b|\bmeant\s+you\b"
-    r"|\bput\s+you\b|\bfor\s+you\b",
+    r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your|it'?s\s+been)|\byou\s+(?:must"
+    r"|might)\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with"
+    r"|worried|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve"
+    r"|\s+have)\s+(?:been|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b"
+    r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b|\bfor\s+you\b",
     re.I,
 )
 _SECOND_PERSON = frozenset(

@@ -16,27 +16,28 @@ FILLER_WORDS = word_set(
     """
 )
 _HEDGE = word_pattern(
-    r"\b(?:i\s+(?:think|guess|suppose|believe|reckon|assume|imagine)\b(?!\s+(?:you'?re\s+right|"
-    r"that'?s\s+(?:fair|right)))|i\s+don'?t\s+think|maybe|perhaps|probably|possibly|presumably|"
-    r"(?<!what\s)(?<!which\s)(?<!this\s)(?<!that\s)(?<!any\s)(?<!the\s)(?<!a\s)(?<!same\s)"
-    r"(?<!some\s)(?<!one\s)(?<!these\s)(?<!those\s)(?<!of\s)(?:sort|kind)\s+of\b(?!\s+(?:thing|"
-    r"issue|problem|account|plan|card|device|charge|error|service))|kinda|sorta|i'?m\s+not\s+"
-    r"(?:\w+\s+)?sure|not\s+(?:entirely|totally|a\s+hundred\s+percent|100%?)\s+sure|"
-    r"(?:it\s+)?(?:might|may|could)\s+(?:be|have\s+been)\b|hopefully|more\s+or\s+less|i\s+"
-    r"would\s+(?:think|say|guess)|if\s+i'?m\s+not\s+mistaken|as\s+far\s+as\s+i\s+know|"
-    r"should\s+(?:probably\s+)?be\s+(?:fine|ok|okay|alright))",
+    r"\b(?:i\s+(?:think|guess|suppose|believe|reckon|assume|imagine)\b(?!\s+(?:you'?re\s+right"
+    r"|that'?s\s+(?:fair|right)))|i\s+don'?t\s+think|maybe|perhaps|probably|possibly|presumably"
+    r"|(?<!what\s)(?<!which\s)(?<!this\s)(?<!that\s)(?<!any\s)(?<!the\s)(?<!a\s)(?<!same\s)(?<!som"
+    r"e\s)(?<!one\s)(?<!these\s)(?<!those\s)(?<!of\s)(?:sort|kind)\s+of\b(?!\s+(?:thing|issue"
+    r"|problem|account|plan|card|device|charge|error|service))|kinda|sorta"
+    r"|i'?m\s+not\s+(?:\w+\s+)?sure|not\s+(?:entirely|totally|a\s+hundred\s+percent|100%?)\s+sure"
+    r"|(?:it\s+)?(?:might|may|could)\s+(?:be|have\s+been)\b|hopefully|more\s+or\s+less"
+    r"|i\s+would\s+(?:think|say|guess)|if\s+i'?m\s+not\s+mistaken|as\s+far\s+as\s+i\s+know"
+    r"|should\s+(?:probably\s+)?be\s+(?:fine|ok|okay|alright))",
     re.I,
 )
 _GREETING_NAME = re.compile(
-    r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome|sorry"
-    r"|okay|ok|alright|right|well|yes|no|sure|bye|goodbye|cheers|great|perfect)\s*,?\s+"
-    r"((?:(?:mr|mrs|ms|miss|dr|mx)\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b(?!\s+(?:speaking|"
-    r"here|from|at|with|in|on|calling))",
+    r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome"
+    r"|sorry|okay|ok|alright|right|well|yes|no|sure|bye|goodbye|cheers|great"
+    r"|perfect)\s*,?\s+((?:(?:mr|mrs|ms|miss|dr"
+    r"|mx)\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b(?!\s+(?:speaking|here|from|at|with|in|on"
+    r"|calling))",
 )
 _TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
 _NAME_COMMA_START = re.compile(
-    r"^([A-Z][a-z]+)\s*,\s+(?:i|we|you|your|let|thanks|thank|that|this|"
-    r"it|so|can|could|would|please|just|the|there|what|how|okay|ok)\b"
+    r"^([A-Z][a-z]+)\s*,\s+(?:i|we|you|your|let|thanks|thank|that|this|it|so|can|could|would|please"
+    r"|just|the|there|what|how|okay|ok)\b"
 )
 _NAME_END = re.compile(r",\s+([A-Z][a-z]+)\s*[.!?]*$")
 NOT_NAMES = word_set(

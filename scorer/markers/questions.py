@@ -66,50 +66,49 @@ _LEAD_PHRASES_BY_FIRST: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 # Lead-ins that announce the question in a clause of their own: "I need to know, how…".
 _LEAD_IN = word_pattern(
-    r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)|i'd"
-    r"\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)|i'm)\s+(?:just\s+"
-    r")?"
-    r"(?:wondering|curious|interested\s+in)|(?:just\s+)?(?:kind\s+of\s+|sort\s+of\s+)?wondering"
-    r"|i\s+wonder|let\s+me\s+ask(?:\s+you)?|(?:can|could|may)\s+i\s+ask(?:\s+you)?"
-    r"|my\s+question\s+is|the\s+question\s+is|(?:a|one)\s+(?:quick\s+)?question|quick\s+question"
-    r"|tell\s+me|just\s+(?:to\s+)?(?:check|confirm|clarify)"
-    r"|what\s+(?:i'm|i\s+am)\s+(?:really\s+)?(?:interested\s+in|curious\s+about|wondering)"
-    r"(?:\s+is)?)\b",
+    r"^(?:(?:and|so|but|well|now)\s+)?(?:(?:i\s+(?:just\s+)?(?:need|want|wanted|would\s+like)"
+    r"|i'd\s+(?:just\s+)?like)\s+to\s+(?:know|ask|check|understand)|(?:i\s+(?:was|am)"
+    r"|i'm)\s+(?:just\s+)?(?:wondering|curious|interested\s+in)|(?:just\s+)?(?:kind\s+of\s+"
+    r"|sort\s+of\s+)?wondering|i\s+wonder|let\s+me\s+ask(?:\s+you)?|(?:can|could"
+    r"|may)\s+i\s+ask(?:\s+you)?|my\s+question\s+is|the\s+question\s+is|(?:a"
+    r"|one)\s+(?:quick\s+)?question|quick\s+question|tell\s+me|just\s+(?:to\s+)?(?:check|confirm"
+    r"|clarify)|what\s+(?:i'm|i\s+am)\s+(?:really\s+)?(?:interested\s+in|curious\s+about"
+    r"|wondering)(?:\s+is)?)\b",
     re.I,
 )
 # Open prompts, with or without a question mark: "tell me about…", "can you walk me through…".
 _OPEN_PROMPT = word_pattern(
-    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+|maybe\s+you\s+could"
-    r"\s+"
-    r"|(?:if\s+|maybe\s+)?you\s+(?:could|can|might)\s+(?:just\s+)?(?:kind\s+of\s+)?"
-    r"|(?:i'd|i\s+would)\s+like\s+you\s+to\s+|i\s+need\s+you\s+to\s+|why\s+don't\s+you\s+"
-    r"|would\s+you\s+mind\s+|(?:i'd|i\s+would)\s+(?:love|like)\s+to\s+)?(?:"
-    r"tell(?:ing)?\s+(?:me|us)\s+(?:(?:a\s+)?(?:little\s+)?(?:bit\s+)?(?:more\s+)?)?"
-    r"(?:about|what|how|why|where|when|who|which|something|anything|everything|more|a\s+bit"
-    r"|a\s+little|some)\b|walk(?:ing)?\s+(?:me|us)\s+through|talk(?:ing)?\s+(?:me|us)\s+through"
-    r"|describ(?:e|ing)|explain(?:ing)?\b(?!\s+(?:that|this|it)\s+to)|elaborat|expand(?:ing)?\s+on"
-    r"|fill(?:ing)?\s+(?:me|us)\s+in|help\s+(?:me|us)\s+understand|say\s+(?:a\s+(?:bit|little)\s+)?"
-    r"(?:something\s+)?more|shar(?:e|ing)\s+(?:with\s+(?:me|us)\s+)?(?:a\s+(?:bit|little)\s+)?"
-    r"(?:more|what|how|why|some|about|your\s+thoughts)|hear\s+(?:more|about|what|how|why)"
-    r"|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:little\s+|rough\s+|quick\s+)?(?:example"
-    r"|idea|sense|picture|timeframe|timeline|rundown|overview))",
+    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:just\s+)?|please\s+"
+    r"|maybe\s+you\s+could\s+|(?:if\s+|maybe\s+)?you\s+(?:could|can"
+    r"|might)\s+(?:just\s+)?(?:kind\s+of\s+)?|(?:i'd|i\s+would)\s+like\s+you\s+to\s+"
+    r"|i\s+need\s+you\s+to\s+|why\s+don't\s+you\s+|would\s+you\s+mind\s+|(?:i'd"
+    r"|i\s+would)\s+(?:love|like)\s+to\s+)?(?:tell(?:ing)?\s+(?:me"
+    r"|us)\s+(?:(?:a\s+)?(?:little\s+)?(?:bit\s+)?(?:more\s+)?)?(?:about|what|how|why|where|when"
+    r"|who|which|something|anything|everything|more|a\s+bit|a\s+little|some)\b"
+    r"|walk(?:ing)?\s+(?:me|us)\s+through|talk(?:ing)?\s+(?:me|us)\s+through|describ(?:e|ing)"
+    r"|explain(?:ing)?\b(?!\s+(?:that|this|it)\s+to)|elaborat|expand(?:ing)?\s+on"
+    r"|fill(?:ing)?\s+(?:me|us)\s+in|help\s+(?:me|us)\s+understand|say\s+(?:a\s+(?:bit"
+    r"|little)\s+)?(?:something\s+)?more|shar(?:e|ing)\s+(?:with\s+(?:me|us)\s+)?(?:a\s+(?:bit"
+    r"|little)\s+)?(?:more|what|how|why|some|about|your\s+thoughts)|hear\s+(?:more|about|what|how"
+    r"|why)|know\s+more\s+about|give\s+(?:me|us)\s+(?:an?\s+)?(?:little\s+|rough\s+"
+    r"|quick\s+)?(?:example|idea|sense|picture|timeframe|timeline|rundown|overview))",
     re.I,
 )
 _TAG = word_pattern(
-    r"^(?:right|correct|yeah|yes|no|ok|okay|huh|eh|true|am\s+i\s+right|is\s+that\s+(?:right|"
-    r"correct|true|so)|isn't\s+it|aren't\s+you|don't\s+you|didn't\s+you|doesn't\s+it|won't\s+"
-    r"you|wasn't\s+it|can't\s+you|haven't\s+you|is\s+it|was\s+it|did\s+you|do\s+you)$",
+    r"^(?:right|correct|yeah|yes|no|ok|okay|huh|eh|true|am\s+i\s+right|is\s+that\s+(?:right"
+    r"|correct|true|so)|isn't\s+it|aren't\s+you|don't\s+you|didn't\s+you|doesn't\s+it|won't\s+you"
+    r"|wasn't\s+it|can't\s+you|haven't\s+you|is\s+it|was\s+it|did\s+you|do\s+you)$",
     re.I,
 )
 _CLARIFY_FRAME = word_pattern(
     r"\b(?:do|did)\s+you\s+mean|\byou\s+mean\b|\bdid\s+you\s+say\b|\bwhat\s+do\s+you\s+mean"
-    r"|\bjust\s+(?:to\s+)?(?:confirm|clarify|check|be\s+clear|make\s+sure)"
-    r"|\bto\s+(?:confirm|clarify)\b|\bis\s+(?:that|this)\s+(?:right|correct|the\s+one)"
-    r"|\bam\s+i\s+right\b|\bwhich\s+(?:one|of|\w+)\b|\bwhat\s+exactly\b|\bexactly\s+(?:what|which"
-    r"|when|where|how)\b|\bwhen\s+(?:did|was|were|exactly)\b|\bwhere\s+(?:did|was|were|exactly)\b"
-    r"|\bhow\s+(?:much|many|long\s+ago)\b|\bwhat\s+(?:date|day|time|amount|number|name|email"
-    r"|address)\b|\bcan\s+you\s+(?:confirm|clarify|spell|repeat)\b|\bcould\s+you\s+(?:confirm"
-    r"|clarify|spell|repeat)\b|\bwhat\s+(?:did|does)\s+(?:the|it|that)\s+\w+\s+say\b",
+    r"|\bjust\s+(?:to\s+)?(?:confirm|clarify|check|be\s+clear|make\s+sure)|\bto\s+(?:confirm"
+    r"|clarify)\b|\bis\s+(?:that|this)\s+(?:right|correct|the\s+one)|\bam\s+i\s+right\b"
+    r"|\bwhich\s+(?:one|of|\w+)\b|\bwhat\s+exactly\b|\bexactly\s+(?:what|which|when|where|how)\b"
+    r"|\bwhen\s+(?:did|was|were|exactly)\b|\bwhere\s+(?:did|was|were|exactly)\b|\bhow\s+(?:much"
+    r"|many|long\s+ago)\b|\bwhat\s+(?:date|day|time|amount|number|name|email|address)\b"
+    r"|\bcan\s+you\s+(?:confirm|clarify|spell|repeat)\b|\bcould\s+you\s+(?:confirm|clarify|spell"
+    r"|repeat)\b|\bwhat\s+(?:did|does)\s+(?:the|it|that)\s+\w+\s+say\b",
     re.I,
 )
 

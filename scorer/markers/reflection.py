@@ -18,21 +18,20 @@ from scorer.markers.text import Span, Turn, content_stems, split_clauses, word_p
 
 _LEAD = (
     r"^(?:(?:so|okay|ok|right|alright|all\s+right|and|yeah|yes|no|mm-?hmm|mhm|mm|uh-huh|hmm|well"
-    r"|now|um|uh|oh|ah|i\s+see|got\s+it|sure|wow|gosh|okay\s+so|but|because|'cause|cause|sounds"
-    r"\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
+    r"|now|um|uh|oh|ah|i\s+see|got\s+it|sure|wow|gosh|okay\s+so|but|because|'cause|cause"
+    r"|sounds\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
 )
 _STRONG_FRAME = word_pattern(
     r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+(?:hearing"
-    r"|picking\s+up|sensing|getting\s+(?:the\s+sense|that))"
-    r"|\bwhat\s+i\s+(?:hear|heard)|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+sayin"
-    r"g"
-    r"|\bin\s+other\s+words|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)"
-    r"|\bi\s+can\s+(?:tell|sense|hear|see)\s+(?:that\s+)?(?:you|how|it'?s\s+been)"
-    r"|\bon\s+the\s+one\s+hand|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re"
-    r"\s+(?:saying|telling|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b"
-    r"|\bfor\s+you\b|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s|it"
-    r"\s+is)\s+"
-    r"(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing|sounds)",
+    r"|picking\s+up|sensing|getting\s+(?:the\s+sense|that))|\bwhat\s+i\s+(?:hear|heard)"
+    r"|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+saying|\bin\s+other\s+words"
+    r"|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)|\bi\s+can\s+(?:tell|sense"
+    r"|hear|see)\s+(?:that\s+)?(?:you|how|it'?s\s+been)|\bon\s+the\s+one\s+hand"
+    r"|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re\s+(?:saying|telling"
+    r"|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b|\bfor\s+you\b"
+    r"|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s"
+    r"|it\s+is)\s+(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing"
+    r"|sounds)",
     re.I,
 )
 _ABOUT_CUSTOMER = word_pattern(
@@ -46,28 +45,25 @@ _INFORMATION = word_pattern(
     r"|log|visit|download|update|do|get|just|always|expect|see\s+(?:it|this))|need\s+to|have\s+to"
     r"|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be\s+(?:able|charged"
     r"|billed|refunded|credited|getting))|will\s+(?:need|want|get|receive|see|find|be\s+(?:able"
-    r"|charged|billed|refunded|credited)))"
-    r"|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise|encourage)|\bi\s+(?:recommend|suggest"
-    r"|advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will"
-    r"|\s+can(?!\s+(?:tell|sense|hear|imagine))|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b"
-    r"|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b|\bstud(?:y|ies)\b|\bguidelines?\b|\bpeople\s+who\b"
-    r"|\bis\s+it\s+(?:okay|ok|alright)\s+if\b|\bplease\b|\bmake\s+sure\s+(?:you|to)\b"
-    r"|\bthank(?:s|\s+you)\b|\bwelcome\b|\bwe\s+(?:might|could|can|may|'d|would)\b"
-    r"|\bif\s+you'?re\s+interested\b|\bif\s+you\s+were\s+to\b|\bone\s+of\s+the\s+things\s+(?:that\s"
-    r"+)?we\b"
-    r"|\b(?:has|have)\s+been\s+(?:sent|processed|issued|refunded|credited|approved|cancell?ed"
-    r"|updated|reset|fixed|resolved|escalated|booked|applied|added|removed)\b|\byour\s+\w+\s+"
-    r"(?:shows|is\s+showing|says)\b|\bi\s+can\s+see\s+(?:on|in|from|here|the|your)\b"
-    r"|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best|easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will"
-    r"|'ll)\b|\bif\s+you\s+(?:want|like|need|could|would)\b|\bgood\s+question|\bwell\s+done\b"
-    r"|\bcongratulations\b",
+    r"|charged|billed|refunded|credited)))|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise"
+    r"|encourage)|\bi\s+(?:recommend|suggest|advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then"
+    r"|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will|\s+can(?!\s+(?:tell|sense|hear|imagine))"
+    r"|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b"
+    r"|\bstud(?:y|ies)\b|\bguidelines?\b|\bpeople\s+who\b|\bis\s+it\s+(?:okay|ok|alright)\s+if\b"
+    r"|\bplease\b|\bmake\s+sure\s+(?:you|to)\b|\bthank(?:s|\s+you)\b|\bwelcome\b|\bwe\s+(?:might"
+    r"|could|can|may|'d|would)\b|\bif\s+you'?re\s+interested\b|\bif\s+you\s+were\s+to\b"
+    r"|\bone\s+of\s+the\s+things\s+(?:that\s+)?we\b|\b(?:has|have)\s+been\s+(?:sent|processed"
+    r"|issued|refunded|credited|approved|cancell?ed|updated|reset|fixed|resolved|escalated|booked"
+    r"|applied|added|removed)\b|\byour\s+\w+\s+(?:shows|is\s+showing|says)\b"
+    r"|\bi\s+can\s+see\s+(?:on|in|from|here|the|your)\b|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best"
+    r"|easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will|'ll)\b|\bif\s+you\s+(?:want|like|need"
+    r"|could|would)\b|\bgood\s+question|\bwell\s+done\b|\bcongratulations\b",
     re.I,
 )
 _PRAISE_ONLY = word_pattern(
-    r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just|certainly|absolut"
-    r"ely"
-    r"|definitely|totally|quite|pretty)\s+)?(?:great|good"
-    r"|fantastic|wonderful|awesome|excellent|amazing|perfect|fine|true|fair)\W*$",
+    r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just|certainly"
+    r"|absolutely|definitely|totally|quite|pretty)\s+)?(?:great|good|fantastic|wonderful|awesome"
+    r"|excellent|amazing|perfect|fine|true|fair)\W*$",
     re.I,
 )
 
@@ -111,14 +107,14 @@ _GENERIC_SUBJECT = re.compile(
 )
 # Statements of what will happen or has been done: the agent informing, not restating.
 _SERVICE_STATEMENT = word_pattern(
-    r"\b(?:will|'ll|shall|won't|going\s+to|gonna)\b|\b(?:is|are|was|were|has\s+been|have\s+been"
-    r"|be|being)\s+(?:\w+ly\s+)?(?:sent|processed|issued|refunded|credited|approved|cancell?ed"
-    r"|updated|reset|fixed|resolved|escalated|booked|applied|added|removed|charged|billed|delivered"
-    r"|shipped|dispatched|scheduled|arranged|logged|raised|submitted|paid|reversed|restored"
-    r"|replaced|installed|activated|blocked|closed|opened)\b"
-    r"|\b(?:today|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(?:our|the)\s+(?:system|records?|policy|terms|engineer|technician|courier|team|account|app"
-    r"|website|warehouse|order|booking|refund|invoice|bill|payment|line|router|card)\b",
+    r"\b(?:will|'ll|shall|won't|going\s+to|gonna)\b|\b(?:is|are|was|were|has\s+been|have\s+been|be"
+    r"|being)\s+(?:\w+ly\s+)?(?:sent|processed|issued|refunded|credited|approved|cancell?ed"
+    r"|updated|reset|fixed|resolved|escalated|booked|applied|added|removed|charged|billed"
+    r"|delivered|shipped|dispatched|scheduled|arranged|logged|raised|submitted|paid|reversed"
+    r"|restored|replaced|installed|activated|blocked|closed|opened)\b|\b(?:today|tomorrow|monday"
+    r"|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(?:our|the)\s+(?:system|records?"
+    r"|policy|terms|engineer|technician|courier|team|account|app|website|warehouse|order|booking"
+    r"|refund|invoice|bill|payment|line|router|card)\b",
     re.I,
 )
 _PREPOSITIONS = frozenset({"in", "to", "at", "for", "from", "with", "of", "on", "by", "about"})

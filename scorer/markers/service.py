@@ -14,38 +14,38 @@ from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.text import Turn, word_pattern
 
 _JOB = word_pattern(
-    r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time"
-    r")"
-    r"|(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:(?:can|could|will)\s+(?!not\b)\w+|'ll\s+\w+|are\s+able\s+"
-    r"to"
-    r"|(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need|be\s+without|get\s+"
-    r"charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set|in\s+time)))"
-    r"|\byou(?:'ll|\s+will)\s+be\s+able\s+to\s+\w+|\b(?:will|'ll|can|going\s+to|get|have)\b[^.!?]"
-    r"{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+|\bget\s+you\s+(?:back\s+(?:online|up|"
-    r"on|to)|paid|connected|moving|"
-    r"on\s+your\s+way|sorted\s+for)|\byou(?:'ll|\s+will)\s+(?:have|get)\s+(?:your|it|the\s+money|"
-    r"access)\s+(?:\w+\s+){0,3}?(?:in\s+time|before|for\s+your|by)\b|\bso\s+(?:that\s+)?"
-    r"(?:your|the)\s+(?:customers?|business|shop|store|team|staff|kids?|family|employees)\s+",
+    r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set"
+    r"|in\s+time)|(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:(?:can|could|will)\s+(?!not\b)\w+|'ll\s+\w+"
+    r"|are\s+able\s+to|(?:won'?t|don'?t|do\s+not|will\s+not)\s+(?:have\s+to|miss|lose|need"
+    r"|be\s+without|get\s+charged)|(?:are|'re)\s+(?:back|not\s+left|able|covered|ready|set"
+    r"|in\s+time)))|\byou(?:'ll|\s+will)\s+be\s+able\s+to\s+\w+|\b(?:will|'ll|can|going\s+to|get"
+    r"|have)\b[^.!?]{0,60}\b(?:in\s+time\s+for|before)\s+(?:your|the)\s+\w+"
+    r"|\bget\s+you\s+(?:back\s+(?:online|up|on|to)|paid|connected|moving|on\s+your\s+way"
+    r"|sorted\s+for)|\byou(?:'ll|\s+will)\s+(?:have|get)\s+(?:your|it|the\s+money"
+    r"|access)\s+(?:\w+\s+){0,3}?(?:in\s+time|before|for\s+your|by)\b|\bso\s+(?:that\s+)?(?:your"
+    r"|the)\s+(?:customers?|business|shop|store|team|staff|kids?|family|employees)\s+",
     re.I,
 )
 _PRODUCT = (
-    r"(?:upgrade|premium|pro|plus|gold|platinum|unlimited|add-?on|bundle|package|plan|tier|"
-    r"subscription|membership|insurance|protection|warranty|cover|card|account|deal|offer|"
-    r"promotion|promo|package|version|service|feature|line|device|phone|model|loyalty|rewards)"
+    r"(?:upgrade|premium|pro|plus|gold|platinum|unlimited|add-?on|bundle|package|plan|tier"
+    r"|subscription|membership|insurance|protection|warranty|cover|card|account|deal|offer"
+    r"|promotion|promo|package|version|service|feature|line|device|phone|model|loyalty|rewards)"
 )
 _CROSS_SELL = word_pattern(
     r"\b(?:would|might)\s+you\s+(?:be\s+interested|like\s+to\s+(?:hear|know|try|add|upgrade|switch"
     r"|consider)|want\s+to\s+(?:upgrade|add|switch|try))|\bare\s+you\s+interested\s+in\b"
     r"|\bhave\s+you\s+(?:considered|thought\s+about|heard\s+(?:about|of))\s+(?:our|upgrading|adding"
     r"|switching|the\s+\w+\s+" + _PRODUCT + r")|\b(?:you\s+(?:could|can|might\s+want\s+to|should)"
-    r"|why\s+not|i\s+(?:can|could)|we\s+(?:can|could))\s+(?:also\s+)?(?:upgrade|add\s+(?:on\s+)?"
-    r"(?:a|an|our|the)|switch\s+(?:you\s+)?to\s+(?:our|the|a)|bundle|get\s+(?:you\s+)?(?:a|our|the)"
+    r"|why\s+not|i\s+(?:can|could)|we\s+(?:can|could))\s+(?:also\s+)?(?:upgrade"
+    r"|add\s+(?:on\s+)?(?:a|an|our|the)|switch\s+(?:you\s+)?to\s+(?:our|the|a)|bundle"
+    r"|get\s+(?:you\s+)?(?:a|our|the)"
     r"\s+(?:\w+\s+)?" + _PRODUCT + r")|\b(?:we|i)\s+(?:also\s+)?(?:have|offer|'ve\s+got)\s+(?:a|an|"
     r"our)\s+(?:\w+\s+){0,3}?(?:" + r"plan|package|bundle|offer|deal|promotion|upgrade|add-?on|tier"
-    r"|subscription|membership|insurance|protection|warranty)|\b(?:special|exclusive|limited[-\s]"
-    r"time)\s+(?:offer|deal|promotion|price)|\bfor\s+(?:just|only)\s+[$£€]?\d|\bupgrade\s+(?:you|"
-    r"your\s+(?:plan|package|account|subscription|membership))\s+to\b|\bit'?s\s+(?:only|just)\s+"
-    r"[$£€]?\d+(?:\.\d+)?\s+(?:more|extra|a\s+month)|\btake\s+advantage\s+of\b",
+    r"|subscription|membership|insurance|protection|warranty)|\b(?:special|exclusive"
+    r"|limited[-\s]time)\s+(?:offer|deal|promotion|price)|\bfor\s+(?:just|only)\s+[$£€]?\d"
+    r"|\bupgrade\s+(?:you|your\s+(?:plan|package|account|subscription|membership))\s+to\b"
+    r"|\bit'?s\s+(?:only|just)\s+[$£€]?\d+(?:\.\d+)?\s+(?:more|extra|a\s+month)"
+    r"|\btake\s+advantage\s+of\b",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").
