@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit
-from scorer.markers.text import Turn, content_stems, word_pattern, word_set
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Turn, content_stems, word_set
 
 # Acronyms a customer knows: no translation needed.
 COMMON_ACRONYMS = word_set(

@@ -12,7 +12,8 @@ from functools import lru_cache
 
 from scorer.markers.commitments import TIME
 from scorer.markers.hit import MarkerHit
-from scorer.markers.text import Span, Turn, split_sentences, word_pattern
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Span, Turn, split_sentences
 
 SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
 

@@ -14,7 +14,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn, word_pattern
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 TIME = word_pattern(

@@ -18,7 +18,8 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Span, Turn, content_stems, word_pattern, word_set, words
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Span, Turn, content_stems, word_set, words
 
 _APOLOGY = word_pattern(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply"

@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn, word_pattern, word_set, words
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Turn, word_set, words
 
 FILLER_WORDS = word_set(
     """

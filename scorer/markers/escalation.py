@@ -7,7 +7,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn, word_pattern
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Turn
 
 _CALM_DOWN = word_pattern(
     r"\b(?:calm\s+down|settle\s+down|cool\s+(?:it|down)|relax\b|chill\s+out|take\s+it\s+easy"

@@ -14,15 +14,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import (
-    Span,
-    Turn,
-    content_stems,
-    split_clauses,
-    word_pattern,
-    word_set,
-    words,
-)
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Span, Turn, content_stems, split_clauses, word_set, words
 
 WH_WORDS = word_set(
     """

@@ -13,8 +13,9 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.patterns import word_pattern
 from scorer.markers.questions import AUXILIARIES, WH_WORDS, forms, opens_with_prompt, strip_lead
-from scorer.markers.text import Span, Turn, content_stems, split_clauses, word_pattern, words
+from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
 
 _LEAD = (
     r"^(?:(?:so|okay|ok|right|alright|all\s+right|and|yeah|yes|no|mm-?hmm|mhm|mm|uh-huh|hmm|well"

@@ -11,7 +11,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.text import Turn, word_pattern
+from scorer.markers.patterns import word_pattern
+from scorer.markers.text import Turn
 
 _JOB = word_pattern(
     r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set"

@@ -1,0 +1,104 @@
+"""`word_pattern`: gated, lower-cased matching finds what the plain regex finds."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scorer.markers import commitments, empathy, escalation, reflection
+from scorer.markers.patterns import word_keys, word_pattern
+
+
+def test_gate_keys_cover_words_pairs_and_apostrophe_parts():
+    keys = word_keys("So, let's see who've called")
+    assert {"so", "let'", "let", "s", "see", "who'", "who", "ve", "call"} <= keys
+    assert {"so let'", "let's see", "s see", "see who'", "see who", "who've call"} <= keys
+
+
+def test_match_and_finditer_keep_offsets_of_the_original_text():
+    pattern = word_pattern(r"\bcalm\s+down\b|\b\d{3}\b", re.I)
+    text = "Please CALM DOWN, ticket 555 and 666."
+    assert pattern.search(text).span() == (7, 16)
+    assert [m.span() for m in pattern.finditer(text)] == [(7, 16), (25, 28), (33, 36)]
+    assert pattern.match("calm down now").span() == (0, 9)
+    assert pattern.sub("#", text) == "Please #, ticket # and #."
+
+
+PATTERNS = [
+    r"\bsorry\s+(?:about|for)\b|\bmy\s+apolog|^\W*sorry\b",
+    r"\b(?:i'?m|i\s+am)\s+(?:so\s+)?sorry\b|<3",
+    r"\bcall\s+me\b|\b\d{3}[-\s]\d{4}\b|\bmy\s+(?:direct\s+)?line",
+    r"\b(?:that|this|it)(?:'s|\s+is)\s+(?:so\s+)?(?:hard|awful)|\bhow\s+(?:hard|awful)",
+]
+_pieces = st.sampled_from(
+    [
+        "sorry",
+        "about",
+        "I'm",
+        "Im",
+        "so",
+        "SORRY",
+        "my",
+        "apologies",
+        "call",
+        "me",
+        "555-1234",
+        "line",
+        "it's",
+        "that",
+        "is",
+        "hard",
+        "awful",
+        "how",
+        "<3",
+        "x",
+        ".",
+        ",",
+        "İ",
+        "ß",
+        "straße",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=12).map(" ".join), st.sampled_from(PATTERNS))
+def test_word_pattern_matches_like_the_plain_regex(text, pattern):
+    fast = word_pattern(pattern)
+    plain = re.compile(pattern, re.I)
+    expected = plain.search(text)
+    got = fast.search(text)
+    assert (got is None) == (expected is None)
+    if got is not None and expected is not None:
+        assert got.span() == expected.span()
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+MODULE_PATTERNS = [
+    reflection._INFORMATION,
+    empathy._GENERIC,
+    empathy._APOLOGY,
+    commitments.TIME,
+    commitments._DIFFUSE,
+    escalation._CALM_DOWN,
+]
+PHRASE_WORDS = (
+    "let's let us me people who who've you can need to i'm so sorry i understand that's it "
+    "must be hard calm down relax don't shout we'll look into someone will get back today by "
+    "3 pm at 10 within the hour on friday x'you i'll apologise sounds like it's been awful . , "
+    "- ' ’ I'M SORRY"
+)
+_phrase_pieces = st.sampled_from(PHRASE_WORDS.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_phrase_pieces, max_size=14).map(" ".join), st.sampled_from(MODULE_PATTERNS))
+def test_marker_patterns_match_like_plain_regexes(text, fast):
+    plain = re.compile(fast.pattern, re.I)
+    expected = plain.search(text)
+    got = fast.search(text)
+    assert (got is None) == (expected is None), (text, fast.pattern[:60])
+    if got is not None and expected is not None:
+        assert got.span() == expected.span()
