@@ -133,6 +133,8 @@ _AGENT_TALK = word_pattern(
     r"|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))|i\s+(?:checked"
     r"|processed|sent|issued|refunded|credited|escalated|updated|reset|booked|looked|pulled"
     r"|confirmed|applied|found\s+(?:the|your)|have\s+(?:your|it|a\s+look))"
+    r"|i(?:\s+have|'ve\s+got)\s+[^.!?]{0,40}?\b(?:for\s+you|ready|here|on\s+(?:file|screen"
+    r"|the\s+system|record)|in\s+front\s+of\s+me|available)\b"
     r"|i'?m\s+(?:just\s+)?(?:checking|looking|pulling|sending|processing|transferring|putting))\b",
     re.I,
 )
@@ -178,7 +180,7 @@ _INTERPRETIVE = word_pattern(
     r"|might)\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with"
     r"|worried|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve"
     r"|\s+have)\s+(?:been|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b"
-    r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b|\bfor\s+you\b",
+    r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b",
     re.I,
 )
 _SECOND_PERSON = frozenset(
@@ -241,7 +243,8 @@ def _specific(sentence: Span, turn: Turn, facts: _Facts, disclosures: int) -> bo
     overlap = content_stems(text) & turn.context_stems if turn.context else set()
     if facts.interpretive:
         return bool(overlap) or not turn.context
-    return len(overlap) >= 3
+    # A feeling named together with details of the customer's own situation.
+    return len(overlap) >= 3 or (facts.generic and len(overlap) >= 2)
 
 
 def find(turn: Turn) -> list[MarkerHit]:

@@ -17,11 +17,6 @@ from scorer.markers.patterns import word_pattern
 from scorer.markers.questions import AUXILIARIES, WH_WORDS, forms, opens_with_prompt, strip_lead
 from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
 
-_LEAD = (
-    r"^(?:(?:so|okay|ok|right|alright|all\s+right|and|yeah|yes|no|mm-?hmm|mhm|mm|uh-huh|hmm|well"
-    r"|now|um|uh|oh|ah|i\s+see|got\s+it|sure|wow|gosh|okay\s+so|but|because|'cause|cause"
-    r"|sounds\s+like|it\s+sounds\s+like|and\s+so|then|again)\b[\s,.-]*)*"
-)
 _STRONG_FRAME = word_pattern(
     r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+(?:hearing"
     r"|picking\s+up|sensing|getting\s+(?:the\s+sense|that))|\bwhat\s+i\s+(?:hear|heard)"
@@ -29,14 +24,10 @@ _STRONG_FRAME = word_pattern(
     r"|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)|\bi\s+can\s+(?:tell|sense"
     r"|hear|see)\s+(?:that\s+)?(?:you|how|it'?s\s+been)|\bon\s+the\s+one\s+hand"
     r"|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re\s+(?:saying|telling"
-    r"|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b|\bfor\s+you\b"
+    r"|describing)|\byou\s+(?:said|mentioned|told\s+me|described)\b"
     r"|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s"
     r"|it\s+is)\s+(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing"
     r"|sounds)",
-    re.I,
-)
-_ABOUT_CUSTOMER = word_pattern(
-    _LEAD + r"(?:\w+\s+){0,3}?(?:you|your|you'?re|you'?ve|you'?d|yourself)\b",
     re.I,
 )
 # Information, advice, instructions, procedure, praise: not a restatement.

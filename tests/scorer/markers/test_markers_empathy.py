@@ -21,6 +21,10 @@ import pytest
             "My internet has been down since Monday and I work from home, I've lost two days pay.",
         ),
         (
+            "That must be hard for you, with the card blocked right before your trip.",
+            "My card was blocked and I fly to Rome tomorrow.",
+        ),
+        (
             "You must be worried, with your son's birthday present stuck at the depot.",
             "The parcel was a birthday present for my son and it's stuck at the depot.",
         ),
@@ -82,6 +86,8 @@ def test_not_an_apology(markers, text):
         "I've checked the line and reset the port.",
         "I will call you back by 3 pm.",
         "The engineer is booked for Thursday morning.",
+        "I have a new router ready for you.",
+        "I've booked an engineer for you tomorrow.",
     ],
 )
 def test_service_talk_is_not_empathy(markers, text):

@@ -49,6 +49,8 @@ def test_paraphrases(markers, text, context):
         ("What time did the engineer arrive?", "The engineer came but left after ten minutes."),
         ("Let me check the delivery scan for you.", "My parcel never arrived."),
         ("Our policy allows changes up to 24 hours before departure.", "Can I change my flight?"),
+        ("I've booked an engineer for you tomorrow morning.", "My line is still down."),
+        ("The engineer is booked for Thursday.", "When is the engineer coming?"),
     ],
 )
 def test_information_advice_and_questions_are_not_paraphrases(markers, text, context):
