@@ -135,7 +135,17 @@ _AGENT_TALK = word_pattern(
     r"|confirmed|applied|found\s+(?:the|your)|have\s+(?:your|it|a\s+look))"
     r"|i(?:\s+have|'ve\s+got)\s+[^.!?]{0,40}?\b(?:for\s+you|ready|here|on\s+(?:file|screen"
     r"|the\s+system|record)|in\s+front\s+of\s+me|available)\b"
-    r"|i'?m\s+(?:just\s+)?(?:checking|looking|pulling|sending|processing|transferring|putting))\b",
+    r"|i'?m\s+(?:just\s+|now\s+)?(?:checking|looking|pulling|sending|processing|transferring"
+    r"|putting|running|doing|setting|booking|adding|updating|resetting|arranging|raising|logging"
+    r"|opening|reading|placing|ordering|cancell?ing|refunding|crediting|issuing|testing|reviewing"
+    r"|connecting|getting|bringing|passing|noting|escalating|requesting|waiting)"
+    r"|i(?:'ve|\s+have)?\s+(?:just\s+|now\s+|already\s+)?(?:sorted|fixed|done|gone\s+ahead"
+    r"|went\s+ahead|set\s+up|moved|swapped|switched|activated|reordered|rebooked|spoken\s+to"
+    r"|contacted|emailed|texted|called|scheduled|double-checked|verified|tested|ran|run"
+    r"|found\s+(?:it|your|the\s+(?:problem|issue|fault|order|booking|account|payment|charge))"
+    r"|put\s+(?:a|the|your|it|that|this|in|through)|made\s+(?:a|the|sure))"
+    r"|while\s+i\s+\w+|(?:when|once|after|as\s+soon\s+as)\s+i(?:'ve|\s+have)?\s+(?:checked|spoken"
+    r"|heard|done|finished|sorted|fixed|booked|sent))\b",
     re.I,
 )
 

@@ -40,7 +40,8 @@ _NAME_COMMA_START = re.compile(
     r"^([A-Z][a-z]+)\s*,\s+(?:i|we|you|your|let|thanks|thank|that|this|it|so|can|could|would|please"
     r"|just|the|there|what|how|okay|ok)\b"
 )
-_NAME_END = re.compile(r",\s+([A-Z][a-z]+)\s*[.!?]*$")
+# ", Mike." at the end; the word before the comma tells an address ("High Street, Leeds").
+_NAME_END = re.compile(r"([\w'’-]+),\s+([A-Z][a-z]+)\s*[.!?]*$")
 NOT_NAMES = word_set(
     """
     I Sir Madam Maam Ma There Again Everyone Everybody All Team Folks Guys Much So For Very
@@ -83,13 +84,13 @@ def _addressed_names(text: str) -> tuple[str, ...]:
     # Every pattern names a capitalised word; most sentences have none worth trying.
     if all(word in NOT_NAMES for word in _CAPITALISED.findall(text)):
         return ()
-    names: list[str] = []
-    for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START, _NAME_END):
-        for match in pattern.finditer(text):
-            candidate = _TITLE.sub("", match.group(1))
-            if candidate not in NOT_NAMES and len(candidate) > 1:
-                names.append(candidate)
-    return tuple(names)
+    found: list[str] = []
+    for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START):
+        found += [_TITLE.sub("", match.group(1)) for match in pattern.finditer(text)]
+    end = _NAME_END.search(text)
+    if end is not None and end.group(1)[0].islower():
+        found.append(end.group(2))
+    return tuple(name for name in found if name not in NOT_NAMES and len(name) > 1)
 
 
 @lru_cache(maxsize=4096)

@@ -68,8 +68,8 @@ _FIRST_PERSON = frozenset(
     {"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "me"}
 )
 _FAREWELL = word_pattern(
-    r"^\W*(?:(?:ok(?:ay)?|well|alright|thanks?|thank\s+you)\W+)*(?:see\s+you|take\s+care|bye"
-    r"|goodbye|have\s+a\s+(?:good|nice|great))\b",
+    r"^\W*(?:(?:ok(?:ay)?|well|alright|thanks?|thank\s+you|great|perfect|lovely|cheers)\W+)*"
+    r"(?:see\s+you|take\s+care|bye|goodbye|have\s+a\s+(?:good|nice|great|lovely|wonderful))\b",
     re.I,
 )
 
@@ -109,6 +109,10 @@ _SERVICE_STATEMENT = word_pattern(
     r"|refund|invoice|bill|payment|line|router|card)\b",
     re.I,
 )
+# A statement that opens on a thing and says what it is ("The ONT is the white box…")
+# describes, it does not restate.
+_ARTICLES = frozenset({"the", "a", "an", "our", "their", "its"})
+_FUTURE = frozenset({"will", "'ll", "should", "would", "can", "could", "might", "may", "won't"})
 _PREPOSITIONS = frozenset({"in", "to", "at", "for", "from", "with", "of", "on", "by", "about"})
 _SUBJECT_AFTER_WH = frozenset(
     {
@@ -247,6 +251,8 @@ def _kind(text: str, form: str | None) -> str | None:
     led_by_so = _LED_BY_SO.match(text) is not None
     if is_question and led_by_so and form == "closed" and core[0] not in AUXILIARIES:
         return "strong"  # "So it wasn't what you expected?": checking a restatement
+    if core[0] == "your" and any(t in _FUTURE for t in core[1:4]):
+        return None  # "Your bill will show a credit…": what will happen, not a restatement
     if core[0] in _SECOND_PERSON:
         second = core[1] if len(core) > 1 else ""
         if second in _MODAL_AFTER_YOU or core[:3] in (["you're", "going", "to"], ["you", "need"]):
@@ -259,7 +265,8 @@ def _kind(text: str, form: str | None) -> str | None:
         return "strong"
     if any(t in _FIRST_PERSON or t in ("my", "our", "us") for t in core):
         return None  # the agent talking about themselves or the service
-    if len(core) >= 3 and not _SERVICE_STATEMENT.search(text):
+    describes = core[0] in _ARTICLES and any(t in ("is", "are", "means") for t in core[1:5])
+    if len(core) >= 3 and not describes and not _SERVICE_STATEMENT.search(text):
         return "statement"
     return "echo"
 

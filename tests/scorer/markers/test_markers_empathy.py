@@ -88,6 +88,10 @@ def test_not_an_apology(markers, text):
         "The engineer is booked for Thursday morning.",
         "I have a new router ready for you.",
         "I've booked an engineer for you tomorrow.",
+        "I'm running a line test now, it takes about a minute.",
+        "Thanks, I've found it.",
+        "I went ahead and cancelled the duplicate order.",
+        "Please hold while I transfer you to billing.",
     ],
 )
 def test_service_talk_is_not_empathy(markers, text):

@@ -66,6 +66,7 @@ def test_wrong_name(markers, text):
         "Ms Ruiz, the card is blocked.",
         "I'll pass this to Maria in billing.",
         "Hi, this is Tom from the travel desk.",
+        "Let me confirm the address: 12 High Street, Leeds?",
         "Thanks, I've found it.",
     ],
 )

@@ -51,6 +51,9 @@ def test_paraphrases(markers, text, context):
         ("Our policy allows changes up to 24 hours before departure.", "Can I change my flight?"),
         ("I've booked an engineer for you tomorrow morning.", "My line is still down."),
         ("The engineer is booked for Thursday.", "When is the engineer coming?"),
+        ("Your bill will show a credit for the lost days.", "I lost three days of service."),
+        ("The ONT is the white box on the wall.", "What's an ONT?"),
+        ("Great, have a lovely evening.", "Thanks, that's all."),
     ],
 )
 def test_information_advice_and_questions_are_not_paraphrases(markers, text, context):
