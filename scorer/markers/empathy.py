@@ -100,7 +100,7 @@ _FIRST_PERSON = frozenset(
 _NOT_EXPERIENCE_AFTER_I = word_set(
     """think would suggest recommend hope guess believe understand hear wish apologize apologise
     bet doubt agree disagree promise mean assume assure will should shall need see appreciate
-    totally completely really definitely do"""
+    totally completely really definitely do said mentioned told explained stated"""
 )
 _NOT_EXPERIENCE_AFTER_IM = word_set(
     """sorry sure glad happy proud here around not afraid checking looking pulling sending
@@ -141,7 +141,9 @@ _AGENT_TALK = word_pattern(
     r"|connecting|getting|bringing|passing|noting|escalating|requesting|waiting)"
     r"|i(?:'ve|\s+have)?\s+(?:just\s+|now\s+|already\s+)?(?:sorted|fixed|done|gone\s+ahead"
     r"|went\s+ahead|set\s+up|moved|swapped|switched|activated|reordered|rebooked|spoken\s+to"
-    r"|contacted|emailed|texted|called|scheduled|double-checked|verified|tested|ran|run"
+    r"|contacted|emailed|texted|called|scheduled|double-checked|verified|tested|ran|run|released"
+    r"|lifted|removed|waived|cleared|unlocked|reactivated|restored|reconnected|resent|reissued"
+    r"|expedited|prioriti[sz]ed|flagged|marked|amended|corrected|changed|updated|refunded"
     r"|found\s+(?:it|your|the\s+(?:problem|issue|fault|order|booking|account|payment|charge))"
     r"|put\s+(?:a|the|your|it|that|this|in|through)|made\s+(?:a|the|sure))"
     r"|while\s+i\s+\w+|(?:when|once|after|as\s+soon\s+as)\s+i(?:'ve|\s+have)?\s+(?:checked|spoken"

@@ -15,7 +15,7 @@ _CALM_DOWN = word_pattern(
     r"|lower\s+your\s+voice|keep\s+your\s+voice\s+down|stop\s+(?:shouting|yelling|screaming"
     r"|swearing|raising\s+your\s+voice|getting\s+(?:so\s+)?(?:upset|worked\s+up|angry|emotional))"
     r"|(?:don'?t|do\s+not)\s+(?:shout|yell|scream|raise\s+your\s+voice|get\s+(?:so\s+)?(?:upset"
-    r"|worked\s+up|angry|emotional|excited))|no\s+need\s+to\s+(?:shout|yell"
+    r"|worked\s+up|angry|emotional|excited))|no\s+need\s+to\s+(?:shout|yell|raise\s+your\s+voice|swear"
     r"|get\s+(?:so\s+)?(?:upset|angry|worked\s+up)|be\s+(?:so\s+)?(?:rude|upset|angry))"
     r"|take\s+a\s+(?:deep\s+)?breath|(?:be|stay)\s+calm|(?:you\s+)?need\s+to\s+(?:calm|relax)"
     r"|there'?s\s+no\s+reason\s+to\s+be\s+(?:so\s+)?(?:upset|angry)|you'?re\s+(?:overreacting"

@@ -20,7 +20,7 @@ from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
 _STRONG_FRAME = word_pattern(
     r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+(?:hearing"
     r"|picking\s+up|sensing|getting\s+(?:the\s+sense|that))|\bwhat\s+i\s+(?:hear|heard)"
-    r"|\bi\s+hear\s+(?:you|that)|\byou'?re\s+saying|\byou\s+are\s+saying|\bin\s+other\s+words"
+    r"|\bi\s+hear\s+(?:you\s+say|that)|\byou'?re\s+saying|\byou\s+are\s+saying|\bin\s+other\s+words"
     r"|\bif\s+i\s+(?:understand|hear|heard|got)\s+(?:you|that|this|it)|\bi\s+can\s+(?:tell|sense"
     r"|hear|see)\s+(?:that\s+)?(?:you|how|it'?s\s+been)|\bon\s+the\s+one\s+hand"
     r"|\bon\s+the\s+other\s+hand|\bpart\s+of\s+you|\bwhat\s+you'?re\s+(?:saying|telling"
@@ -49,7 +49,8 @@ _INFORMATION = word_pattern(
     r"|applied|added|removed)\b|\byour\s+\w+\s+(?:shows|is\s+showing|says)\b"
     r"|\bi\s+can\s+see\s+(?:on|in|from|here|the|your)\b|\bhere'?s\s+(?:what|how)\b|\bthe\s+(?:best"
     r"|easiest)\s+way\b|\bwhat\s+(?:i|we)\s+(?:can|will|'ll)\b|\bif\s+you\s+(?:want|like|need"
-    r"|could|would)\b|\bgood\s+question|\bwell\s+done\b|\bcongratulations\b",
+    r"|could|would)\b|\bgood\s+question|\bwell\s+done\b|\bcongratulations\b"
+    r"|\bno\s+need\s+to\b",
     re.I,
 )
 _PRAISE_ONLY = word_pattern(
@@ -251,8 +252,10 @@ def _kind(text: str, form: str | None) -> str | None:
     led_by_so = _LED_BY_SO.match(text) is not None
     if is_question and led_by_so and form == "closed" and core[0] not in AUXILIARIES:
         return "strong"  # "So it wasn't what you expected?": checking a restatement
-    if core[0] == "your" and any(t in _FUTURE for t in core[1:4]):
-        return None  # "Your bill will show a credit…": what will happen, not a restatement
+    if core[0] == "your" and (
+        any(t in _FUTURE for t in core[1:4]) or _SERVICE_STATEMENT.search(text)
+    ):
+        return None  # "Your bill will show a credit…": what will happen or was done
     if core[0] in _SECOND_PERSON:
         second = core[1] if len(core) > 1 else ""
         if second in _MODAL_AFTER_YOU or core[:3] in (["you're", "going", "to"], ["you", "need"]):

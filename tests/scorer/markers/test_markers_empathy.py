@@ -92,6 +92,8 @@ def test_not_an_apology(markers, text):
         "Thanks, I've found it.",
         "I went ahead and cancelled the duplicate order.",
         "Please hold while I transfer you to billing.",
+        "As I said, the refund takes five working days.",
+        "I've released the hold on your card.",
     ],
 )
 def test_service_talk_is_not_empathy(markers, text):

@@ -30,6 +30,7 @@ def test_a_plain_fix_is_not_a_pattern(markers):
         "There's no need to shout.",
         "Can you lower your voice, please?",
         "Take a deep breath and we'll sort it.",
+        "Sir, there's no need to raise your voice.",
     ],
 )
 def test_told_to_calm_down(markers, text):

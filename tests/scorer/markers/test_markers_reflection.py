@@ -54,6 +54,8 @@ def test_paraphrases(markers, text, context):
         ("Your bill will show a credit for the lost days.", "I lost three days of service."),
         ("The ONT is the white box on the wall.", "What's an ONT?"),
         ("Great, have a lovely evening.", "Thanks, that's all."),
+        ("Your refund was processed on the 3rd.", "Where is my refund?"),
+        ("There's no need to raise your voice.", "This is ridiculous!"),
     ],
 )
 def test_information_advice_and_questions_are_not_paraphrases(markers, text, context):
