@@ -138,6 +138,13 @@ _YOU_KNOW_WHAT = word_pattern(
 _TRAILING_OR = re.compile(r"\bor\s*[-—–.?]*$", re.I)
 
 
+# A yes/no frame around a wh-question: "do you have any idea why…", "any thoughts on how…".
+_INDIRECT_WH = word_pattern(
+    r"\b(?:idea|ideas|thoughts?|sense|notion)(?:\s+(?!why|what|how|where|when|who)\w+){0,2}?\s+"
+    r"(?:about\s+|of\s+|on\s+|as\s+to\s+)?(?:why|what|how|where|when|who)\b",
+    re.I,
+)
+_PREPOSITIONS = frozenset({"in", "to", "at", "for", "from", "with", "of", "on", "by", "about"})
 _CLEFT_SUBJECTS = frozenset({"i", "i'm", "you", "you're", "we", "we're", "they", "he", "she"})
 # Wh-words that open a subordinate clause when a subject follows ("when you go out, …").
 _SUBORDINATORS = frozenset({"when", "where", "while", "whenever", "wherever"})
@@ -276,10 +283,14 @@ def _marked_question_form(text: str, clauses: list[Span]) -> str:
             and any(_tokens(later.text) for later in later_clauses)
         ):
             continue  # "When you go out, is there alcohol?": the main clause decides
+        if tokens[0] in _PREPOSITIONS and len(tokens) > 1 and tokens[1] in WH_WORDS:
+            tokens = tokens[1:]  # "In what way…?", "From where…?"
         # "What I'm hearing is that…?" is a statement said as a question, not a wh-question.
         asks_what = tokens[0] in WH_WORDS and not _pseudo_cleft(tokens)
         if asks_what or tokens[0] in AUXILIARIES:
             form = "open" if tokens[0] in WH_WORDS else "closed"
+            if form == "closed" and _INDIRECT_WH.search(text):
+                form = "open"  # "Do you have any idea why that is?": the why is the question
             cut_off = clause.text.rstrip().endswith(("-", "—", "–"))
             if len(tokens) <= 2 or cut_off:  # a false start gives way to a fuller clause
                 for later in later_clauses:

@@ -18,6 +18,8 @@ from scorer.markers import detect
         "So, um, why do you think the payment was declined?",
         "I was wondering, how did the parcel end up at the depot?",
         "Help me understand what you need the refund for.",
+        "In what way has the outage affected your shop?",
+        "Do you have any idea why the payment failed?",
     ],
 )
 def test_open_questions(markers, text):
