@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
@@ -128,9 +129,20 @@ def strip_lead(tokens: list[str]) -> list[str]:
 
 
 def opens_with_prompt(tokens: list[str]) -> bool:
-    return bool(_OPEN_PROMPT.match(" ".join(tokens)))
+    """The words open with a prompt: "tell me about…", "can you walk me through…"."""
+    return may_prompt(tokens) and bool(_OPEN_PROMPT.match(" ".join(tokens)))
 
 
+def may_prompt(tokens: Sequence[str]) -> bool:
+    """Whether the words hold a prompt verb at all (every prompt needs one)."""
+    return any(t in _PROMPT_VERBS or t.startswith("elaborat") for t in tokens)
+
+
+# The verbs an open prompt is made of (see _OPEN_PROMPT).
+_PROMPT_VERBS = word_set(
+    """tell telling walk walking talk talking describe describing explain explaining expand
+    expanding fill filling help say share sharing hear know give"""
+)
 _YOU_KNOW_WHAT = word_pattern(
     r"^(?:\W*\w+\W+){0,2}?(?:you\s+)?know\s*,?\s*what\s+(?:i\s+mean|i'm\s+saying|i\s+am\s+saying)",
     re.I,

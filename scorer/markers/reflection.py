@@ -14,7 +14,14 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.questions import AUXILIARIES, WH_WORDS, forms, opens_with_prompt, strip_lead
+from scorer.markers.questions import (
+    AUXILIARIES,
+    WH_WORDS,
+    forms,
+    may_prompt,
+    opens_with_prompt,
+    strip_lead,
+)
 from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
 
 _STRONG_FRAME = word_pattern(
@@ -232,8 +239,11 @@ def _kind(text: str, form: str | None) -> str | None:
     core = _core(tokens)
     if not core:
         return None
-    if _INFORMATION.search(text) or any(
-        opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(Span(text, 0))
+    if _INFORMATION.search(text) or (
+        may_prompt(tokens)
+        and any(
+            opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(Span(text, 0))
+        )
     ):
         return None
     if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:
