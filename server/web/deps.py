@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from server.db import session_scope
 from server.models import Role, User
 from server.settings import Settings
 
@@ -35,13 +36,8 @@ class NotFound(Exception):
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    with Session(request.app.state.engine, expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    with session_scope(request.app.state.engine) as session:
+        yield session
 
 
 def get_settings(request: Request) -> Settings:
