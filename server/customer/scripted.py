@@ -3,7 +3,8 @@
 Each choice between variants uses a random generator seeded by (seed, turn, slot), so the same
 seed replays the same conversation, different seeds differ, and a conversation restored in
 another process continues exactly as it would have. A line the customer already said is not
-said again, except the issue repeats, which a persona repeats on purpose.
+said again, except the issue repeats, which a persona repeats on purpose. An issue's opening is
+one of its variants picked the same way, so two seeds seldom start a conversation alike.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class ScriptedVoice:
             parts += picker.maybe("resolved", lines.issue_resolved)
         issues = {issue.id: issue for issue in scenario.issues}
         for issue_id in reaction.raised:
-            parts.append(issues[issue_id].opening)
+            parts += picker.one(f"opening:{issue_id}", issues[issue_id].opening)
         if reaction.repeat is not None:
             repeats = issues[reaction.repeat].repeats
             parts.append(repeats[min(reaction.repeat_index, len(repeats) - 1)])

@@ -12,7 +12,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 BEHAVIOR_IDS: tuple[str, ...] = (
     "active_listening",
@@ -65,6 +73,34 @@ def _as_list(value: object) -> object:
     return [value] if isinstance(value, str) else value
 
 
+def _variants_schema(min_items: int) -> WithJsonSchema:
+    line = {"type": "string", "minLength": 1}
+    listed = {"type": "array", "items": line, "minItems": min_items}
+    return WithJsonSchema({"anyOf": [line, listed]})
+
+
+Variants = Annotated[list[Line], BeforeValidator(_as_list), _variants_schema(1)]
+"""One line or a list of variants (the voice picks one with the conversation's seed)."""
+OptionalVariants = Annotated[list[Line], BeforeValidator(_as_list), _variants_schema(0)]
+
+
+def _number_as_text(value: object) -> object:
+    """Let a bare number stand for its text (`topics: [39, 64.99]`); yes/no stay errors, since
+    YAML reads them as true/false and the loader already keeps the spelling of the file."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Word = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    Field(min_length=1),
+    WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}),
+]
+"""A word or phrase to look for in the agent's turn; a number is taken as its text."""
+
+
 def _unique(values: list[str], what: str) -> list[str]:
     seen: set[str] = set()
     for value in values:
@@ -110,7 +146,7 @@ class Voices(_Model):
 class RevealTrigger(_Model):
     """What makes the customer give up a withheld fact. Either part alone is enough."""
 
-    topics: list[str] = Field(
+    topics: list[Word] = Field(
         default_factory=list,
         description="words or phrases; the fact comes out when the agent asks a question "
         "(a turn with a question marker or a '?') that mentions one of them",
@@ -133,12 +169,10 @@ class WithheldFact(_Model):
 
     id: Identifier
     fact: str = Field(min_length=1, description="the fact itself, in the third person")
-    lines: list[Line] = Field(
+    lines: Variants = Field(
         min_length=1, description="what the customer says when revealing it (variants)"
     )
     revealed_by: RevealTrigger
-
-    _lines_from_str = field_validator("lines", mode="before")(_as_list)
 
 
 class Customer(_Model):
@@ -167,12 +201,11 @@ class Reaction(_Model):
     """How the customer reacts when a marker is detected in the agent's turn."""
 
     delta: float = Field(ge=-10, le=10, description="change of mood (negative = angrier)")
-    lines: list[Line] = Field(
+    lines: OptionalVariants = Field(
         default_factory=list,
-        description="said before the rest of the reply (variants; one is picked)",
+        description="said before the rest of the reply when this marker leads the turn "
+        "(variants; one is picked)",
     )
-
-    _lines_from_str = field_validator("lines", mode="before")(_as_list)
 
 
 class MoodBands(_Model):
@@ -244,7 +277,7 @@ class ResolveRule(_Model):
         description="any one of these scorer markers in the agent's turn "
         "(e.g. ownership_commitment)",
     )
-    phrases: list[str] = Field(
+    phrases: list[Word] = Field(
         default_factory=list,
         description="any one of these words or phrases in the agent's turn, case-insensitive "
         "(e.g. 'credit', 'technician')",
@@ -266,12 +299,16 @@ class AfterTurns(_Model):
 class Issue(_Model):
     id: Identifier
     summary: str = Field(min_length=1, description="one sentence, for trainers and the LLM voice")
-    opening: Line = Field(description="the line that raises the issue")
-    repeats: list[Line] = Field(
+    opening: Variants = Field(
+        min_length=1,
+        description="the line that raises the issue: one line, or a list of variants carrying "
+        "the same facts (one is picked per conversation, so the first turn cannot be memorised)",
+    )
+    repeats: Variants = Field(
         min_length=1,
         description="lines used, in order, when the customer asks again; the last one is reused",
     )
-    topics: list[str] = Field(
+    topics: list[Word] = Field(
         default_factory=list,
         description="words that show the agent is working on this issue; a turn that neither "
         "resolves the issue nor mentions one of them makes the customer ask again",
@@ -289,8 +326,6 @@ class Issue(_Model):
         description="when the next issue is raised: `resolved` or `{after_turns: N}`",
     )
 
-    _repeats_from_str = field_validator("repeats", mode="before")(_as_list)
-
     @field_validator("reveal_next_when", mode="before")
     @classmethod
     def _one_of_two_forms(cls, value: object) -> object:
@@ -306,31 +341,19 @@ class Lines(_Model):
     """What the customer says when no issue line or reaction applies, by mood band, plus the
     lines for the conversation's events. Each entry holds variants; a run never repeats one."""
 
-    furious: list[Line] = Field(min_length=1)
-    upset: list[Line] = Field(min_length=1)
-    neutral: list[Line] = Field(min_length=1)
-    warm: list[Line] = Field(min_length=1)
-    ask_term: list[Line] = Field(
+    furious: Variants = Field(min_length=1)
+    upset: Variants = Field(min_length=1)
+    neutral: Variants = Field(min_length=1)
+    warm: Variants = Field(min_length=1)
+    ask_term: Variants = Field(
         min_length=1,
         description="asking what an unexplained term means; must contain {term}",
     )
-    issue_resolved: list[Line] = Field(
+    issue_resolved: Variants = Field(
         min_length=1, description="acknowledging that an issue is settled"
     )
-    satisfied: list[Line] = Field(min_length=1, description="closing the conversation, content")
-    hang_up: list[Line] = Field(min_length=1, description="the last words before hanging up")
-
-    _from_str = field_validator(
-        "furious",
-        "upset",
-        "neutral",
-        "warm",
-        "ask_term",
-        "issue_resolved",
-        "satisfied",
-        "hang_up",
-        mode="before",
-    )(_as_list)
+    satisfied: Variants = Field(min_length=1, description="closing the conversation, content")
+    hang_up: Variants = Field(min_length=1, description="the last words before hanging up")
 
     @field_validator("ask_term")
     @classmethod

@@ -69,7 +69,7 @@ def test_hostile_ends_angrier_when_told_to_calm_down_than_when_impact_is_named()
 def test_states_record_every_turn() -> None:
     conversation = play(HOSTILE, IMPACT)
     assert [record.turn for record in conversation.states] == list(range(len(IMPACT) + 1))
-    assert conversation.states[0].customer_said == HOSTILE.issues[0].opening
+    assert conversation.states[0].customer_said in HOSTILE.issues[0].opening
     assert conversation.states[0].markers == []
     transcript = conversation.transcript()
     assert isinstance(transcript, Transcript)
@@ -92,6 +92,25 @@ def test_different_seeds_choose_different_words() -> None:
         json.dumps(play(HOSTILE, FILLER, seed=seed).transcript().to_dict()) for seed in range(4)
     }
     assert len(transcripts) > 1
+
+
+def test_opening_is_a_seeded_choice_among_its_variants(make_scenario: Make) -> None:
+    variants = ["Where is my parcel?", "My parcel never came. Where is it?", "Where's my parcel?"]
+    scenario = make_scenario(issue0__opening=variants)
+    openings = [Conversation(scenario, seed=seed).opening().text for seed in range(12)]
+    assert set(openings) == set(variants)  # every variant comes up, nothing else
+    again = [Conversation(scenario, seed=seed).opening().text for seed in range(12)]
+    assert openings == again  # the same seed opens the same way
+
+
+def test_a_later_issue_opens_with_one_of_its_variants(make_scenario: Make) -> None:
+    variants = ["And I want the delivery fee back.", "Also, the delivery fee. I want it back."]
+    scenario = make_scenario(issue1__opening=variants)
+    heard = set()
+    for seed in range(8):
+        conversation = play(scenario, ["I will have the parcel delivered on Friday."], seed=seed)
+        heard |= {variant for variant in variants if variant in conversation.states[-1].customer_said}
+    assert heard == set(variants)
 
 
 def test_no_line_is_said_twice_by_accident(make_scenario: Make) -> None:
