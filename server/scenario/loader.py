@@ -19,8 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from server.scenario.messages import describe_error
-from server.scenario.schema import Curriculum, Scenario
+from server.scenario.messages import describe_error, is_union_tag
+from server.scenario.schema import WORD_FIELDS, Curriculum, Scenario
 
 Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
@@ -127,6 +127,30 @@ def _duplicate_keys(node: yaml.Node, loc: Loc = ()) -> Iterable[tuple[Loc, int, 
             yield from _duplicate_keys(item, (*loc, i))
 
 
+# --- words written as numbers -----------------------------------------------------------------
+
+_PLAIN_SCALARS = frozenset(f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool"))
+
+
+def _words_as_written(node: yaml.Node, data: Any, path: tuple[str, ...]) -> None:
+    """Replace a number (or yes/no) that YAML read at a `WORD_FIELDS` path with the text the
+    trainer wrote, so `topics: [39, 64.90]` matches "39" and "64.90" in the agent's words."""
+    if not path:
+        return
+    head, rest = path[0], path[1:]
+    if isinstance(node, yaml.SequenceNode) and isinstance(data, list) and head == "*":
+        for i, (item, value) in enumerate(zip(node.value, data, strict=False)):
+            if not rest and isinstance(item, yaml.ScalarNode) and item.tag in _PLAIN_SCALARS:
+                if not isinstance(value, str) and item.value.strip():
+                    data[i] = item.value
+            else:
+                _words_as_written(item, value, rest)
+    elif isinstance(node, yaml.MappingNode) and isinstance(data, dict) and head in data:
+        found = _child(node, head)
+        if found is not None and found[1] is not None:
+            _words_as_written(found[1], data[head], rest)
+
+
 # --- parsing ----------------------------------------------------------------------------------
 
 
@@ -168,6 +192,9 @@ def _validate(model: type[M], text: str, source: str) -> tuple[M, yaml.Node]:
                 )
             ]
         )
+    if model is Scenario:
+        for path in WORD_FIELDS:
+            _words_as_written(root, data, path)
     problems = [
         Problem(source, line, field_name(loc), message)
         for loc, line, message in _duplicate_keys(root)
@@ -191,10 +218,6 @@ def _validate(model: type[M], text: str, source: str) -> tuple[M, yaml.Node]:
     return result, root
 
 
-def _is_union_tag(part: str | int) -> bool:
-    return isinstance(part, str) and (part[:1].isupper() or "[" in part)
-
-
 def _best_union_branch(details: list[ErrorDetails]) -> list[ErrorDetails]:
     """A value that fits no member of a union gets one error per member; keep the member that
     got furthest into the value (a mapping given for `{after_turns: N}` is judged as that
@@ -203,7 +226,7 @@ def _best_union_branch(details: list[ErrorDetails]) -> list[ErrorDetails]:
     for detail in details:
         loc = tuple(detail["loc"])
         for i, part in enumerate(loc):
-            if _is_union_tag(part):
+            if is_union_tag(part):
                 best = depth.get(loc[:i])
                 if best is None or len(loc) - i > best[0]:
                     depth[loc[:i]] = (len(loc) - i, part)
@@ -211,7 +234,7 @@ def _best_union_branch(details: list[ErrorDetails]) -> list[ErrorDetails]:
     kept = []
     for detail in details:
         loc = tuple(detail["loc"])
-        tag = next(((i, p) for i, p in enumerate(loc) if _is_union_tag(p)), None)
+        tag = next(((i, p) for i, p in enumerate(loc) if is_union_tag(p)), None)
         if tag is None or depth[loc[: tag[0]]][1] == tag[1]:
             kept.append(detail)
     return kept
@@ -219,7 +242,7 @@ def _best_union_branch(details: list[ErrorDetails]) -> list[ErrorDetails]:
 
 def _clean(loc: Loc) -> Loc:
     """Drop pydantic's union tags (`literal['resolved']`, `AfterTurns`) from a location."""
-    return tuple(p for p in loc if not _is_union_tag(p))
+    return tuple(p for p in loc if not is_union_tag(p))
 
 
 def _known_markers() -> frozenset[str]:

@@ -13,6 +13,14 @@ from pydantic import BaseModel
 from pydantic_core import ErrorDetails
 
 
+def is_union_tag(part: str | int) -> bool:
+    """pydantic names the member of a union it tried (`AfterTurns`, `literal['resolved']`,
+    `constrained-str`); such a part of an error location is not a key of the file."""
+    return isinstance(part, str) and (
+        part[:1].isupper() or "[" in part or part.startswith(("constrained-", "function-"))
+    )
+
+
 @cache
 def _schema(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema()
@@ -50,8 +58,8 @@ def schema_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> dict[str, A
     for part in loc:
         if node is None:
             return None
-        if isinstance(part, str) and (part[:1].isupper() or "[" in part):
-            continue  # pydantic's union tag, not a key of the file
+        if is_union_tag(part):
+            continue
         node = _step(node, part, defs)
     return _resolve(node, defs) if node is not None else None
 
@@ -94,7 +102,10 @@ def describe_error(model: type[BaseModel], detail: ErrorDetails) -> str:
         return f"required; add `{loc[-1]}:`{hint}"
     if kind == "extra_forbidden":
         parent = schema_at(model, loc[:-1]) or {}
-        allowed = ", ".join(parent.get("properties", {})) or "none"
+        defs = _schema(model).get("$defs", {})
+        options = [parent, *(_resolve(o, defs) for o in parent.get("anyOf", []))]
+        keys = [key for option in options for key in option.get("properties", {})]
+        allowed = ", ".join(keys) or "none"
         return f"unknown field {str(loc[-1])!r}; expected one of: {allowed}"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         low, high = _bounds(node)

@@ -85,8 +85,8 @@ OptionalVariants = Annotated[list[Line], BeforeValidator(_as_list), _variants_sc
 
 
 def _number_as_text(value: object) -> object:
-    """Let a bare number stand for its text (`topics: [39, 64.99]`); yes/no stay errors, since
-    YAML reads them as true/false and the loader already keeps the spelling of the file."""
+    """Let a bare number stand for its text (`topics: [39, 64.99]`). Files keep their own
+    spelling (see `WORD_FIELDS`); this covers data built in code. true/false stay errors."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return value
@@ -99,6 +99,14 @@ Word = Annotated[
     WithJsonSchema({"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"}]}),
 ]
 """A word or phrase to look for in the agent's turn; a number is taken as its text."""
+
+WORD_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("issues", "*", "topics", "*"),
+    ("issues", "*", "resolved_by", "phrases", "*"),
+    ("customer", "withheld", "*", "revealed_by", "topics", "*"),
+)
+"""Where a persona file holds `Word`s (`*` is any list item); the loader keeps a bare number or
+yes/no there exactly as written (`64.90` stays "64.90", `no` stays "no")."""
 
 
 def _unique(values: list[str], what: str) -> list[str]:
@@ -425,13 +433,24 @@ class Scenario(_Model):
 # --- the curriculum ---------------------------------------------------------------------------
 
 
+class DontSay(_Model):
+    """A line to avoid, and why: the card shows the two apart."""
+
+    say: str = Field(min_length=1, description="the line as an agent might say it, unquoted")
+    why: str = Field(min_length=1, description="why it backfires, and what to do instead")
+
+
 class Week(_Model):
     week: int = Field(ge=1, le=10)
     behavior: BehaviorId
     category: str = Field(min_length=1, description="Listening, Empathy, Composure, …")
     title: str = Field(min_length=1)
     do_this: list[Line] = Field(min_length=1, description="the script to follow")
-    dont_say: list[Line] = Field(min_length=1, description="the counter-script to avoid")
+    dont_say: list[Line | DontSay] = Field(
+        min_length=1,
+        description="the counter-script to avoid: each entry `{say: ..., why: ...}`, or one line "
+        "of text",
+    )
     pass_threshold: int = Field(70, ge=0, le=100)
     scenarios: list[Identifier] = Field(
         default_factory=list, description="recommended scenario ids"

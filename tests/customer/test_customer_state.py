@@ -108,6 +108,17 @@ def test_second_issue_comes_up_once_the_first_is_settled(make_scenario: Make) ->
     assert (reaction.ending, state.outcome) == ("resolved", "resolved")
 
 
+def test_a_number_phrase_resolves_when_the_agent_says_it(make_scenario: Make) -> None:
+    scenario = make_scenario(issue0__resolved_by={"phrases": [64.99]}, issue0__topics=[39])
+    state = initial_state(scenario)
+    state, reaction = advance(state, scenario, [], "Is that order 39 you mean?")
+    assert reaction.repeat is None and not reaction.resolved  # a topic: the agent is on it
+    state, reaction = advance(state, scenario, [], "I have refunded the 64.99 to your card.")
+    assert reaction.resolved == ("late",)
+    _, reaction = advance(state, scenario, [], "The fee was 164.995 in total.")
+    assert reaction.resolved == ()  # whole numbers only, not a digit run inside another
+
+
 def test_second_issue_comes_up_after_turns_even_if_unresolved(make_scenario: Make) -> None:
     scenario = make_scenario(type="multi_issue", issue0__reveal_next_when={"after_turns": 2})
     state = initial_state(scenario)

@@ -55,7 +55,7 @@ def test_persona_holds_a_conversation(path: Path) -> None:
     scenario = load_scenario(path)
     conversation = Conversation(scenario, seed=3)
     opening = conversation.opening()
-    assert opening.text == scenario.issues[0].opening
+    assert opening.text in scenario.issues[0].opening
     issue_lines = {line for issue in scenario.issues for line in issue.repeats}
     for text in NEUTRAL_TURNS:
         if conversation.ended:
@@ -64,3 +64,4 @@ def test_persona_holds_a_conversation(path: Path) -> None:
         assert reply.text.strip()
     said = [part for part in conversation.state.said if part not in issue_lines]
     assert len(said) == len(set(said)), f"{path.name}: a line was said twice by accident"
+

@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
+from pydantic import ValidationError
 
 from server.paths import SCENARIOS_DIR
 from server.scenario import (
     BEHAVIOR_IDS,
+    Scenario,
     ScenarioError,
     jsonschema,
     load_all,
@@ -87,6 +90,38 @@ def test_yaml_word_that_is_not_text_says_to_quote_it() -> None:
     [problem] = problems_of(text)
     line = line_of(text, "    - yes")
     assert problem == f"x.yaml:{line}: lines.neutral[0]: must be text, got True; put it in quotes"
+
+
+def test_numbers_in_topics_and_phrases_are_kept_as_written() -> None:
+    text = broken(
+        "    topics: [technician, fix, repair, engineer, outage, appointment]\n",
+        "    topics: [technician, 39, 64.90, 1e3, 007]\n",
+    )
+    text = text.replace(
+        "      phrases: [credit, refund, money back, take it off]\n",
+        "      phrases: [credit, 12.50, no]\n",
+    )
+    text = text.replace(
+        "        topics: [light, lights, router, modem, box]\n",
+        "        topics: [light, 5, box]\n",
+    )
+    scenario = parse_scenario(text)
+    outage, credit = scenario.issues
+    assert outage.topics == ["technician", "39", "64.90", "1e3", "007"]
+    assert credit.resolved_by.phrases == ["credit", "12.50", "no"]
+    assert scenario.customer.withheld[1].revealed_by.topics == ["light", "5", "box"]
+
+
+def test_numbers_in_topics_given_in_code_become_text() -> None:
+    data = yaml.safe_load(EXAMPLE)
+    data["issues"][0]["topics"] = ["technician", 39, 64.99]
+    data["issues"][1]["resolved_by"]["phrases"] = [15]
+    scenario = Scenario.model_validate(data)
+    assert scenario.issues[0].topics == ["technician", "39", "64.99"]
+    assert scenario.issues[1].resolved_by.phrases == ["15"]
+    data["issues"][0]["topics"] = ["technician", True]
+    with pytest.raises(ValidationError, match="topics.1"):
+        Scenario.model_validate(data)
 
 
 def test_yaml_syntax_error_reports_its_line() -> None:
@@ -251,4 +286,11 @@ def test_json_schema_describes_persona_and_curriculum() -> None:
     assert "Curriculum" in schema["$defs"] and "Week" in schema["$defs"]
     mood = schema["$defs"]["MoodModel"]["properties"]["start"]
     assert (mood["minimum"], mood["maximum"]) == (0, 10)
+    opening = schema["$defs"]["Issue"]["properties"]["opening"]
+    assert [option["type"] for option in opening["anyOf"]] == ["string", "array"]
+    assert "variants" in opening["description"]
+    topic = schema["$defs"]["Issue"]["properties"]["topics"]["items"]
+    assert [option["type"] for option in topic["anyOf"]] == ["string", "number"]
+    dont_say = schema["$defs"]["Week"]["properties"]["dont_say"]["items"]
+    assert {"string", "object"} <= {option.get("type", "object") for option in dont_say["anyOf"]}
     json.dumps(schema)  # serialisable as is

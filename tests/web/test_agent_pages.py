@@ -12,8 +12,10 @@ from sqlmodel import Session, select
 from server import accounts
 from server.models import Assignment, BehaviorScore, Team, TeamWeekSetting
 from server.paths import STATIC_DIR
+from server.scenario.schema import DontSay, Week
 from server.services import practice
 from server.services.curriculum import week_info, week_of_behavior
+from server.web.templating import templates
 
 LINES = [
     "Dana, three days without internet when you work from home means you can't reach your "
@@ -65,7 +67,14 @@ def test_home_shows_the_week_its_card_scenarios_and_progress(login, db) -> None:
     assert facts["Due"] == "no due date"
     assert week.category in facts["Behavior"]
     assert [li.get_text() for li in soup.select(".card-do li")] == list(week.do_this)
-    assert [li.get_text() for li in soup.select(".card-dont li")] == list(week.dont_say)
+    dont = soup.select(".card-dont li")
+    assert [(li.select_one(".dont-line"), li.select_one(".dont-why")) for li in dont]
+    assert [li.select_one(".dont-line").get_text() for li in dont] == [
+        entry.say for entry in week.dont_say if isinstance(entry, DontSay)
+    ]
+    assert [li.select_one(".dont-why").get_text() for li in dont] == [
+        entry.why for entry in week.dont_say if isinstance(entry, DontSay)
+    ]
     assert soup.find("button", string="Print card") is not None
     assert soup.find("a", href="/agent/card") is not None
     recommended = soup.select("#scenarios-title ~ ul.scenario-list > li")
@@ -129,6 +138,25 @@ def test_printable_card_page(login) -> None:
     assert soup.select_one(".card-actions")["class"] == ["no-print", "card-actions"]
     css = (STATIC_DIR / "agent.css").read_text(encoding="utf-8")
     assert "@media print" in css
+
+
+def test_card_shows_a_dont_say_line_apart_from_its_why() -> None:
+    week = Week.model_validate(
+        {
+            **week_info(2).model_dump(),
+            "dont_say": [
+                {"say": "As I mentioned, it's five days.", "why": "It blames the customer."},
+                "Like I said...",
+            ],
+        }
+    )
+    html = templates.get_template("agent/_card.html").render(week=week)
+    structured, plain = BeautifulSoup(html, "html.parser").select(".card-dont li")
+    assert structured.select_one("q.dont-line").get_text() == "As I mentioned, it's five days."
+    assert structured.select_one(".dont-why").get_text() == "It blames the customer."
+    assert plain.get_text() == "Like I said..." and plain.select_one(".dont-why") is None
+    css = (STATIC_DIR / "agent.css").read_text(encoding="utf-8")
+    assert ".dont-why" in css  # the why sits on its own line, in a quieter style
 
 
 def test_history_shows_first_best_latest_a_trend_chart_and_the_attempts(login, db) -> None:
