@@ -6,11 +6,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from server.accounts import get_user_by_email
+from server.cli.main import app
 from server.db import make_engine
 from server.passwords import verify_password
 from tests.conftest import TEST_SECRET
@@ -38,25 +42,44 @@ def cli_env(tmp_path: Path, database_url: str) -> dict[str, str]:
     }
 
 
+def _command_paths(group: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and group under `group` (a Typer/Click group), as argument paths."""
+    paths = [prefix]
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            paths += _command_paths(command, (*prefix, name))
+        else:
+            paths.append((*prefix, name))
+    return paths
+
+
 def test_every_command_has_help() -> None:
-    for args in (
-        [],
-        ["serve"],
-        ["db"],
-        ["db", "upgrade"],
-        ["db", "downgrade"],
-        ["db", "current"],
-        ["demo"],
-        ["users"],
-        ["users", "create"],
-        ["users", "list"],
-        ["users", "set-role"],
-        ["users", "reset-password"],
-        ["version"],
+    paths = _command_paths(typer.main.get_command(app))
+    names = {" ".join(p) for p in paths}
+    for expected in (
+        "serve",
+        "db upgrade",
+        "demo",
+        "users create",
+        "users list",
+        "users set-role",
+        "users reset-password",
+        "version",
+        "score",
+        "markers",
+        "scorer eval",
+        "scenario lint",
+        "scenario schema",
+        "practice",
     ):
-        result = sparring(*args, "--help", env={})
-        assert result.returncode == 0, (args, result.stderr)
-        assert "Usage" in result.stdout
+        assert expected in names
+    runner = CliRunner()
+    for path in paths:
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "Usage" in result.output
+        help_text = result.output.split("Usage", 1)[1]
+        assert len(help_text.strip().splitlines()) > 2, f"{path} has no description"
 
 
 def test_demo_is_idempotent_and_prints_logins(cli_env, settings) -> None:  # type: ignore[no-untyped-def]
