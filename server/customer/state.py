@@ -23,6 +23,10 @@ Rules, in the order they apply to one agent turn:
 7. Mood at or below `hang_up_at`: the customer hangs up. Every issue resolved and mood at or
    above `satisfied_at`: the customer closes, content.
 
+The reaction line that opens the reply follows the turn as a whole (`lead_marker`): the sign of
+the summed marker deltas, the mood band on a tie, and never thanks in a turn that told the
+customer to calm down or got defensive.
+
 States are plain data: `to_dict()` / `from_dict()` round-trip through JSON, so another process
 can continue a conversation.
 """
@@ -41,6 +45,9 @@ Outcome = Literal["resolved", "hung_up", "ended"]
 Ending = Literal["resolved", "hung_up"]
 
 QUESTION_MARKERS = frozenset({"open_question", "closed_question", "clarifying_question"})
+HARD_NEGATIVES = frozenset({"told_to_calm_down", "defensive"})
+"""Markers a customer always answers first: a turn holding one never opens with thanks."""
+COOL_BANDS: frozenset[MoodBand] = frozenset({"furious", "upset"})
 
 
 class MarkerLike(Protocol):
@@ -72,7 +79,7 @@ class Reaction:
     band: MoodBand
     markers: tuple[str, ...] = ()
     react_to: str | None = None
-    """The marker whose reaction line leads the reply (largest mood change with lines)."""
+    """The marker whose reaction line leads the reply (see `lead_marker`)."""
     ask_term: str | None = None
     revealed: tuple[str, ...] = ()
     resolved: tuple[str, ...] = ()
@@ -227,6 +234,28 @@ def unexplained_term(
     return None
 
 
+def lead_marker(scenario: Scenario, names: Sequence[str], band: MoodBand) -> str | None:
+    """The marker whose reaction line opens the reply, or None.
+
+    The lead follows the turn as a whole, not its loudest part: `told_to_calm_down` or
+    `defensive` in the turn leads (the customer never thanks someone who just did that);
+    otherwise the sign of the summed deltas picks negative or positive reactions, and a turn
+    that nets zero reads as negative while the customer is furious or upset, positive once
+    neutral or warm. Among the reactions of that sign with lines, the largest change leads; when
+    none has lines, nothing leads (a net-negative turn does not open with a grateful line)."""
+    reactions = scenario.mood.reactions
+    deltas = {name: reactions[name].delta for name in names if name in reactions}
+    net = sum(deltas.values())
+    negative = bool(HARD_NEGATIVES & set(deltas)) or net < 0 or (net == 0 and band in COOL_BANDS)
+    candidates = [
+        name
+        for name, delta in deltas.items()
+        if reactions[name].lines and (delta < 0 if negative else delta > 0)
+    ]
+    hard = [name for name in candidates if name in HARD_NEGATIVES]
+    return max(hard or candidates, key=lambda name: abs(deltas[name]), default=None)
+
+
 # --- the transition ---------------------------------------------------------------------------
 
 
@@ -245,9 +274,6 @@ def advance(
     names = _names(markers)
     reactions = scenario.mood.reactions
     mood = state.mood + sum(reactions[name].delta for name in names if name in reactions)
-
-    with_lines = [name for name in names if name in reactions and reactions[name].lines]
-    react_to = max(with_lines, key=lambda name: abs(reactions[name].delta), default=None)
 
     term = unexplained_term(scenario, markers, agent_text, state.terms_asked)
     terms_asked = (*state.terms_asked, term) if term else state.terms_asked
@@ -309,6 +335,8 @@ def advance(
             mood += scenario.mood.repeat_delta
 
     mood = round(min(10.0, max(0.0, mood)), 3)
+    band = scenario.mood.bands.band(mood)
+    react_to = lead_marker(scenario, names, band)
     ending: Ending | None = None
     if mood <= scenario.mood.hang_up_at:
         ending = "hung_up"
@@ -319,7 +347,7 @@ def advance(
         turn=turn,
         mood_before=state.mood,
         mood=mood,
-        band=scenario.mood.bands.band(mood),
+        band=band,
         markers=names,
         react_to=react_to,
         ask_term=None if ending == "hung_up" else term,
@@ -361,6 +389,7 @@ __all__ = [
     "advance",
     "end",
     "initial_state",
+    "lead_marker",
     "mentions",
     "unexplained_term",
 ]

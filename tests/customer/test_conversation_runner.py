@@ -66,6 +66,25 @@ def test_hostile_ends_angrier_when_told_to_calm_down_than_when_impact_is_named()
     assert "lost_client" in heard.state.revealed
 
 
+@pytest.mark.parametrize(
+    ("spoiler", "marker"),
+    [(" But it's not my fault.", "defensive"), (" Calm down.", "told_to_calm_down")],
+)
+def test_a_named_impact_spoiled_by_the_same_turn_is_not_thanked(spoiler: str, marker: str) -> None:
+    heard = (
+        "So your internet has been dead since Monday and you can't work from home, and this is "
+        "your third call."
+    )
+    grateful = HOSTILE.mood.reactions["impact_named"].lines
+    for seed in range(3):
+        alone = play(HOSTILE, [heard], seed=seed).states[1]
+        spoiled = play(HOSTILE, [heard + spoiler], seed=seed).states[1]
+        assert "impact_named" in alone.markers and alone.customer_said.startswith(tuple(grateful))
+        assert {"impact_named", marker} <= set(spoiled.markers)
+        assert not spoiled.customer_said.startswith(tuple(grateful))
+        assert spoiled.customer_said.startswith(tuple(HOSTILE.mood.reactions[marker].lines))
+
+
 def test_states_record_every_turn() -> None:
     conversation = play(HOSTILE, IMPACT)
     assert [record.turn for record in conversation.states] == list(range(len(IMPACT) + 1))
@@ -109,7 +128,8 @@ def test_a_later_issue_opens_with_one_of_its_variants(make_scenario: Make) -> No
     heard = set()
     for seed in range(8):
         conversation = play(scenario, ["I will have the parcel delivered on Friday."], seed=seed)
-        heard |= {variant for variant in variants if variant in conversation.states[-1].customer_said}
+        said = conversation.states[-1].customer_said
+        heard |= {variant for variant in variants if variant in said}
     assert heard == set(variants)
 
 

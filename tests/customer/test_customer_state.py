@@ -8,7 +8,10 @@ from dataclasses import dataclass
 
 import pytest
 
+from server.customer.scripted import ScriptedVoice
 from server.customer.state import CustomerState, advance, end, initial_state
+from server.paths import SCENARIOS_DIR
+from server.scenario import load_scenario
 from server.scenario.schema import Scenario
 
 Make = Callable[..., Scenario]
@@ -56,6 +59,65 @@ def test_hostile_softens_when_impact_is_named(make_scenario: Make) -> None:
     assert reaction.react_to == "impact_named"  # the larger change leads the reply
     assert reaction.revealed == ("birthday",)  # its marker gives the fact up
     assert reaction.repeat is None  # the turn is filled by the fact
+
+
+# --- which reaction leads the reply ------------------------------------------------------------
+
+DANA = load_scenario(SCENARIOS_DIR / "hostile_telecom_outage.yaml")
+
+
+@pytest.mark.parametrize(
+    ("markers", "lead"),
+    [
+        # impact named (+2) is the single largest change, but the turn as a whole went badly
+        (
+            ["impact_named", "repeat_reference", "diffuse_commitment", "vague_follow_up"],
+            "repeat_reference",
+        ),
+        # a net gain, yet "calm down" or a defensive line is answered first, never thanked
+        (["impact_named", "defensive"], "defensive"),
+        (
+            ["told_to_calm_down", "impact_named", "ownership_commitment", "paraphrase"],
+            "told_to_calm_down",
+        ),
+        (["impact_named", "defensive", "told_to_calm_down"], "told_to_calm_down"),
+        # a turn that is good overall opens with the strongest positive reaction
+        (["impact_named", "repeat_reference"], "impact_named"),
+        (["generic_empathy", "apology"], "generic_empathy"),
+        # net negative and no negative reaction has lines: nothing leads, thanks least of all
+        (["generic_empathy", "vague_follow_up"], None),
+    ],
+)
+def test_lead_follows_the_turn_not_its_loudest_marker(markers: list[str], lead: str | None) -> None:
+    _, reaction = advance(initial_state(DANA), DANA, markers, "…")
+    assert reaction.react_to == lead
+
+
+def test_hostile_persona_never_opens_with_thanks_after_calm_down_or_defensive() -> None:
+    grateful = [
+        line
+        for reaction in DANA.mood.reactions.values()
+        if reaction.delta > 0
+        for line in reaction.lines
+    ]
+    for markers in (["impact_named", "defensive"], ["impact_named", "told_to_calm_down"]):
+        for seed in range(4):
+            state = initial_state(DANA)
+            state, reaction = advance(state, DANA, markers, "…")
+            text = ScriptedVoice(seed).say(DANA, state, reaction)
+            assert not any(text.startswith(line) for line in grateful), text
+            assert any(text.startswith(line) for line in DANA.mood.reactions[markers[1]].lines)
+
+
+def test_a_net_zero_turn_reads_by_the_mood_band(make_scenario: Make) -> None:
+    reactions = {
+        "paraphrase": {"delta": 1, "lines": ["That's it."]},
+        "filler": {"delta": -1, "lines": ["Is that a yes?"]},
+    }
+    for start, lead in ((3, "filler"), (5.5, "paraphrase")):  # upset, then neutral
+        scenario = make_scenario(mood__reactions=reactions, mood__start=start)
+        _, reaction = advance(initial_state(scenario), scenario, ["paraphrase", "filler"], "Mm.")
+        assert reaction.react_to == lead, (start, reaction.band)
 
 
 def test_mood_is_clamped(make_scenario: Make) -> None:
