@@ -15,7 +15,7 @@ from functools import cached_property
 
 from scorer.markers import MarkerHit, detect
 from scorer.report import Effect, Evidence
-from scorer.text import content_words, overlap, sentence_at, snippet, word_count
+from scorer.text import content_words, overlap, sentence_at, sentences, snippet, word_count
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -216,20 +216,27 @@ class Conversation:
 
     @cached_property
     def repeats(self) -> dict[int, Repeat]:
-        """Customer turns that ask again what an earlier customer turn asked, by content."""
+        """Customer turns that ask again what an earlier customer turn asked, by content.
+
+        Each question of a turn is compared on its own (as is the whole turn), so a reaction
+        before the repeat ("That's not good enough. When will it be fixed?") does not hide it.
+        """
         found: dict[int, Repeat] = {}
         asked: dict[int, int] = {}  # original turn -> times asked again so far
         seen: list[tuple[int, frozenset[str]]] = []
         for index in self.customer_turns:
-            words_here = content_words(self.turns[index].text)
+            text = self.turns[index].text
+            whole = content_words(text)
+            units = [whole, *_question_words(text, whole)]
             best: tuple[float, int] | None = None
-            if len(words_here) >= 2:
-                for earlier, words_then in seen[-REPEAT_WINDOW:]:
-                    shared = len(words_here & words_then)
+            for earlier, words_then in seen[-REPEAT_WINDOW:]:
+                for words_here in units:
+                    if len(words_here) < 2:
+                        continue
                     score = overlap(words_here, words_then)
                     if (
-                        shared >= 2
-                        and score >= REPEAT_OVERLAP
+                        score >= REPEAT_OVERLAP
+                        and len(words_here & words_then) >= 2
                         and (best is None or score > best[0])
                     ):
                         best = (score, earlier)
@@ -237,7 +244,7 @@ class Conversation:
                 original = found[best[1]].original if best[1] in found else best[1]
                 asked[original] = asked.get(original, 0) + 1
                 found[index] = Repeat(index, original, asked[original])
-            seen.append((index, words_here))
+            seen.append((index, whole))
         return found
 
     def is_escalated(self, index: int) -> bool:
@@ -282,6 +289,17 @@ class Conversation:
         position = self.fix_position(index)
         text = self.turns[index].text
         return snippet(text[position:], 10) if position is not None else snippet(text)
+
+
+def _question_words(text: str, whole: frozenset[str]) -> list[frozenset[str]]:
+    """Content words of each question in a turn of several sentences (none for a turn that is
+    one sentence: the whole turn stands for it)."""
+    if "?" not in text:
+        return []
+    questions = [s for _, s in sentences(text) if s.rstrip("\"'’”) ").endswith("?")]
+    if len(questions) == 1 and questions[0] == text.strip():
+        return []
+    return [words for words in map(content_words, questions) if words != whole]
 
 
 def _lead(text: str) -> int:

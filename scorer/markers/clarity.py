@@ -3,6 +3,8 @@ turn (`jargon_explained`).
 
 A term is internal when the scenario's glossary lists it, when it is an all-caps acronym the
 customer is unlikely to know, or when it looks like a product code ("ERR_402", "T2 ticket").
+A reference number with a letter prefix ("HLD-40917", "INC-2231") names one case or order: it
+is read out, not jargon.
 It counts as explained when the turn says what it means right after it ("the CSC flag, which
 is a billing hold", "CSC flag - that means…", "(a billing hold)") or uses the glossary's
 customer-language meaning.
@@ -32,6 +34,12 @@ _ACRONYM = re.compile(
 )
 _CODE = re.compile(
     r"(?<![\w-])[A-Za-z]+_[A-Za-z0-9_]+(?![\w-])|(?<![\w-])[A-Za-z]{2,}-\d{2,}(?![\w-])"
+)
+# A reference: a letter prefix, an optional "-", "/", "#" or "." and a number of three digits
+# or more, maybe in groups ("HLD-40917", "INC-2231", "ORD/55310", "CS-2024-0091", "AB12345").
+# It names one order, case or booking; the customer reads it, nobody needs it translated.
+_REFERENCE = re.compile(
+    r"(?<![\w-])[A-Za-z]{1,6}(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?(?![\w-])"
 )
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
@@ -71,6 +79,8 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             term = terms[match.lastindex - 1] if match.lastindex else match.group()
             taken.append((match.start(), match.end()))
             found.append((match.group(), match.start(), glossary[term]))
+    if any(char.isdigit() for char in text):
+        taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
     for pattern in (_ACRONYM, _CODE):
         for match in pattern.finditer(text):
             word = match.group()

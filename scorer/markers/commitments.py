@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
+from scorer.markers.reflection import CHECK_FRAME
 from scorer.markers.text import Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
@@ -143,6 +144,8 @@ def _vague_follow_up(text: str) -> bool:
 def markers_of(text: str) -> tuple[str, ...]:
     """The commitment markers of one sentence (they depend on nothing else)."""
     found: list[str] = []
+    # "Let me make sure I have this right: …" checks understanding; it promises nothing.
+    text = CHECK_FRAME.sub(" ", text)
     owned = _ownership(text)
     if owned:
         found.append("ownership_commitment")

@@ -17,8 +17,10 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from scorer.markers import escalation
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
+from scorer.markers.reflection import CHECK_FRAME, informs
 from scorer.markers.text import Span, Turn, content_stems, word_set, words
 
 _APOLOGY = word_pattern(
@@ -46,7 +48,7 @@ _GENERIC = word_pattern(
     r"|for\s+(?:what|your|the\s+loss))|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be"
     r"|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be"
     r"|\s+has\s+to\s+be|\s+was)\s+(?:(?:so|really|very|incredibly|quite|pretty|super|extremely"
-    r"|such\s+a|a\s+really|a|just|definitely)\s+)*"
+    r"|such\s+a|a\s+really|a|real|just|definitely)\s+)*"
     + EMOTION
     + r"|\bhow\s+"
     + EMOTION
@@ -145,11 +147,18 @@ _AGENT_TALK = word_pattern(
     r"|lifted|removed|waived|cleared|unlocked|reactivated|restored|reconnected|resent|reissued"
     r"|expedited|prioriti[sz]ed|flagged|marked|amended|corrected|changed|updated|refunded"
     r"|found\s+(?:it|your|the\s+(?:problem|issue|fault|order|booking|account|payment|charge))"
-    r"|put\s+(?:a|the|your|it|that|this|in|through)|made\s+(?:a|the|sure))"
+    r"|put\s+(?:a|the|your|it|that|this|in|through)|made\s+(?:a|the|sure)|logged|raised|noted"
+    r"|opened|booked|processed|sent|issued|credited|checked|escalated|reset|added|arranged"
+    r"|cancell?ed|confirmed|applied|submitted|requested|reported|filed|ordered|placed|passed"
+    r"|forwarded|transferred|chased|reviewed|looked\s+(?:into|at)|pulled\s+up)"
     r"|while\s+i\s+\w+|(?:when|once|after|as\s+soon\s+as)\s+i(?:'ve|\s+have)?\s+(?:checked|spoken"
     r"|heard|done|finished|sorted|fixed|booked|sent))\b",
     re.I,
 )
+
+
+# Escalation markers that speak of the agent to shield them, not to share an experience.
+_SHIELDS = frozenset({"defensive", "repeat_reference", "told_to_calm_down"})
 
 
 def _sympathy_only(tokens: list[str], index: int) -> bool:
@@ -163,7 +172,9 @@ def _self_disclosure(sentence: Span) -> bool:
     text = sentence.text
     if _SHARED_FEELING.search(text):
         return True
-    tokens = words(_AGENT_TALK.sub(" ", text))
+    if set(escalation.markers_of(text)) & _SHIELDS:
+        return False  # "I've explained this three times", "I'm trying to help you here"
+    tokens = words(_AGENT_TALK.sub(" ", CHECK_FRAME.sub(" ", text)))
     for index, token in enumerate(tokens):
         if token not in _FIRST_PERSON:
             continue
@@ -192,12 +203,18 @@ _INTERPRETIVE = word_pattern(
     r"|might)\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with"
     r"|worried|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve"
     r"|\s+have)\s+(?:been|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b"
-    r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b",
+    r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b|\bmeans\s+you\b|\bso\s+you\s+(?:can'?t"
+    r"|couldn'?t|weren'?t\s+able|had\s+to|lost|missed)\b|\b(?:stopp(?:ed|ing)|kept|keeping)\s+you"
+    r"\s+from\b",
     re.I,
 )
 _SECOND_PERSON = frozenset(
     {"you", "your", "you're", "you've", "you'd", "you'll", "yours", "yourself"}
 )
+
+
+# The customer as a person ("you", "you've"), not only their things ("your refund").
+_YOU = frozenset({"you", "you're", "you've", "you'd", "you'll", "yourself"})
 
 
 _EXPERIENCE_WORD = word_pattern(
@@ -218,6 +235,7 @@ class _Facts(NamedTuple):
     shared_feeling: bool
     question: bool
     second_person: bool
+    customer_as_person: bool
     interpretive: bool
     experience: bool
 
@@ -232,6 +250,7 @@ def _facts(text: str) -> _Facts:
         shared_feeling=_SHARED_FEELING.search(text) is not None,
         question=text.rstrip().endswith("?"),
         second_person=any(t in _SECOND_PERSON for t in words(text)),
+        customer_as_person=any(t in _YOU for t in words(text)),
         interpretive=_INTERPRETIVE.search(text) is not None,
         experience=discloses and _EXPERIENCE_WORD.search(text) is not None,
     )
@@ -255,6 +274,9 @@ def _specific(sentence: Span, turn: Turn, facts: _Facts, disclosures: int) -> bo
     overlap = content_stems(text) & turn.context_stems if turn.context else set()
     if facts.interpretive:
         return bool(overlap) or not turn.context
+    if not facts.customer_as_person and informs(text, turn):
+        # "Your refund for the flight was approved": news about their things, not their impact.
+        return False
     # A feeling named together with details of the customer's own situation.
     return len(overlap) >= 3 or (facts.generic and len(overlap) >= 2)
 

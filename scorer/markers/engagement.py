@@ -7,15 +7,20 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.text import Turn, word_set, words
+from scorer.markers.questions import question_form
+from scorer.markers.text import Turn, split_sentences, word_set, words
 
 FILLER_WORDS = word_set(
     """
     ok okay k kk mhm mm mmm hm hmm mm-hmm mhmm uh-huh uh huh um uhm er erm ah right sure
-    yeah yep yup yes yea alright aha ah-ha i see got it gotcha fine cool oh noted understood
+    yeah yea alright aha ah-ha i see got it gotcha fine cool oh noted understood
     alrighty sure-sure great good
     """
 )
+# Words that answer a yes/no question. "Yes." or "No." alone is an answer, never filler; "sure"
+# and "yeah" are back-channel unless the customer has just asked something.
+ANSWER_WORDS = word_set("yes yep yup yeah yea no nope sure certainly absolutely correct")
+_ALWAYS_ANSWERS = word_set("yes yep yup no nope certainly absolutely correct")
 _HEDGE = word_pattern(
     r"\b(?:i\s+(?:think|guess|suppose|believe|reckon|assume|imagine)\b(?!\s+(?:you'?re\s+right"
     r"|that'?s\s+(?:fair|right)))|i\s+don'?t\s+think|maybe|perhaps|probably|possibly|presumably"
@@ -28,14 +33,18 @@ _HEDGE = word_pattern(
     r"|should\s+(?:probably\s+)?be\s+(?:fine|ok|okay|alright))",
     re.I,
 )
+# Titles that go before a surname ("Mr Jennings", "Dr. Hale", "Madam Hale").
+_TITLES = r"(?i:mr|mrs|ms|miss|mister|missus|dr|doctor|mx|sir|madam|ma'am)"
 _GREETING_NAME = re.compile(
     r"\b(?i:hi|hello|hey|dear|thanks|thank\s+you|good\s+(?:morning|afternoon|evening)|welcome"
     r"|sorry|okay|ok|alright|right|well|yes|no|sure|bye|goodbye|cheers|great"
-    r"|perfect)\s*,?\s+((?:(?:mr|mrs|ms|miss|dr"
-    r"|mx)\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b(?!\s+(?:speaking|here|from|at|with|in|on"
-    r"|calling))",
+    r"|perfect)\s*,?\s+((?:" + _TITLES + r"\.?\s+)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b"
+    r"(?!\s+(?:speaking|here|from|at|with|in|on|calling))",
 )
-_TITLE_NAME = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Mx)\.?\s+([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b")
+_TITLE_NAME = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mister|Missus|Dr|Doctor|Mx|Sir|Madam)\.?\s+"
+    r"([A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?)\b"
+)
 _NAME_COMMA_START = re.compile(
     r"^([A-Z][a-z]+)\s*,\s+(?:i|we|you|your|let|thanks|thank|that|this|it|so|can|could|would|please"
     r"|just|the|there|what|how|okay|ok)\b"
@@ -52,26 +61,47 @@ NOT_NAMES = word_set(
     Afternoon Evening Night Both Indeed Understood Noted Excellent Wonderful Cheers Bye
     Goodbye Exactly Correct True Fine Unfortunately Honestly Basically Anyway First Second
     Next Finally Otherwise However Yeah Yep Oh Ah Um Uh Hmm Wow Cool Nice Happy Glad Welcome
-    Apologies Pardon Listen Look See Got
+    Apologies Pardon Listen Look See Got Mr Mrs Ms Miss Mister Missus Dr Doctor Mx
     """
 )
 
 
 _CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?")
-_TITLE = re.compile(r"^(?:mr|mrs|ms|miss|dr|mx)\.?\s+", re.I)
+_TITLE = re.compile(r"^" + _TITLES + r"\.?\s+")
+
+
+_PHRASES = ("i see", "got it", "uh huh", "all right", "of course", "that's fine")
+_ALLOWED = FILLER_WORDS | ANSWER_WORDS | {p.replace(" ", "_") for p in _PHRASES}
 
 
 @lru_cache(maxsize=4096)
-def _is_filler(text: str) -> bool:
+def _filler_kind(text: str) -> str | None:
+    """'filler' (back-channel only: "mhm", "ok", "right", "I see"), 'answer' (back-channel that
+    holds "yeah"/"sure": filler unless it answers a question), or None."""
     tokens = words(text)
-    if not tokens:
-        return False
+    if not tokens or len(tokens) > 8:
+        return None
     joined = " ".join(tokens)
-    for phrase in ("i see", "got it", "uh huh", "all right", "of course", "that's fine"):
+    for phrase in _PHRASES:
         joined = joined.replace(phrase, phrase.replace(" ", "_"))
     parts = joined.split()
-    allowed = FILLER_WORDS | {"i_see", "got_it", "uh_huh", "all_right", "of_course", "that's_fine"}
-    return len(parts) <= 6 and all(p in allowed for p in parts)
+    if len(parts) > 6 or not all(p in _ALLOWED for p in parts):
+        return None
+    if any(p in _ALWAYS_ANSWERS or p == "of_course" for p in parts):
+        return None  # "Yes.", "No, sorry.", "Of course.": a direct answer
+    return "answer" if any(p in ANSWER_WORDS for p in parts) else "filler"
+
+
+def _asks(text: str) -> bool:
+    """Whether a customer turn asks something (a question mark, or a question's form)."""
+    return "?" in text or any(question_form(s) for s in split_sentences(text))
+
+
+def _is_filler(turn: Turn) -> bool:
+    kind = _filler_kind(turn.text)
+    if kind == "answer":
+        return not _asks(turn.last_context)
+    return kind == "filler"
 
 
 def _names(customer_name: str) -> set[str]:
@@ -100,7 +130,7 @@ def _hedges(text: str) -> bool:
 
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
-    if _is_filler(turn.text):
+    if _is_filler(turn):
         stripped = turn.text.strip()
         hits.append(MarkerHit("filler", stripped, turn.text.index(stripped)))
     known = _names(turn.customer_name) if turn.customer_name else set()

@@ -41,7 +41,16 @@ _DEFENSIVE = word_pattern(
     r"|only)\s+doing\s+my\s+job|\bthere'?s\s+nothing\s+(?:more\s+)?i\s+can\s+do"
     r"|\bthat'?s\s+not\s+what\s+i\s+said|\byou'?re\s+not\s+listening|\byou\s+(?:should"
     r"|must)\s+have\s+read|\bit\s+(?:clearly\s+)?says\s+in\s+the\s+terms"
-    r"|\bthat'?s\s+just\s+how\s+it\s+(?:is|works)|\bwith\s+(?:all\s+)?due\s+respect",
+    r"|\bthat'?s\s+just\s+how\s+it\s+(?:is|works)|\bwith\s+(?:all\s+)?due\s+respect"
+    r"|\b(?:i'?m|i\s+am|it\s+(?:wasn'?t|was\s+not|isn'?t|is\s+not))\s+not\s+the\s+(?:one|person"
+    r"|people)\s+(?:who|that)|\b(?:it\s+)?(?:wasn'?t|was\s+not|isn'?t|is\s+not)\s+me\s+(?:who"
+    r"|that)|\bdon'?t\s+(?:blame|shout\s+at|take\s+it\s+out\s+on)\s+me|\bi'?m\s+(?:just|only)"
+    r"\s+the\s+messenger|\b(?:look|listen)\s*,?\s+i(?:'m|\s+am)\s+(?:only\s+|just\s+)?(?:trying"
+    r"|doing)|\bi(?:'m|\s+am)\s+(?:only\s+|just\s+)?trying\s+to\s+help(?:\s+you)?(?:\s+here)?"
+    r"\s*[.!]*$|\bi(?:'m|\s+am)\s+doing\s+(?:my|the)\s+best\s+i\s+can\b|\byou'?re\s+not"
+    r"\s+letting\s+me|\bi(?:'ve|\s+have)\s+(?:already\s+)?(?:told\s+you|explained|said|gone"
+    r"\s+over)\s+(?:(?:this|that|it)\s+)?(?:(?:two|three|four|five|several|many|\d+)\s+times"
+    r"|twice|more\s+than\s+once|over\s+and\s+over)",
     re.I,
 )
 _REPEAT = word_pattern(
@@ -52,7 +61,9 @@ _REPEAT = word_pattern(
     r"|explained\s+to)\s+you\s+(?:already|before|earlier)|\b(?:i'?ll|let\s+me|i\s+will)\s+(?:say"
     r"|explain|repeat)\s+(?:it|this|that)\s+(?:again|one\s+more\s+time)|^\s*(?:and\s+|so\s+"
     r"|but\s+)?(?:once\s+)?again\s*,|\bfor\s+the\s+(?:second|third|fourth|last)\s+time\b"
-    r"|\bas\s+(?:i|we)\s+(?:discussed|went\s+over)",
+    r"|\bas\s+(?:i|we)\s+(?:discussed|went\s+over)|\bi(?:'ve|\s+have)\s+(?:already\s+)?(?:told"
+    r"\s+you|explained|said|gone\s+over|mentioned)\s+(?:(?:this|that|it)\s+)?(?:(?:two|three|four"
+    r"|five|several|many|\d+)\s+times|twice|more\s+than\s+once|over\s+and\s+over|before)",
     re.I,
 )
 _PATTERN = word_pattern(

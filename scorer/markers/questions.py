@@ -340,12 +340,11 @@ def forms(turn: Turn) -> list[str | None]:
 
 def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
-    context_stems = turn.last_context_stems
     for sentence, form in zip(turn.sentences, forms(turn), strict=True):
         if form is None:
             continue
         hits.append(hit(f"{form}_question", sentence))
-        if _is_clarifying(sentence, context_stems):
+        if _is_clarifying(sentence, turn):
             hits.append(hit("clarifying_question", sentence))
     return hits
 
@@ -364,11 +363,28 @@ def _clarify_frame(text: str) -> str | None:
     return "confirm" if _ASKS_TO_CONFIRM.search(text) else "specify"
 
 
-def _is_clarifying(sentence: Span, context_stems: set[str]) -> bool:
-    frame = _clarify_frame(sentence.text)
+# "Can I ask which…", "could you tell me when…": the agent asks leave to have the customer
+# pin something down.
+_ASKS_LEAVE = word_pattern(
+    r"\b(?:can|could|may|might)\s+i\s+(?:just\s+)?(?:ask|check)\b|\b(?:can|could|would)\s+you"
+    r"\s+(?:just\s+)?(?:tell|remind|let)\s+me\b",
+    re.I,
+)
+
+
+def _is_clarifying(sentence: Span, turn: Turn) -> bool:
+    text = sentence.text
+    frame = _clarify_frame(text)
     if frame is None:
         return False
     if frame == "confirm":
         return True
-    # A specifying question is clarifying when it is about what the customer just raised.
-    return not context_stems or bool(content_stems(sentence.text) & context_stems)
+    # A specifying question is clarifying when it is about the customer's issue: what they
+    # raised in their recent turns, their own things, or asked with leave ("can I ask which…").
+    if not turn.context or _ASKS_LEAVE.search(text) or _about_the_customer(text):
+        return True
+    return bool(content_stems(text) & turn.context_stems)
+
+
+def _about_the_customer(text: str) -> bool:
+    return any(t in ("you", "your", "you're", "you've", "yours") for t in words(text))

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
+from scorer.markers.information import new_specifics, reports_status
 from scorer.markers.patterns import word_pattern
 from scorer.markers.questions import (
     AUXILIARIES,
@@ -35,6 +36,17 @@ _STRONG_FRAME = word_pattern(
     r"|\bmy\s+sense\s+is|\bi\s+get\s+the\s+(?:sense|feeling|impression)|\b(?:it'?s"
     r"|it\s+is)\s+(?:almost\s+)?as\s+(?:if|though)|\bso\s+(?:what|it'?s)\s+(?:i'?m\s+)?(?:hearing"
     r"|sounds)",
+    re.I,
+)
+# A frame that announces a check of understanding: "Let me make sure I have this right: …".
+CHECK_FRAME = word_pattern(
+    r"\b(?:let\s+me|i\s+(?:just\s+)?(?:want|need)\s+to|i'd\s+(?:just\s+)?like\s+to|(?:just"
+    r"\s+)?to|can\s+i|could\s+i)\s+(?:just\s+)?(?:make\s+sure|check|see\s+if|be\s+sure"
+    r"|confirm)\s+(?:that\s+)?i(?:'ve|\s+have)?\s+(?:got|get|have|understand|understood|heard"
+    r"|follow(?:ed)?)\b(?:\s+(?:this|that|it|you|everything|all\s+(?:of\s+)?(?:this|that)"
+    r"|things))?(?:\s+(?:right|correctly|straight|properly))?|\bjust\s+so\s+i'?m\s+(?:clear"
+    r"|sure)\b|\bif\s+i(?:'ve|\s+have)\s+(?:got|understood)\s+(?:this|that|it|you)\s+(?:right"
+    r"|correctly)\b",
     re.I,
 )
 # Information, advice, instructions, procedure, praise: not a restatement.
@@ -214,18 +226,55 @@ def _echo(text: str, turn: Turn) -> bool:
 _LED_BY_SO = re.compile(r"^\W*(?:\w+\W+){0,3}?so\b", re.I)
 
 
+def informs(text: str, turn: Turn) -> bool:
+    """The sentence gives the agent's information: a status, or specifics (numbers, days, the
+    company's people and places) the customer did not say."""
+    return reports_status(text) or bool(
+        new_specifics(text, turn.context_stems, turn.recent_context)
+    )
+
+
 def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | None:
     """'strong' (a reflective frame or a statement about the customer), 'weak' (a statement
     that restates the topic without a frame), or None (a question, information, advice)."""
-    kind = _kind(sentence.text, form)
-    if kind in ("strong", "weak", None):
+    text = sentence.text
+    kind = _kind(text, form)
+    if kind is None or kind == "weak":
         return kind
-    # A frame-less statement restates only when there is something to restate.
-    if not turn.context:
+    if kind == "strong":
+        # "Your balance is 40 pounds", "It's on its way to you": about the customer's things,
+        # but the agent's news. A reflective frame or the customer as a person keeps it.
+        if not _framed(text) and not _has_you(text) and informs(text, turn):
+            return None
+        return kind
+    # A frame-less statement restates only when there is something to restate, and does not
+    # bring news of its own.
+    if not turn.context or (not _has_you(text) and informs(text, turn)):
         return None
-    if kind == "statement" or _echo(sentence.text, turn):
+    if kind == "statement" or _echo(text, turn):
         return "weak"
     return None
+
+
+@lru_cache(maxsize=4096)
+def _framed(text: str) -> bool:
+    """The sentence holds a reflective frame ("it sounds like", "you're saying", "let me make
+    sure I have this right")."""
+    return _STRONG_FRAME.search(text) is not None or CHECK_FRAME.search(text) is not None
+
+
+_YOU = frozenset({"you", "you're", "you've", "you'd", "you'll", "yourself"})
+
+
+@lru_cache(maxsize=4096)
+def _has_you(text: str) -> bool:
+    """The customer is a person in the sentence ("you"), not only an owner ("your") or where
+    something goes ("on its way to you")."""
+    tokens = _without_you_know(words(text))
+    return any(
+        t in _YOU and not (t == "you" and i and tokens[i - 1] in _PREPOSITIONS)
+        for i, t in enumerate(tokens)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -233,6 +282,11 @@ def _kind(text: str, form: str | None) -> str | None:
     """What the sentence is on its own: 'strong', 'weak', None, or, for a statement without a
     frame, 'statement' (restates when there is a customer turn) or 'echo' (restates only when
     it repeats the customer's words)."""
+    frame = CHECK_FRAME.search(text)
+    if frame is not None:
+        # "Let me make sure I have this right: you were charged twice": what follows the frame
+        # is the restatement; the frame alone only announces one.
+        return "strong" if len(words(text[frame.end() :])) >= 2 else None
     tokens = words(text)
     if len(tokens) < 2 or _PRAISE_ONLY.match(text) or _FAREWELL.search(text):
         return None

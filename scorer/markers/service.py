@@ -46,7 +46,12 @@ _CROSS_SELL = word_pattern(
     r"|limited[-\s]time)\s+(?:offer|deal|promotion|price)|\bfor\s+(?:just|only)\s+[$£€]?\d"
     r"|\bupgrade\s+(?:you|your\s+(?:plan|package|account|subscription|membership))\s+to\b"
     r"|\bit'?s\s+(?:only|just)\s+[$£€]?\d+(?:\.\d+)?\s+(?:more|extra|a\s+month)"
-    r"|\btake\s+advantage\s+of\b",
+    r"|\btake\s+advantage\s+of\b|\bwhile\s+(?:i'?ve\s+got|i\s+have|we\s+have|we'?ve\s+got)\s+you"
+    r"(?:\s+on\s+the\s+(?:line|phone))?\b|\bour\s+(?:\w+\s+){0,3}?(?:plan|package|bundle"
+    r"|upgrade|add-?on|tier|subscription|membership|insurance|protection|warranty|cover"
+    r"|shield|care)\s+(?:would|could|will|can|also)\s+(?:have\s+)?(?:cover|protect|save"
+    r"|include|give|get|stop|prevent)|\bit\s+(?:might|may|could)\s+be\s+worth\s+(?:upgrading"
+    r"|adding|switching|looking\s+at\s+our)",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").

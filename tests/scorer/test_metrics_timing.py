@@ -127,3 +127,46 @@ def test_fix_position_skips_conditions_and_questions() -> None:
     assert conv.fix_position(2) == len("Thanks. ")
     assert conv.fix_position(3) is None
     assert conv.first_fix == (2, len("Thanks. "))
+
+
+def test_a_reaction_before_a_repeated_question_does_not_hide_it() -> None:
+    transcript = Transcript(
+        (
+            Turn(
+                "customer",
+                "Hi, my broadband has dropped every evening since Monday and I work from home, "
+                "so I need to know when my internet will be fixed.",
+            ),
+            Turn("agent", "Let me check the line for you."),
+            Turn(
+                "customer",
+                "That's not good enough, I've been patient all week and it's costing me clients "
+                "and money. When will my internet be fixed?",
+            ),
+            Turn("agent", "I understand."),
+            Turn(
+                "customer",
+                "Honestly, nobody at your company seems to care about any of this at all. When "
+                "is my internet getting fixed?",
+            ),
+        )
+    )
+    assert {i: (r.original, r.count) for i, r in Conversation(transcript).repeats.items()} == {
+        2: (0, 1),
+        4: (0, 2),
+    }
+
+
+def test_a_new_question_after_a_reaction_is_not_a_repeat() -> None:
+    transcript = Transcript(
+        (
+            Turn("customer", "When will the engineer come to fix my internet?"),
+            Turn("agent", "Tomorrow morning between 8 and 10."),
+            Turn(
+                "customer",
+                "Fine, my internet and the engineer, sorted then. Will I get money back on my "
+                "bill for the lost days?",
+            ),
+        )
+    )
+    assert Conversation(transcript).repeats == {}

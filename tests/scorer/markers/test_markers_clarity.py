@@ -47,3 +47,21 @@ def test_jargon_explained(markers, text):
 )
 def test_everyday_acronyms_and_shouting_are_not_jargon(markers, text):
     assert "jargon" not in markers(text, glossary=GLOSSARY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your reference is HLD-40917.",
+        "I've logged it under INC-2231, so quote that if you call back.",
+        "The case number is CS-2024-0091.",
+        "Order AB12345 left the warehouse this morning.",
+        "Your booking ref is ORD/55310.",
+    ],
+)
+def test_reference_numbers_are_not_jargon(markers, text):
+    assert "jargon" not in markers(text, glossary=GLOSSARY)
+
+
+def test_an_acronym_next_to_a_reference_is_still_jargon(markers):
+    assert "jargon" in markers("I've opened INC-2231 and sent it to the NOC.", glossary=GLOSSARY)

@@ -100,3 +100,55 @@ def test_service_talk_is_not_empathy(markers, text):
     found = markers(text, context="My line has been down since Monday.")
     assert "impact_named" not in found
     assert "generic_empathy" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "So you were charged a fee right before payday, and that left you short for rent. "
+            "That's a real worry.",
+            "They charged me a fee right before payday and now I can't cover my rent.",
+        ),
+        (
+            "Three days without internet when you work from home means you can't reach your "
+            "clients.",
+            "My internet has been dead since Monday and I work from home.",
+        ),
+        (
+            "The parcel not turning up meant you had nothing to give your son on his birthday.",
+            "The parcel was his birthday present and it never came.",
+        ),
+        (
+            "The logouts are stopping you from approving payroll for your team.",
+            "The app keeps logging me out and I can't approve payroll.",
+        ),
+    ],
+)
+def test_a_restated_problem_with_its_consequence_names_the_impact(markers, text, context):
+    assert "impact_named" in markers(text, context=context)
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "Your refund for the cancelled flight to Madrid was approved this morning.",
+            "I want a refund for the cancelled flight to Madrid.",
+        ),
+        (
+            "The refund for your cancelled flight to Madrid is on its way.",
+            "I want my refund for the cancelled flight to Madrid.",
+        ),
+        (
+            "Your card for the joint account was blocked after three wrong PIN attempts.",
+            "My card for the joint account was declined at the shop.",
+        ),
+    ],
+)
+def test_news_about_the_customers_things_is_not_impact(markers, text, context):
+    assert "impact_named" not in markers(text, context=context)
+
+
+def test_a_real_worry_is_generic_empathy(markers):
+    assert "generic_empathy" in markers("That's a real worry.")

@@ -76,3 +76,60 @@ def test_right_or_no_name(markers, text):
 
 def test_no_customer_name_means_no_wrong_name(markers):
     assert "wrong_name" not in markers("Thanks, John.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Good morning, Mr Jennings.", "Harold Jennings"),
+        ("Hello Mrs Hale.", "Joan Hale"),
+        ("Thanks for holding, Dr. Hale.", "Joan Hale"),
+        ("Good evening Ms Hale, I have your file open.", "Joan Hale"),
+        ("Hi Harold, thanks for calling.", "Harold Jennings"),
+        ("Thank you, Mr. Harold Jennings.", "Harold Jennings"),
+        ("Sorry Miss Hale, one more thing.", "Joan Hale"),
+        ("Welcome back, Madam Hale.", "Joan Hale"),
+    ],
+)
+def test_title_surname_first_and_full_name_are_the_right_name(markers, text, name):
+    assert "wrong_name" not in markers(text, customer_name=name)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Good morning, Mr Smith.", "Harold Jennings"),
+        ("Hello Mrs Hall.", "Joan Hale"),
+        ("Hi Joanne, thanks for holding.", "Joan Hale"),
+    ],
+)
+def test_a_title_does_not_hide_a_wrong_name(markers, text, name):
+    assert "wrong_name" in markers(text, customer_name=name)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("Yes.", "Is the refund through?"),
+        ("No.", "Do I need to send the router back?"),
+        ("Yes.", ""),
+        ("Yep, correct.", "Is that the card ending 4421?"),
+        ("Sure.", "Can you email me the confirmation?"),
+        ("Yeah.", "Did it go through"),
+    ],
+)
+def test_a_direct_answer_is_not_filler(markers, text, asked):
+    assert "filler" not in markers(text, context=asked)
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("Sure.", "I've been waiting on this parcel for a week now."),
+        ("Yeah. Mhm.", "And then the courier said it was delivered."),
+        ("I see.", "Can you check it?"),
+        ("Uh huh.", "It was meant to arrive on Friday."),
+    ],
+)
+def test_back_channel_is_filler(markers, text, said):
+    assert markers(text, context=said) == ["filler"]

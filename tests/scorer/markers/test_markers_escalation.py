@@ -97,3 +97,46 @@ def test_repeat_reference(markers, text):
 )
 def test_not_a_repeat_reference(markers, text):
     assert "repeat_reference" not in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm not the one who cancelled your flight.",
+        "It wasn't me who set up that direct debit.",
+        "Look, I'm trying to help you here.",
+        "Listen, I'm doing what I can.",
+        "I'm only trying to help.",
+        "Don't take it out on me, I just answer the phone.",
+        "I've explained this three times now.",
+    ],
+)
+def test_shielding_the_agent_is_defensive(markers, text):
+    found = markers(text)
+    assert "defensive" in found
+    assert "generic_empathy" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm trying to get your money back today.",
+        "Look, I've found the problem: the line was never switched over.",
+        "I'm not the engineer, but I can book one for tomorrow.",
+    ],
+)
+def test_working_on_the_problem_is_not_defensive(markers, text):
+    assert "defensive" not in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've explained this three times now.",
+        "I have told you this twice.",
+        "I've said it more than once.",
+        "I've gone over this several times with you.",
+    ],
+)
+def test_counting_earlier_answers_is_a_repeat_reference(markers, text):
+    assert "repeat_reference" in markers(text)

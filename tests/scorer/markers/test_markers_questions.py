@@ -96,3 +96,27 @@ def test_each_question_in_a_turn_is_its_own_hit():
         ("open_question", "Which card was it on?"),
         ("closed_question", "And did you get a text from us?"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "Before I change anything, can I ask which address the parcel should have gone to?",
+            "I've been waiting all week and nobody tells me anything!",
+        ),
+        (
+            "Could you tell me which date the payment left your account?",
+            "This is the worst service I've ever had.",
+        ),
+        ("What date is your flight now?", "I'm furious, this is the third time!"),
+        (
+            "May I ask which store you bought the kettle from?",
+            ["The kettle I bought leaks.", "I want my money back, today."],
+        ),
+    ],
+)
+def test_asking_the_customer_to_pin_down_their_issue_is_clarifying(markers, text, context):
+    found = markers(text, context=context)
+    assert "clarifying_question" in found
+    assert "closed_question" in found or "open_question" in found

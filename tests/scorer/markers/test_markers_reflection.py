@@ -60,3 +60,55 @@ def test_paraphrases(markers, text, context):
 )
 def test_information_advice_and_questions_are_not_paraphrases(markers, text, context):
     assert "paraphrase" not in markers(text, context=context)
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("It's with the refunds team.", "Where is my refund? I was told it was processed."),
+        ("The engineer is booked for Tuesday.", "When is the engineer coming? I took a day off."),
+        ("Your balance is 40 pounds.", "How much do I still owe on this account?"),
+        ("Your parcel is at the depot in Leeds.", "My parcel never arrived and I need it."),
+        ("The parcel was left with a neighbour at number 12.", "My parcel never arrived."),
+        ("Your bill went up because the discount ended in March.", "Why did my bill go up?"),
+        ("It's on its way to you now.", "Where is my replacement card?"),
+    ],
+)
+def test_status_and_news_are_not_paraphrases(markers, text, context):
+    found = markers(text, context=context)
+    assert "paraphrase" not in found
+    assert "impact_named" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        (
+            "Let me make sure I have this right: you were charged twice for the same order.",
+            "You charged me twice for the same order.",
+        ),
+        (
+            "Let me make sure I've got this right - the parcel never arrived and the driver "
+            "says it did.",
+            "My parcel never arrived but the driver says he delivered it.",
+        ),
+        (
+            "Just so I'm clear, the app logs you out every time you open payroll.",
+            "The app logs me out whenever I open payroll.",
+        ),
+        (
+            "I want to check I've understood: the engineer didn't turn up today.",
+            "The engineer didn't turn up today and I took the day off.",
+        ),
+    ],
+)
+def test_a_check_of_understanding_is_a_paraphrase_frame(markers, text, context):
+    found = markers(text, context=context)
+    assert "paraphrase" in found
+    for wrong in ("ownership_commitment", "generic_empathy", "diffuse_commitment"):
+        assert wrong not in found
+
+
+def test_the_frame_alone_announces_but_does_not_restate(markers):
+    found = markers("Let me make sure I have this right.", context="My parcel never arrived.")
+    assert found == []

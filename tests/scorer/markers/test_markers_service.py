@@ -54,3 +54,28 @@ def test_cross_sell(markers, text):
 )
 def test_not_cross_sell(markers, text):
     assert "cross_sell" not in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "While I have you, our Premium Shield plan would cover this.",
+        "While I've got you on the line, have you heard about our broadband bundle?",
+        "Our Home Care cover would protect you if this happens again.",
+        "It might be worth upgrading to our fibre package.",
+    ],
+)
+def test_pitch_during_service_is_cross_sell(markers, text):
+    assert "cross_sell" in markers(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "While I check the line, please stay on the call.",
+        "Our engineer will cover the cost of the visit.",
+        "Your plan already covers this repair.",
+    ],
+)
+def test_service_talk_is_not_cross_sell(markers, text):
+    assert "cross_sell" not in markers(text)
