@@ -15,7 +15,7 @@ from functools import cached_property
 
 from scorer.markers import MarkerHit, detect
 from scorer.report import Effect, Evidence
-from scorer.text import content_words, overlap, sentence_at, sentences, snippet, word_count
+from scorer.text import content_words, sentence_at, sentences, snippet, word_count
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -223,28 +223,41 @@ class Conversation:
         """
         found: dict[int, Repeat] = {}
         asked: dict[int, int] = {}  # original turn -> times asked again so far
-        seen: list[tuple[int, frozenset[str]]] = []
+        seen: dict[int, frozenset[str]] = {}
+        # word -> earlier customer turns that hold it, so each turn is compared only with the
+        # turns it shares words with.
+        holders: defaultdict[str, list[int]] = defaultdict(list)
+        window: list[int] = []
         for index in self.customer_turns:
             text = self.turns[index].text
             whole = content_words(text)
-            units = [whole, *_question_words(text, whole)]
+            earliest = window[-REPEAT_WINDOW] if len(window) >= REPEAT_WINDOW else -1
             best: tuple[float, int] | None = None
-            for earlier, words_then in seen[-REPEAT_WINDOW:]:
-                for words_here in units:
-                    if len(words_here) < 2:
+            for words_here in [whole, *_question_words(text, whole)]:
+                if len(words_here) < 2:
+                    continue
+                shared: dict[int, int] = {}
+                for word in words_here:
+                    for earlier in reversed(holders.get(word, ())):
+                        if earlier < earliest:
+                            break
+                        shared[earlier] = shared.get(earlier, 0) + 1
+                for earlier, count in shared.items():
+                    if count < 2:
                         continue
-                    score = overlap(words_here, words_then)
-                    if (
-                        score >= REPEAT_OVERLAP
-                        and len(words_here & words_then) >= 2
-                        and (best is None or score > best[0])
+                    score = count / min(len(words_here), len(seen[earlier]))
+                    if score >= REPEAT_OVERLAP and (
+                        best is None or score > best[0] or score == best[0] and earlier < best[1]
                     ):
                         best = (score, earlier)
             if best is not None:
                 original = found[best[1]].original if best[1] in found else best[1]
                 asked[original] = asked.get(original, 0) + 1
                 found[index] = Repeat(index, original, asked[original])
-            seen.append((index, whole))
+            seen[index] = whole
+            window.append(index)
+            for word in whole:
+                holders[word].append(index)
         return found
 
     def is_escalated(self, index: int) -> bool:

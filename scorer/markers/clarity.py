@@ -117,7 +117,13 @@ def _explained(turn: Turn, term: str, start: int, meaning: str | None) -> bool:
     return False
 
 
+# Every acronym or code holds one of these: two capitals, a capital and a digit, "_", "x-1".
+_MAY_HOLD_TERM = re.compile(r"[A-Z][A-Z0-9]|_|[A-Za-z]-\d")
+
+
 def find(turn: Turn) -> list[MarkerHit]:
+    if not turn.glossary and _MAY_HOLD_TERM.search(turn.text) is None:
+        return []
     hits: list[MarkerHit] = []
     for term, start, meaning in _terms(turn):
         sentence = turn.sentence_at(start)

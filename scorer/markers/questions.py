@@ -237,6 +237,13 @@ def _unmarked_question_form(clauses: list[Span]) -> str | None:
     lead-in ("I'm wondering how…", "I wonder if…") or, since transcripts often drop the mark,
     an opening wh-word plus auxiliary ("where is my parcel") or inverted auxiliary ("do you
     have the number")."""
+    if not any(_UNMARKED_CUES.intersection(words(c.text)) for c in clauses):
+        # No prompt verb and no lead-in word: only an opening wh-word or auxiliary can ask.
+        for clause in clauses:
+            tokens = _tokens(clause.text)
+            if len(tokens) > 1:
+                return _opening_form(tokens)
+        return None
     first = True
     for clause in clauses:
         tokens = _tokens(clause.text)
@@ -250,23 +257,39 @@ def _unmarked_question_form(clauses: list[Span]) -> str | None:
                 return form
             continue
         if first and len(tokens) > 1:
-            if (
-                tokens[0] in WH_WORDS
-                and (
-                    tokens[1] in AUXILIARIES
-                    or tokens[1] in ("about", "else", "kind", "kinds", "sort", "type")
-                    or tokens[0] == "how"  # "how confident are you that…"
-                    and tokens[2:3] != []
-                    and tokens[2] in AUXILIARIES
-                    and tokens[3:4] != []
-                    and tokens[3] in SUBJECTS
-                )
-            ):
-                return "open"
-            if tokens[0] in AUXILIARIES and tokens[1] in SUBJECTS:
-                return "closed"
+            form = _opening_form(tokens)
+            if form is not None:
+                return form
         if len(tokens) > 1:
             first = False
+    return None
+
+
+# Words one of which every prompt or lead-in holds ("tell me", "I'm wondering", "can I ask").
+_UNMARKED_CUES = _PROMPT_VERBS | word_set(
+    """know ask check understand wondering curious interested wonder question confirm clarify
+    elaborate elaborating"""
+)
+
+
+def _opening_form(tokens: list[str]) -> str | None:
+    """'open' for an opening wh-word plus auxiliary ("where is my parcel"), 'closed' for an
+    inverted auxiliary ("do you have the number"), else None."""
+    if (
+        tokens[0] in WH_WORDS
+        and (
+            tokens[1] in AUXILIARIES
+            or tokens[1] in ("about", "else", "kind", "kinds", "sort", "type")
+            or tokens[0] == "how"  # "how confident are you that…"
+            and tokens[2:3] != []
+            and tokens[2] in AUXILIARIES
+            and tokens[3:4] != []
+            and tokens[3] in SUBJECTS
+        )
+    ):
+        return "open"
+    if tokens[0] in AUXILIARIES and tokens[1] in SUBJECTS:
+        return "closed"
     return None
 
 
