@@ -9,66 +9,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import Session, col, select
 
 from server.models import CalibrationLabel, PracticeSession, User
-from server.services.agent_progress import latest_reports
 from server.services.curriculum import curriculum, week_of_behavior
 from server.services.form_input import FormError
+from server.services.reports import BehaviorResult, Report, report_of, results_in
 
 LEVEL_CHOICES = ("good", "average", "poor", "n/a")
 RANK = {"poor": 0, "average": 1, "good": 2}
 MAX_REASON = 2000
 
 
-@dataclass(frozen=True)
-class BehaviorVerdict:
-    """The scorer's verdict on one behavior of an attempt, as the labelling page shows it."""
-
-    behavior: str
-    week: int
-    category: str
-    title: str
-    targeted: bool
-    applicable: bool
-    score: int | None
-    level: str
-    evidence: list[dict[str, Any]]
-    coaching: str
-
-
-def verdicts_of(attempt: PracticeSession, report: dict[str, Any]) -> list[BehaviorVerdict]:
-    """The report's behaviors, the attempt's targeted behavior first, then curriculum order."""
-    behaviors = report.get("behaviors", {})
-    out = []
-    for week in curriculum().weeks:
-        entry = behaviors.get(week.behavior) if isinstance(behaviors, dict) else None
-        if not isinstance(entry, dict):
-            continue
-        evidence = entry.get("evidence") or []
-        out.append(
-            BehaviorVerdict(
-                behavior=week.behavior,
-                week=week.week,
-                category=week.category,
-                title=week.title,
-                targeted=week.behavior == attempt.behavior_id,
-                applicable=bool(entry.get("applicable", False)),
-                score=entry.get("score") if isinstance(entry.get("score"), int) else None,
-                level=str(entry.get("level", "n/a")),
-                evidence=[e for e in evidence if isinstance(e, dict)],
-                coaching=str(entry.get("coaching", "")),
-            )
-        )
-    out.sort(key=lambda v: (not v.targeted, v.week))
-    return out
-
-
-def report_of(session: Session, attempt: PracticeSession) -> dict[str, Any] | None:
-    assert attempt.id is not None
-    return latest_reports(session, [attempt.id]).get(attempt.id)
+def verdicts_of(attempt: PracticeSession, report: Report) -> list[BehaviorResult]:
+    """The report's behaviors, the attempt's practised behavior first, then curriculum order."""
+    results = results_in(report)
+    return sorted(results, key=lambda r: r.behavior_id != attempt.behavior_id)
 
 
 def add_label(
@@ -76,8 +33,9 @@ def add_label(
 ) -> CalibrationLabel:
     """Store a label from form fields `behavior`, `level` and `reason` (required). Raises
     FormError with per-field messages."""
-    report = report_of(session, attempt)
-    verdicts = {v.behavior: v for v in verdicts_of(attempt, report or {})}
+    assert attempt.id is not None
+    report = report_of(session, attempt.id)
+    verdicts = {v.behavior_id: v for v in verdicts_of(attempt, report or {})}
     errors: dict[str, str] = {}
     if report is None:
         errors["behavior"] = (
@@ -96,7 +54,6 @@ def add_label(
         errors["reason"] = f"Reason: keep it under {MAX_REASON} characters (it has {len(reason)})."
     if errors:
         raise FormError(errors)
-    assert attempt.id is not None
     label = session.exec(
         select(CalibrationLabel).where(
             CalibrationLabel.session_id == attempt.id,

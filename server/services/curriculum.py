@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -61,20 +62,22 @@ def team_of(session: Session, user: User) -> Team | None:
     ).first()
 
 
-def week_setting(session: Session, team: Team | None, week: int) -> TeamWeekSetting | None:
+class WeekTerms(NamedTuple):
+    """A team's terms for one curriculum week."""
+
+    threshold: int
+    due_date: date | None
+
+
+def team_thresholds(session: Session, team: Team | None) -> dict[int, WeekTerms]:
+    """Week number → pass threshold and due date: the team's settings over the curriculum's
+    defaults (the defaults alone without a team). One query."""
+    out = {week.week: WeekTerms(week.pass_threshold, None) for week in curriculum().weeks}
     if team is None:
-        return None
-    return session.exec(
-        select(TeamWeekSetting).where(
-            TeamWeekSetting.team_id == team.id, TeamWeekSetting.week == week
-        )
-    ).first()
-
-
-def threshold_for(session: Session, team: Team | None, behavior_id: str) -> int:
-    week = week_of_behavior(behavior_id)
-    setting = week_setting(session, team, week.week)
-    return setting.pass_threshold if setting else week.pass_threshold
+        return out
+    for setting in session.exec(select(TeamWeekSetting).where(TeamWeekSetting.team_id == team.id)):
+        out[setting.week] = WeekTerms(setting.pass_threshold, setting.due_date)
+    return out
 
 
 def active_override(
@@ -93,31 +96,33 @@ def active_override(
     ).first()
 
 
+def current_override(
+    session: Session, team: Team, user: User, today: date
+) -> tuple[Assignment, str] | None:
+    """The agent's latest override on `today`, else the team's, with its source."""
+    for target, source in ((user, "agent override"), (None, "team override")):
+        override = active_override(session, team, target, today)
+        if override is not None:
+            return override, source
+    return None
+
+
 def plan_for(session: Session, user: User, today: date | None = None) -> WeekPlan:
     today = today or date.today()
     team = team_of(session, user)
     number = calendar_week(team, today)
-    week = week_info(number)
-    source = "calendar"
-    due = None
-    if team is not None:
-        setting = week_setting(session, team, number)
-        due = setting.due_date if setting else None
-        override = active_override(session, team, user, today)
-        kind = "agent override"
-        if override is None:
-            override = active_override(session, team, None, today)
-            kind = "team override"
-        if override is not None:
-            week = week_of_behavior(override.behavior_id)
-            source = kind
-            due = override.due_date or (
-                s.due_date if (s := week_setting(session, team, week.week)) else None
-            )
+    terms = team_thresholds(session, team)
+    found = current_override(session, team, user, today) if team is not None else None
+    if found is None:
+        week, source, due = week_info(number), "calendar", terms[number].due_date
+    else:
+        override, source = found
+        week = week_of_behavior(override.behavior_id)
+        due = override.due_date or terms[week.week].due_date
     return WeekPlan(
         week=week,
         calendar_week=number,
-        threshold=threshold_for(session, team, week.behavior),
+        threshold=terms[week.week].threshold,
         due_date=due,
         source=source,
         team=team,

@@ -14,7 +14,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from server.models import Assignment, Team, TeamWeekSetting, User
-from server.services.curriculum import curriculum, week_of_behavior
+from server.services.curriculum import curriculum, team_thresholds, week_of_behavior
 from server.services.form_input import FormError, parse_date, parse_percent
 from server.services.manager_scope import Missing, team_agents
 
@@ -22,17 +22,9 @@ from server.services.manager_scope import Missing, team_agents
 def settings_form(session: Session, team: Team) -> dict[str, str]:
     """The current settings as form values: `start`, `threshold_N` and `due_N` for weeks 1–10."""
     form = {"start": team.curriculum_start.isoformat() if team.curriculum_start else ""}
-    stored = {
-        s.week: s
-        for s in session.exec(select(TeamWeekSetting).where(TeamWeekSetting.team_id == team.id))
-    }
-    for week in curriculum().weeks:
-        setting = stored.get(week.week)
-        form[f"threshold_{week.week}"] = str(
-            setting.pass_threshold if setting else week.pass_threshold
-        )
-        due = setting.due_date if setting else None
-        form[f"due_{week.week}"] = due.isoformat() if due else ""
+    for week, (threshold, due) in team_thresholds(session, team).items():
+        form[f"threshold_{week}"] = str(threshold)
+        form[f"due_{week}"] = due.isoformat() if due else ""
     return form
 
 

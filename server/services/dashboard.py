@@ -20,10 +20,15 @@ from server.models import (
     PracticeSession,
     SessionMode,
     Team,
-    TeamWeekSetting,
     User,
 )
-from server.services.curriculum import WEEKS, calendar_week, curriculum, week_of_behavior
+from server.services.curriculum import (
+    WEEKS,
+    calendar_week,
+    curriculum,
+    team_thresholds,
+    week_of_behavior,
+)
 from server.services.manager_scope import team_agents
 
 CellStatus = Literal["pass", "not yet", "none"]
@@ -97,17 +102,6 @@ class CellStats:
     last_attempt_at: datetime | None
 
 
-def team_thresholds(session: Session, team: Team) -> dict[int, tuple[int, date | None]]:
-    """Week number → (pass threshold, due date), the team's settings over the defaults."""
-    out: dict[int, tuple[int, date | None]] = {
-        week.week: (week.pass_threshold, None) for week in curriculum().weeks
-    }
-    rows = session.exec(select(TeamWeekSetting).where(TeamWeekSetting.team_id == team.id))
-    for setting in rows:
-        out[setting.week] = (setting.pass_threshold, setting.due_date)
-    return out
-
-
 def assigned_weeks(
     session: Session, team: Team, agent_ids: list[int], today: date
 ) -> dict[int, tuple[int, str]]:
@@ -177,7 +171,7 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
         cells = []
         for week in weeks:
             found = stats.get((agent.id, week.behavior), CellStats(None, 0, None))
-            threshold = thresholds[week.week][0]
+            threshold = thresholds[week.week].threshold
             cells.append(
                 Cell(
                     week=week.week,
@@ -196,8 +190,8 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
             behavior=week.behavior,
             category=week.category,
             title=week.title,
-            threshold=thresholds[week.week][0],
-            due_date=thresholds[week.week][1],
+            threshold=thresholds[week.week].threshold,
+            due_date=thresholds[week.week].due_date,
             is_current=week.week == current,
             passed=sum(1 for row in rows if row.cells[week.week - 1].passed),
             attempted=sum(1 for row in rows if row.cells[week.week - 1].attempts > 0),

@@ -13,7 +13,7 @@ from datetime import date
 from sqlmodel import Session
 
 from server.models import Team
-from server.services.agent_progress import attempts_of
+from server.services.attempts import attempts_of
 from server.services.calibration import LabelView
 from server.services.manager_scope import team_agents
 
@@ -66,7 +66,9 @@ def attempt_rows(session: Session, team: Team, base_url: str) -> list[list[objec
     agents = team_agents(session, team)
     people = {agent.id: agent for agent in agents}
     rows: list[list[object]] = []
-    for attempt in attempts_of(session, agents, team, scored_only=True):
+    for attempt in attempts_of(session, agents, team, newest_first=True):
+        if not attempt.scored:
+            continue
         agent = people[attempt.user_id]
         rows.append(
             [
@@ -80,7 +82,7 @@ def attempt_rows(session: Session, team: Team, base_url: str) -> list[list[objec
                 "" if attempt.score is None else attempt.score,
                 attempt.level,
                 "yes" if attempt.passed else "no",
-                f"{base_url.rstrip('/')}/attempts/{attempt.id}",
+                f"{base_url.rstrip('/')}/attempts/{attempt.session_id}",
             ]
         )
     return rows

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +38,21 @@ def _parse_cached(yaml_text: str, source: str) -> Scenario:
 def scenario_of(version: ScenarioVersion) -> Scenario:
     """The parsed persona of a stored version (cached by its text)."""
     return _parse_cached(version.yaml_text, f"{version.scenario_id} v{version.version}")
+
+
+def scenario_card(version: ScenarioVersion) -> dict[str, Any]:
+    """What the practice page shows about a published scenario."""
+    scenario = scenario_of(version)
+    return {
+        "id": version.scenario_id,
+        "version": version.version,
+        "title": version.title,
+        "type": scenario.type,
+        "difficulty": scenario.difficulty,
+        "quadrant": scenario.quadrant,
+        "customer": scenario.customer.name,
+        "behaviors": list(scenario.behaviors),
+    }
 
 
 def latest_versions(session: Session) -> list[ScenarioVersion]:

@@ -162,7 +162,7 @@ def test_agent_page_draws_trends_with_a_table_fallback(login, db: Session) -> No
         svg = trend.find("svg")
         assert svg["role"] == "img" and svg.find("title").get_text()
         assert len(svg.select("circle.dot")) == 2
-        assert svg.select_one("polyline.line")["points"].count(",") == 2
+        assert svg.select_one("path.trend-line")["d"].count(",") == 2
     listed = [tr["data-attempt"] for tr in soup.select("table.mgr-attempts tbody tr")]
     assert listed == [str(attempts[1].id), str(attempts[0].id)]  # newest first
 

@@ -10,9 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from server.models import PracticeSession, Role, SessionMode, SessionStatus, User
-from server.services import attempts, practice
-from server.services.curriculum import WeekPlan, plan_for
-from server.services.scenario_store import latest_version, latest_versions
+from server.services import practice
+from server.services.attempts import attempts_of, can_view
+from server.services.curriculum import WeekPlan, plan_for, team_of, team_thresholds
+from server.services.progress import progress_by_behavior, progress_on
+from server.services.reports import report_of
+from server.services.scenario_store import latest_version, latest_versions, scenario_card
+from server.services.scorecard import scorecard as scorecard_of
+from server.services.trend_chart import WIDE, chart_of
 from server.web.deps import AgentDep, DbDep, Forbidden, NotFound, UserDep
 from server.web.templating import flash, render
 
@@ -25,15 +30,16 @@ def week_context(db: Session, user: User) -> dict[str, Any]:
     for scenario_id in plan.week.scenarios:
         version = latest_version(db, scenario_id)
         if version is not None:
-            recommended.append(attempts.scenario_card(version))
+            recommended.append(scenario_card(version))
     chosen = {card["id"] for card in recommended}
-    others = [attempts.scenario_card(v) for v in latest_versions(db) if v.scenario_id not in chosen]
+    others = [scenario_card(v) for v in latest_versions(db) if v.scenario_id not in chosen]
+    practised = attempts_of(db, [user], plan.team, behavior_id=plan.behavior_id)
     return {
         "plan": plan,
         "week": plan.week,
         "recommended": recommended,
         "others": others,
-        "progress": attempts.progress_of(db, user, plan.behavior_id, plan.threshold),
+        "progress": progress_on(plan.week, plan.threshold, practised),
     }
 
 
@@ -50,26 +56,22 @@ def card(request: Request, db: DbDep, user: AgentDep) -> Response:
 
 @router.get("/agent/history")
 def history(request: Request, db: DbDep, user: AgentDep) -> Response:
-    progress = attempts.progress_by_behavior(db, user)
-    all_attempts = sorted(
-        (a for p in progress for a in p.attempts), key=lambda a: a.started_at, reverse=True
-    )
-    return render(
-        request,
-        "agent/history.html",
-        {
-            "progress": progress,
-            "charts": [attempts.trend_chart(p) for p in progress],
-            "attempts": all_attempts,
-        },
-    )
+    team = team_of(db, user)
+    mine = attempts_of(db, [user], team)
+    progress = [p for p in progress_by_behavior(mine, team_thresholds(db, team)) if p.attempts]
+    context = {
+        "progress": progress,
+        "charts": [chart_of(p, WIDE) for p in progress],
+        "attempts": [a for a in reversed(mine) if a.ended],
+    }
+    return render(request, "agent/history.html", context)
 
 
 def viewable_attempt(db: Session, session_id: int, viewer: User) -> PracticeSession:
     session = db.get(PracticeSession, session_id)
     if session is None or session.mode is not SessionMode.practice:
         raise NotFound(f"No attempt {session_id}; see your history at /agent/history.")
-    if not attempts.can_view(db, viewer, session):
+    if not can_view(db, viewer, session):
         raise Forbidden("This attempt belongs to an agent outside your teams.")
     return session
 
@@ -81,15 +83,15 @@ def scorecard(request: Request, session_id: int, db: DbDep, user: UserDep) -> Re
         if session.user_id == user.id:
             return RedirectResponse(f"/practice/{session_id}", status_code=303)
         flash(request, "This attempt is still in progress; its scorecard appears when it ends.")
-    record = practice.score_record_of(db, session_id)
-    card = attempts.scorecard(db, session, record.report_json if record else None)
+    report = report_of(db, session_id)
+    card = scorecard_of(db, session, report)
     return render(
         request,
         "attempts/scorecard.html",
         {
             "card": card,
             "is_owner": session.user_id == user.id,
-            "can_label": user.role in (Role.manager, Role.admin) and record is not None,
+            "can_label": user.role in (Role.manager, Role.admin) and report is not None,
         },
     )
 

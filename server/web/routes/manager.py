@@ -15,11 +15,19 @@ from sqlmodel import Session
 
 from server.models import PracticeSession, Team, User
 from server.services import calibration, curriculum_settings, export, manager_scope
-from server.services.agent_progress import attempts_of, trends_of
-from server.services.curriculum import WEEKS, curriculum, week_info, week_of_behavior
-from server.services.dashboard import build_heatmap, team_thresholds
+from server.services.attempts import attempts_of
+from server.services.curriculum import (
+    WEEKS,
+    curriculum,
+    team_thresholds,
+    week_info,
+    week_of_behavior,
+)
+from server.services.dashboard import build_heatmap
 from server.services.form_input import FormError
-from server.services.trend_chart import chart_of
+from server.services.progress import progress_by_behavior, progress_on
+from server.services.reports import report_of
+from server.services.trend_chart import COMPACT, chart_of
 from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound
 from server.web.templating import flash, render
 
@@ -75,12 +83,13 @@ def heatmap_page(
 def agent_page(request: Request, user_id: int, db: DbDep, user: ManagerDep) -> Response:
     with _scoped():
         agent, team = manager_scope.agent_in_scope(db, user, user_id)
-    trends = [(trend, chart_of(trend)) for trend in trends_of(db, agent, team)]
+    attempts = attempts_of(db, [agent], team)
+    progress = progress_by_behavior(attempts, team_thresholds(db, team))
     context = {
         **_base(db, user, team),
         "agent": agent,
-        "trends": trends,
-        "attempts": attempts_of(db, [agent], team),
+        "charts": [chart_of(p, COMPACT) for p in progress],
+        "attempts": attempts[::-1],
     }
     return render(request, "manager/agent.html", context)
 
@@ -93,15 +102,14 @@ def week_page(request: Request, user_id: int, week: int, db: DbDep, user: Manage
         agent, team = manager_scope.agent_in_scope(db, user, user_id)
     info = week_info(week)
     threshold, due = team_thresholds(db, team)[week]
-    attempts = attempts_of(db, [agent], team, behavior_id=info.behavior)
+    attempts = attempts_of(db, [agent], team, behavior_id=info.behavior, newest_first=True)
     context = {
         **_base(db, user, team),
         "agent": agent,
         "week": info,
-        "threshold": threshold,
         "due_date": due,
         "attempts": attempts,
-        "best": max((a.score for a in attempts if a.score is not None), default=None),
+        "progress": progress_on(info, threshold, attempts[::-1]),
     }
     return render(request, "manager/week.html", context)
 
@@ -210,7 +218,7 @@ def _label_page(
     errors: dict[str, str] | None = None,
 ) -> Response:
     attempt, agent, team = _attempt(db, user, attempt_id)
-    report = calibration.report_of(db, attempt)
+    report = report_of(db, attempt.id or 0)
     verdicts = calibration.verdicts_of(attempt, report or {})
     context = {
         **_base(db, user, team),
