@@ -28,23 +28,17 @@ def verdicts_of(attempt: PracticeSession, report: Report) -> list[BehaviorResult
     return sorted(results, key=lambda r: r.behavior_id != attempt.behavior_id)
 
 
-def add_label(
-    session: Session, attempt: PracticeSession, form: Mapping[str, str], *, labeled_by: User
-) -> CalibrationLabel:
-    """Store a label from form fields `behavior`, `level` and `reason` (required). Raises
-    FormError with per-field messages."""
-    assert attempt.id is not None
-    report = report_of(session, attempt.id)
-    verdicts = {v.behavior_id: v for v in verdicts_of(attempt, report or {})}
+def _label_errors(
+    attempt: PracticeSession, scored: set[str] | None, behavior: str, level: str, reason: str
+) -> dict[str, str]:
+    """Per-field problems with a label; `scored` holds the behaviors in the attempt's report
+    (None while it has no report)."""
     errors: dict[str, str] = {}
-    if report is None:
+    if scored is None:
         errors["behavior"] = (
             f"Attempt {attempt.id} has not been scored yet; label it once it has a scorecard."
         )
-    behavior = form.get("behavior", "").strip()
-    level = form.get("level", "").strip()
-    reason = form.get("reason", "").strip()
-    if report is not None and behavior not in verdicts:
+    elif behavior not in scored:
         errors["behavior"] = f"Behavior: {behavior!r} is not scored in this attempt; pick one."
     if level not in LEVEL_CHOICES:
         errors["level"] = f"Your level: pick one of {', '.join(LEVEL_CHOICES)}."
@@ -52,7 +46,20 @@ def add_label(
         errors["reason"] = "Reason: say why (what in the transcript shows this level)."
     elif len(reason) > MAX_REASON:
         errors["reason"] = f"Reason: keep it under {MAX_REASON} characters (it has {len(reason)})."
-    if errors:
+    return errors
+
+
+def add_label(
+    session: Session, attempt: PracticeSession, form: Mapping[str, str], *, labeled_by: User
+) -> CalibrationLabel:
+    """Store a label from form fields `behavior`, `level` and `reason` (required). Raises
+    FormError with per-field messages."""
+    assert attempt.id is not None
+    report = report_of(session, attempt.id)
+    verdicts = {v.behavior_id: v for v in results_in(report)}
+    behavior, level, reason = (form.get(key, "").strip() for key in ("behavior", "level", "reason"))
+    scored = set(verdicts) if report is not None else None
+    if errors := _label_errors(attempt, scored, behavior, level, reason):
         raise FormError(errors)
     label = session.exec(
         select(CalibrationLabel).where(
@@ -60,9 +67,7 @@ def add_label(
             CalibrationLabel.behavior_id == behavior,
             CalibrationLabel.labeled_by == labeled_by.id,
         )
-    ).first() or CalibrationLabel(
-        session_id=attempt.id, behavior_id=behavior, level=level, scorer_level="", reason=reason
-    )
+    ).first() or CalibrationLabel(session_id=attempt.id, behavior_id=behavior)
     label.level = level
     label.reason = reason
     label.scorer_level = verdicts[behavior].level

@@ -4,7 +4,7 @@ admins) and checks that the team, agent or attempt belongs to a team the user ma
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any
@@ -281,35 +281,35 @@ def calibration_page(
 # --- CSV exports -------------------------------------------------------------------------------
 
 
-def _csv(body: str, filename: str) -> Response:
+def _csv(kind: str, team: Team, header: Sequence[str], rows: list[list[object]]) -> Response:
+    filename = export.export_filename(kind, team)
     return Response(
-        content=body.encode("utf-8"),
+        content=export.to_csv(header, rows).encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def _export_team(db: Session, user: User, team_id: int | None) -> Team:
+    team = _team(db, user, team_id)
+    if team is None:
+        raise NotFound("You do not manage a team yet, so there is nothing to export.")
+    return team
 
 
 @router.get("/export.csv")
 def export_attempts(
     request: Request, db: DbDep, user: ManagerDep, team: int | None = None
 ) -> Response:
-    chosen = _team(db, user, team)
-    if chosen is None:
-        raise NotFound("You do not manage a team yet, so there is nothing to export.")
+    chosen = _export_team(db, user, team)
     rows = export.attempt_rows(db, chosen, str(request.base_url))
-    return _csv(
-        export.to_csv(export.ATTEMPT_COLUMNS, rows), export.export_filename("attempts", chosen)
-    )
+    return _csv("attempts", chosen, export.ATTEMPT_COLUMNS, rows)
 
 
 @router.get("/calibration.csv")
 def export_labels(
     request: Request, db: DbDep, user: ManagerDep, team: int | None = None
 ) -> Response:
-    chosen = _team(db, user, team)
-    if chosen is None:
-        raise NotFound("You do not manage a team yet, so there is nothing to export.")
+    chosen = _export_team(db, user, team)
     rows = export.label_rows(_team_labels(db, chosen), str(request.base_url))
-    return _csv(
-        export.to_csv(export.LABEL_COLUMNS, rows), export.export_filename("calibration", chosen)
-    )
+    return _csv("calibration", chosen, export.LABEL_COLUMNS, rows)
