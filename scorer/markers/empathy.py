@@ -172,6 +172,8 @@ def _self_disclosure(sentence: Span) -> bool:
     text = sentence.text
     if _SHARED_FEELING.search(text):
         return True
+    if _FIRST_PERSON.isdisjoint(words(text)):
+        return False  # no "I", "me" or "my": nothing of the speaker's own
     if set(escalation.markers_of(text)) & _SHIELDS:
         return False  # "I've explained this three times", "I'm trying to help you here"
     tokens = words(_AGENT_TALK.sub(" ", CHECK_FRAME.sub(" ", text)))
