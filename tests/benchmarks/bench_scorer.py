@@ -229,7 +229,7 @@ def check_unique(turns: int, calls: int) -> None:
                     total += 1
                     seen.add(sentence.text)
     repeated = total - len(seen)
-    if repeated > total * 0.01:
+    if repeated > total * 0.02:
         raise SystemExit(f"{repeated} of {total} sentences repeat; widen the templates")
     print(f"{total} sentences of three words or more, {repeated} of them repeats")
 
