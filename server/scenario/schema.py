@@ -433,6 +433,9 @@ class Scenario(_Model):
 # --- the curriculum ---------------------------------------------------------------------------
 
 
+AgentLine = Annotated[str, Field(min_length=1, description="a line as an agent would say it")]
+
+
 class DontSay(_Model):
     """A line to avoid, and why: the card shows the two apart."""
 
@@ -445,8 +448,8 @@ class Week(_Model):
     behavior: BehaviorId
     category: str = Field(min_length=1, description="Listening, Empathy, Composure, …")
     title: str = Field(min_length=1)
-    do_this: list[Line] = Field(min_length=1, description="the script to follow")
-    dont_say: list[Line | DontSay] = Field(
+    do_this: list[AgentLine] = Field(min_length=1, description="the script to follow")
+    dont_say: list[AgentLine | DontSay] = Field(
         min_length=1,
         description="the counter-script to avoid: each entry `{say: ..., why: ...}`, or one line "
         "of text",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from scorer import BEHAVIORS
 from server.paths import SCENARIOS_DIR
+from server.scenario import load_scenario
 
 AGENT_LINES = [
     "I'm so sorry, Dana. Three days without internet when you work from home means you can't"
@@ -44,7 +45,8 @@ def test_practice_text_replays_and_prints_the_scorecard(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "Dana Ruiz: My internet has been dead since Monday." in out
+    openings = load_scenario(SCENARIOS_DIR / "hostile_telecom_outage.yaml").issues[0].opening
+    assert any(f"Dana Ruiz: {opening}" in out for opening in openings)
     assert f"you> {AGENT_LINES[0]}" in out
     assert out.count("Dana Ruiz: ") == len(AGENT_LINES) + 1
     assert "Dana Ruiz is satisfied" in out
@@ -105,6 +107,53 @@ def test_practice_reads_piped_turns_and_ends_when_input_ends() -> None:
     data = json.loads(result.stdout)
     assert data["outcome"] == "ended"
     assert len(data["states"]) == 2
+
+
+STALLING = [
+    "Let me check that for you.",
+    "One moment please.",
+    "I'm still looking at your account.",
+    "Thanks for waiting. I will book a technician for tomorrow morning between 8 and 10.",
+]
+
+
+def test_a_stalling_agent_hears_the_question_again_and_the_scorer_sees_it(
+    tmp_path: Path,
+) -> None:
+    """The outage persona's repeats restate her opening question, so `sparring score` finds
+    them and grades patience under repetition, whichever opening the seed picks."""
+    lines = agent_file(tmp_path, STALLING)
+    openings = set()
+    for seed in range(4):
+        result = sparring(
+            "practice",
+            "hostile_telecom_outage",
+            "--seed",
+            str(seed),
+            "--agent-lines",
+            str(lines),
+            "--json",
+        )
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        openings.add(data["states"][0]["customer_said"])
+        said = [state["customer_said"] for state in data["states"][1:4]]
+        assert all("internet" in text and "fixed" in text for text in said), said
+        transcript = tmp_path / f"transcript{seed}.json"
+        transcript.write_text(json.dumps(data["transcript"]), encoding="utf-8")
+        scored = sparring(
+            "score",
+            str(transcript),
+            "--behavior",
+            "patience_under_repetition",
+            "--format",
+            "json",
+        )
+        assert scored.returncode == 0, scored.stderr
+        verdict = json.loads(scored.stdout)["behaviors"]["patience_under_repetition"]
+        assert verdict["applicable"] is True and verdict["score"] is not None, verdict
+        assert verdict["evidence"], verdict  # quotes the answers to the repeats
+    assert len(openings) >= 2
 
 
 def test_practice_unknown_scenario() -> None:

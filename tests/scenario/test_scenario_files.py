@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from scorer import Transcript, Turn
+from scorer.conversation import Conversation as ScoredConversation
 from server.customer import Conversation
 from server.paths import SCENARIOS_DIR
 from server.scenario import load_all, load_curriculum, load_scenario
@@ -65,3 +67,42 @@ def test_persona_holds_a_conversation(path: Path) -> None:
     said = [part for part in conversation.state.said if part not in issue_lines]
     assert len(said) == len(set(said)), f"{path.name}: a line was said twice by accident"
 
+
+@pytest.mark.parametrize("path", PERSONA_FILES, ids=lambda p: p.stem)
+def test_openings_vary_so_they_cannot_be_memorised(path: Path) -> None:
+    scenario = load_scenario(path)
+    first, *later = scenario.issues
+    assert len(set(first.opening)) >= 3, f"{path.name}: give issue {first.id} 3+ openings"
+    for issue in later:
+        assert len(set(issue.opening)) >= 2, f"{path.name}: give issue {issue.id} 2+ openings"
+    heard = {Conversation(scenario, seed=seed).opening().text for seed in range(10)}
+    assert len(heard) >= 2, f"{path.name}: ten seeds all opened with {heard}"
+
+
+def _recognised(opening: str, repeat: str) -> bool:
+    """Whether the scorer reads `repeat` as the customer asking `opening` again."""
+    turns = (Turn("customer", opening), Turn("agent", "Okay."), Turn("customer", repeat))
+    return 2 in ScoredConversation(Transcript(turns=turns)).repeats
+
+
+@pytest.mark.parametrize("path", PERSONA_FILES, ids=lambda p: p.stem)
+def test_every_opening_variant_keeps_its_repeats_recognisable(path: Path) -> None:
+    """A variant carries the key words of the question, so a repeat the scorer recognises after
+    one opening is recognised after any other (patience_under_repetition depends on it)."""
+    scenario = load_scenario(path)
+    for issue in scenario.issues:
+        recognised = {
+            opening: {repeat for repeat in issue.repeats if _recognised(opening, repeat)}
+            for opening in issue.opening
+        }
+        first = recognised[issue.opening[0]]
+        for opening, repeats in recognised.items():
+            assert repeats == first, f"{path.name}: {issue.id}: {opening!r} loses {first - repeats}"
+
+
+def test_the_reference_persona_repeats_are_all_recognised() -> None:
+    scenario = load_scenario(SCENARIOS_DIR / "hostile_telecom_outage.yaml")
+    for issue in scenario.issues:
+        for opening in issue.opening:
+            for repeat in issue.repeats:
+                assert _recognised(opening, repeat), (issue.id, opening, repeat)
