@@ -278,8 +278,8 @@ def test_new_scenario_drafts_are_kept_until_created(login, db: Session) -> None:
 def test_preview_starts_an_unscored_session_of_the_draft(login, db: Session) -> None:
     browser = login("trainer@demo.local")
     browser.page(EDIT)
-    edited = latest_text(db).replace(
-        "My internet has been dead since Monday.", "My internet died on Monday."
+    edited = latest_text(db).replace(  # every opening variant says it; the seed picks one
+        "My internet has been dead since Monday", "My internet died on Monday"
     )
     response = browser.submit(
         f"/trainer/scenarios/{SCENARIO}/preview", {"yaml_text": edited}, follow_redirects=False
@@ -291,7 +291,7 @@ def test_preview_starts_an_unscored_session_of_the_draft(login, db: Session) -> 
     assert session.mode is SessionMode.preview and session.draft_yaml == edited
     assert session.scenario_version_id is None
     opening = db.exec(select(Turn).where(Turn.session_id == session_id)).one()
-    assert opening.text.startswith("My internet died on Monday.")
+    assert "My internet died on Monday" in opening.text
     assert db.exec(select(ScoreRecord)).all() == []
     assert len(scenario_store.versions_of(db, SCENARIO)) == 1  # nothing published
 
