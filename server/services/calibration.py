@@ -67,7 +67,9 @@ def add_label(
             CalibrationLabel.behavior_id == behavior,
             CalibrationLabel.labeled_by == labeled_by.id,
         )
-    ).first() or CalibrationLabel(session_id=attempt.id, behavior_id=behavior)
+    ).first() or CalibrationLabel(
+        session_id=attempt.id, behavior_id=behavior, level=level, scorer_level="", reason=reason
+    )
     label.level = level
     label.reason = reason
     label.scorer_level = verdicts[behavior].level

@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 from typing import NamedTuple
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server.models import Assignment, Team, TeamMember, TeamWeekSetting, User
 from server.paths import SCENARIOS_DIR
@@ -58,7 +58,7 @@ class WeekPlan:
 def team_of(session: Session, user: User) -> Team | None:
     """The agent's team (the first one, when several)."""
     return session.exec(
-        select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(Team.id)
+        select(Team).join(TeamMember).where(TeamMember.user_id == user.id).order_by(col(Team.id))
     ).first()
 
 
@@ -83,16 +83,15 @@ def team_thresholds(session: Session, team: Team | None) -> dict[int, WeekTerms]
 def active_override(
     session: Session, team: Team, user: User | None, today: date
 ) -> Assignment | None:
-    query = select(Assignment).where(Assignment.team_id == team.id, Assignment.starts_on <= today)
-    query = (
-        query.where(Assignment.user_id == user.id)
-        if user
-        else query.where(
-            Assignment.user_id == None  # noqa: E711
-        )
+    """The latest override for `user` (for the whole team when None) started by `today`."""
+    who = col(Assignment.user_id)
+    query = select(Assignment).where(
+        Assignment.team_id == team.id,
+        Assignment.starts_on <= today,
+        who == user.id if user else who.is_(None),
     )
     return session.exec(
-        query.order_by(Assignment.starts_on.desc(), Assignment.id.desc())  # type: ignore[attr-defined]
+        query.order_by(col(Assignment.starts_on).desc(), col(Assignment.id).desc())
     ).first()
 
 
