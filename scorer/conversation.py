@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from scorer.markers import MarkerHit, detect
+from scorer.markers.patterns import word_pattern
 from scorer.report import Effect, Evidence
 from scorer.text import content_words, sentence_at, sentences, snippet, word_count
 from scorer.transcript import Transcript, Turn
@@ -28,7 +29,7 @@ REPEAT_OVERLAP = 0.6
 INTERRUPTION_TOLERANCE_S = 0.15
 
 FIX_MARKERS = frozenset({"ownership_commitment", "diffuse_commitment", "vague_follow_up"})
-_FIX = re.compile(
+_FIX = word_pattern(
     r"\b(?:(?:i|we)(?:'ve|’ve| have|'ll|’ll| will| can| could| am going to|'m going to| just)?"
     r"(?: now| already| gone ahead and| also)?\s+"
     r"|let me\s+|let's\s+|you (?:can|could|should|need to)\s+|try\s+|please\s+)"
@@ -39,17 +40,17 @@ _FIX = re.compile(
     r"unlock(?:ed)?|restore[d]?|upgrade[d]?|switch(?:ed)?|move[d]?|apply|applied|"
     r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
     r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?)\b",
-    re.IGNORECASE,
+    re.I,
 )
 # "Before I change anything", "can I ask", "if we reset it": a condition or a question, not a fix.
 _NOT_YET = re.compile(r"\b(?:before|until|unless|if|when|without|can|could|should|may)\s+$", re.I)
-_ESCALATION = re.compile(
+_ESCALATION = word_pattern(
     r"\b(?:ridiculous|unacceptable|useless|pathetic|joke|absurd|outrageous|disgusting|"
     r"furious|fed up|sick of|sick and tired|third time|fourth time|again and again|"
     r"every time|nobody|no one ever|manager|supervisor|complaint|cancel my|lawyer|"
     r"ombudsman|regulator|worst|incompetent|waste of (?:my )?time|how many times|"
     r"still not|still no|keep telling|you people|are you even|damn|hell|stupid)\b",
-    re.IGNORECASE,
+    re.I,
 )
 _CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
 
@@ -223,29 +224,29 @@ class Conversation:
         """
         found: dict[int, Repeat] = {}
         asked: dict[int, int] = {}  # original turn -> times asked again so far
-        seen: dict[int, frozenset[str]] = {}
-        # word -> earlier customer turns that hold it, so each turn is compared only with the
-        # turns it shares words with.
-        holders: defaultdict[str, list[int]] = defaultdict(list)
-        window: list[int] = []
-        for index in self.customer_turns:
+        seen: list[tuple[int, frozenset[str]]] = []
+        # word -> bit mask of the customer turns (by order) that hold it: one pass of bit
+        # operations finds the earlier turns that share two words or more with a question.
+        holders: dict[str, int] = {}
+        for order, index in enumerate(self.customer_turns):
             text = self.turns[index].text
             whole = content_words(text)
-            earliest = window[-REPEAT_WINDOW] if len(window) >= REPEAT_WINDOW else -1
+            window = ((1 << order) - 1) & ~((1 << max(0, order - REPEAT_WINDOW)) - 1)
             best: tuple[float, int] | None = None
-            for words_here in [whole, *_question_words(text, whole)]:
+            for words_here in (whole, *_question_words(text, whole)):
                 if len(words_here) < 2:
                     continue
-                shared: dict[int, int] = {}
+                once = twice = 0
                 for word in words_here:
-                    for earlier in reversed(holders.get(word, ())):
-                        if earlier < earliest:
-                            break
-                        shared[earlier] = shared.get(earlier, 0) + 1
-                for earlier, count in shared.items():
-                    if count < 2:
-                        continue
-                    score = count / min(len(words_here), len(seen[earlier]))
+                    held = holders.get(word, 0) & window
+                    twice |= once & held
+                    once |= held
+                while twice:
+                    lowest = twice & -twice
+                    twice ^= lowest
+                    earlier, words_then = seen[lowest.bit_length() - 1]
+                    shared = len(words_here & words_then)
+                    score = shared / min(len(words_here), len(words_then))
                     if score >= REPEAT_OVERLAP and (
                         best is None or score > best[0] or score == best[0] and earlier < best[1]
                     ):
@@ -254,10 +255,10 @@ class Conversation:
                 original = found[best[1]].original if best[1] in found else best[1]
                 asked[original] = asked.get(original, 0) + 1
                 found[index] = Repeat(index, original, asked[original])
-            seen[index] = whole
-            window.append(index)
+            seen.append((index, whole))
+            bit = 1 << order
             for word in whole:
-                holders[word].append(index)
+                holders[word] = holders.get(word, 0) | bit
         return found
 
     def is_escalated(self, index: int) -> bool:

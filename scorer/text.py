@@ -24,9 +24,12 @@ _STOPWORDS_TEXT = """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
+_JOINED_WORD = re.compile(r"[a-z0-9]+")
+
+
 def words(text: str) -> list[str]:
-    """Lower-case word tokens (apostrophes inside words kept, then dropped)."""
-    return [w.lower().replace("'", "").replace("’", "") for w in _WORD.findall(text)]
+    """Lower-case word tokens, apostrophes dropped ("don't" -> "dont")."""
+    return _JOINED_WORD.findall(text.lower().replace("'", "").replace("’", ""))
 
 
 def word_count(text: str) -> int:
@@ -41,6 +44,7 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
     return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)

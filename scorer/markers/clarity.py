@@ -29,17 +29,22 @@ COMMON_ACRONYMS = word_set(
     KB TB QR NO YES HELLO HI THE AND YOU IS NOT A OR MR MRS MS DR ST II III IV OOH UH
     """
 )
+# Each pattern opens on a character class and checks what comes before it right after that
+# first character, so that the regex engine can skip to the candidates ("(?<![\w-])" first
+# would make it try every position).
 _ACRONYM = re.compile(
-    r"(?<![\w-])(?:[A-Z]{2,6}s?|[A-Z]+(?:[-_/][A-Z0-9]+)+|[A-Z]{1,5}\d{1,4}[A-Z]?)(?![\w-])"
+    r"[A-Z](?<![\w-][A-Z])(?:[A-Z]{1,5}s?|[A-Z]*(?:[-_/][A-Z0-9]+)+|[A-Z]{0,4}\d{1,4}[A-Z]?)"
+    r"(?![\w-])"
 )
 _CODE = re.compile(
-    r"(?<![\w-])[A-Za-z]+_[A-Za-z0-9_]+(?![\w-])|(?<![\w-])[A-Za-z]{2,}-\d{2,}(?![\w-])"
+    r"[A-Za-z](?<![\w-][A-Za-z])(?:[A-Za-z]*_[A-Za-z0-9_]+|[A-Za-z]+-\d{2,})(?![\w-])"
 )
 # A reference: a letter prefix, an optional "-", "/", "#" or "." and a number of three digits
 # or more, maybe in groups ("HLD-40917", "INC-2231", "ORD/55310", "CS-2024-0091", "AB12345").
 # It names one order, case or booking; the customer reads it, nobody needs it translated.
 _REFERENCE = re.compile(
-    r"(?<![\w-])[A-Za-z]{1,6}(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?(?![\w-])"
+    r"[A-Za-z](?<![\w-][A-Za-z])[A-Za-z]{0,5}(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?"
+    r"(?![\w-])"
 )
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
@@ -118,7 +123,7 @@ def _explained(turn: Turn, term: str, start: int, meaning: str | None) -> bool:
 
 
 # Every acronym or code holds one of these: two capitals, a capital and a digit, "_", "x-1".
-_MAY_HOLD_TERM = re.compile(r"[A-Z][A-Z0-9]|_|[A-Za-z]-\d")
+_MAY_HOLD_TERM = re.compile(r"[A-Z_-](?:(?<=[A-Z])[A-Z0-9]|(?<=_)|(?<=[A-Za-z]-)\d)")
 
 
 def find(turn: Turn) -> list[MarkerHit]:

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from scorer.markers.commitments import TIME
 from scorer.markers.hit import MarkerHit
-from scorer.markers.patterns import word_pattern
+from scorer.markers.patterns import WordPattern, word_pattern
 from scorer.markers.text import Span, Turn, split_sentences
 
 SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
@@ -83,7 +83,33 @@ def summary_parts(text: str) -> set[str]:
     return parts
 
 
+# The patterns of each part, rarest first, so that most turns are ruled out after two.
+_PART_PATTERNS: tuple[tuple[WordPattern, ...], ...] = (
+    (_CONTACT,),
+    (_DONE,),
+    (_HAPPENED,),
+    (TIME, _EXPECTED),
+)
+
+
+def _may_summarise(text: str) -> bool:
+    """Whether the whole turn shows enough parts for a summary (a match in one sentence is a
+    match in the turn, so a turn that fails this has no summary). Stops as soon as the parts
+    left cannot reach the count needed."""
+    needed = 2 if _recaps(text) else 3
+    found = 0
+    for left, part in zip(range(len(_PART_PATTERNS) - 1, -1, -1), _PART_PATTERNS, strict=True):
+        found += any(pattern.search(text) is not None for pattern in part)
+        if found >= needed:
+            return True
+        if found + left < needed:
+            return False
+    return False
+
+
 def find(turn: Turn) -> list[MarkerHit]:
+    if not _may_summarise(turn.text):
+        return []
     involved: list[Span] = []
     parts: set[str] = set()
     recap = False

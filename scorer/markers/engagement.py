@@ -66,7 +66,7 @@ NOT_NAMES = word_set(
 )
 
 
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?")
+_CAPITALISED = re.compile(r"[A-Z](?<![\w'’-][A-Z])[a-z]+(?:[-'][A-Z]?[a-z]+)?")
 _TITLE = re.compile(r"^" + _TITLES + r"\.?\s+")
 
 
@@ -78,6 +78,8 @@ _ALLOWED = FILLER_WORDS | ANSWER_WORDS | {p.replace(" ", "_") for p in _PHRASES}
 def _filler_kind(text: str) -> str | None:
     """'filler' (back-channel only: "mhm", "ok", "right", "I see"), 'answer' (back-channel that
     holds "yeah"/"sure": filler unless it answers a question), or None."""
+    if len(text) > 100:
+        return None  # six back-channel words at most
     tokens = words(text)
     if not tokens or len(tokens) > 8:
         return None
@@ -123,6 +125,12 @@ def _addressed_names(text: str) -> tuple[str, ...]:
     return tuple(name for name in found if name not in NOT_NAMES and len(name) > 1)
 
 
+def _only_known_names(text: str, known: set[str]) -> bool:
+    """Every capitalised word is the customer's name or no name at all, so the sentence cannot
+    address anyone else (each name the patterns find is one of these words)."""
+    return all(word in NOT_NAMES or word.lower() in known for word in _CAPITALISED.findall(text))
+
+
 @lru_cache(maxsize=4096)
 def _hedges(text: str) -> bool:
     return _HEDGE.search(text) is not None
@@ -137,7 +145,7 @@ def find(turn: Turn) -> list[MarkerHit]:
     for sentence in turn.sentences:
         if _hedges(sentence.text):
             hits.append(hit("hedge", sentence))
-        if known:
+        if known and not _only_known_names(sentence.text, known):
             for name in _addressed_names(sentence.text):
                 if name.lower() not in known:
                     hits.append(hit("wrong_name", sentence))

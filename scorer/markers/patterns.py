@@ -16,7 +16,7 @@ property test checks this on the marker patterns.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
@@ -79,10 +79,17 @@ def word_keys(text: str) -> frozenset[str]:
     words as "word next" with the next word cut to four characters. A word with apostrophes
     also gives its parts, since a regex word boundary falls at an apostrophe."""
     tokens = _tokens(text)
+    if not tokens:
+        return frozenset()
     cut = [token[:_PREFIX_LENGTH] for token in tokens]
     keys = set(cut)
-    pairs = zip(tokens[:-1], cut[1:], strict=True)
-    keys.update([f"{a} {b}" for a, b in pairs if len(a) <= _WORD_LIMIT])
+    if len(max(tokens, key=len)) <= _WORD_LIMIT:
+        keys.update(map(" ".join, zip(tokens, cut[1:], strict=False)))
+    else:
+        pairs = zip(tokens, cut[1:], strict=False)
+        keys.update([f"{a} {b}" for a, b in pairs if len(a) <= _WORD_LIMIT])
+    if "'" not in text and "’" not in text:
+        return frozenset(keys)
     for index, token in enumerate(tokens):
         if "'" not in token:
             continue
@@ -301,6 +308,7 @@ def _register(keys: frozenset[str]) -> int:
     for key in keys:
         _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
     _open_patterns.cache_clear()
+    _gate_facts.cache_clear()
     return number
 
 
@@ -319,25 +327,73 @@ def _score(found: set[str]) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=8192)
+def _gate_facts(text: str) -> tuple[str | None, int]:
+    """`text` lower-cased (None when that would move offsets) and its open-branch mask."""
+    return lowered(text), _open_patterns(text)
+
+
+@lru_cache(maxsize=8192)
 def lowered(text: str) -> str | None:
     """`text` in lower case, or None when lower-casing would move offsets (rare Unicode)."""
     low = text.lower()
     return low if len(low) == len(text) else None
 
 
+def _split_leading_group(branch: str) -> list[str]:
+    """A branch `\\b(?:a|b|c)rest` as the branches `\\b(?:a)rest`, `\\b(?:b)rest`, … (the same
+    matches, in the same order of preference), so that each can be gated on its own keys."""
+    if not branch.startswith(r"\b(?:"):
+        return [branch]
+    depth = 0
+    index = 2
+    in_class = False
+    while index < len(branch):
+        char = branch[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        index += 1
+    rest = branch[index + 1 :]
+    if index >= len(branch) or rest[:1] in ("?", "*", "+", "{"):
+        return [branch]
+    inner = _top_level_branches(branch[5:index])
+    if len(inner) < 2:
+        return [branch]
+    return [r"\b(?:" + alternative + ")" + rest for alternative in inner]
+
+
+class _Branch:
+    """One alternative of a pattern, compiled on its own, with its gate."""
+
+    __slots__ = ("index", "regex")
+
+    def __init__(self, index: int, regex: re.Pattern[str]) -> None:
+        self.index = index
+        self.regex = regex
+
+
 class WordPattern:
-    """A compiled case-insensitive alternation that skips the branches a text cannot match.
+    """A compiled case-insensitive alternation that tries only the branches a text can match.
 
-    - Branches written as `\\b…` check the word boundary once, before the alternation, which
-      lets the regex engine skip most positions.
-    - The literal start of each such branch ("sorry", "i'm sorry", "calm down") gives gate
-      keys; a text whose words offer none of them is not searched with those branches.
+    - Each top-level branch (a leading `\\b(?:a|b)…` group counts as several) is compiled on
+      its own. A branch written as `\\b…` is gated by its literal start ("sorry", "i'm sorry",
+      "calm down"): it is tried only on texts whose words offer one of its keys.
     - Other branches are gated by a character they need (a digit, "@") where there is one.
-    - Matching runs on the lower-cased text without re.IGNORECASE (same offsets; matched
-      groups come back lower-cased).
+    - Matching runs on the lower-cased text without re.IGNORECASE (same offsets; matched text
+      comes back lower-cased).
 
-    Which texts match, and where, is the same as with the plain case-insensitive regex (a
-    property test checks this).
+    A search takes the leftmost match of the branches tried, and of those starting there the
+    one written first: what the plain case-insensitive regex finds (a property test checks it).
     """
 
     def __init__(self, pattern: str) -> None:
@@ -345,78 +401,91 @@ class WordPattern:
         # Lower-case matching needs a pattern with no upper-case letter of its own.
         self._needs_case_folding = bool(re.search(r"(?<!\\)[A-Z]", pattern))
         flags = re.I if self._needs_case_folding else 0
-        gated: list[str] = []
-        plain: list[str] = []
-        by_character: list[tuple[frozenset[str], re.Pattern[str]]] = []
-        prefixes: set[str] = set()
-        for branch in _top_level_branches(pattern):
+        self._whole_folding = re.compile(pattern, re.I)
+        self._plain: list[_Branch] = []
+        self._by_character: list[tuple[frozenset[str], _Branch]] = []
+        gated: list[tuple[frozenset[str], _Branch]] = []
+        branches = [
+            part for branch in _top_level_branches(pattern) for part in _split_leading_group(branch)
+        ]
+        for index, branch in enumerate(branches):
             found = _branch_prefixes(branch[2:]) if branch.startswith(r"\b") else None
             if found is not None:
                 # The branch starts with a letter or digit, so \b there means "no word
                 # character before".
-                gated.append(branch[2:])
-                prefixes |= found
+                regex = re.compile(r"(?<!\w)(?=\w)(?:" + branch[2:] + ")", flags)
+                gated.append((found, _Branch(index, regex)))
                 continue
+            compiled = _Branch(index, re.compile(branch, flags))
             characters = _char_gate(branch)
             if characters is None:
-                plain.append(branch)
+                self._plain.append(compiled)
             else:
-                by_character.append((characters, re.compile(branch, flags)))
-        whole = [r"(?<!\w)(?=\w)(?:" + "|".join(gated) + ")"] if gated else []
-        whole += plain + [regex.pattern for _, regex in by_character]
-        self._whole = re.compile("|".join(whole), flags)
-        self._whole_folding = re.compile("|".join(whole), re.I)
-        self._plain = re.compile("|".join(plain), flags) if plain else None
-        self._by_character = by_character
-        self._number = _register(frozenset(prefixes)) if gated else -1
+                self._by_character.append((characters, compiled))
+        self._first_bit = _pattern_count
+        self._gated = [item for _, item in gated]
+        for keys, _item in gated:
+            _register(keys)
+        self._bits = (1 << len(gated)) - 1
+        self._only_gated = not self._plain and not self._by_character
 
-    def _opens(self, text: str) -> bool:
-        """Whether the word-initial branches are worth trying on `text`."""
-        return self._number < 0 or bool(_open_patterns(text) >> self._number & 1)
-
-    def _regexes(self, text: str) -> tuple[str, list[re.Pattern[str]]]:
-        """The text to match (lower-cased when possible) and the regexes worth running on it."""
-        low = None if self._needs_case_folding else lowered(text)
+    def _tried(self, text: str) -> tuple[str, Sequence[_Branch]] | None:
+        """The lower-cased text and the branches worth trying on it, in written order; None
+        when lower-casing would move offsets (then the plain folding regex runs)."""
+        if self._needs_case_folding:
+            return None
+        if self._bits:
+            low, mask = _gate_facts(text)
+            bits = (mask >> self._first_bit) & self._bits
+        else:  # no gated branch: the text's keys are not needed
+            low, bits = lowered(text), 0
         if low is None:
-            return text, [self._whole_folding]
-        if self._opens(text):
-            return low, [self._whole]
-        chosen = [self._plain] if self._plain is not None else []
+            return None
+        if self._only_gated:  # gated branches in written order: bit order is written order
+            if not bits:
+                return low, ()
+            if not bits & (bits - 1):
+                return low, (self._gated[bits.bit_length() - 1],)
+        tried = list(self._plain)
+        while bits:
+            lowest = bits & -bits
+            tried.append(self._gated[lowest.bit_length() - 1])
+            bits ^= lowest
         if self._by_character:
             characters = _characters(text)
-            chosen += [
-                regex for gate, regex in self._by_character if not gate.isdisjoint(characters)
-            ]
-        return low, chosen
+            tried += [item for gate, item in self._by_character if not gate.isdisjoint(characters)]
+        if len(tried) > 1 and not self._only_gated:
+            tried.sort(key=_index)
+        return low, tried
 
-    def search(self, text: str) -> re.Match[str] | None:
-        low = None if self._needs_case_folding else lowered(text)
-        if low is None:
-            return self._whole_folding.search(text)
-        if self._opens(text):
-            return self._whole.search(low)
-        best = self._plain.search(low) if self._plain is not None else None
-        if not self._by_character:
-            return best
-        characters = _characters(text)
-        for gate, regex in self._by_character:
-            if not gate.isdisjoint(characters):
-                found = regex.search(low)
-                if found is not None and (best is None or found.start() < best.start()):
-                    best = found
-        return best
+    def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        tried = self._tried(text)
+        if tried is None:
+            return self._whole_folding.search(text, pos)
+        low, branches = tried
+        return _leftmost(low, branches, pos)
 
     def match(self, text: str) -> re.Match[str] | None:
-        subject, regexes = self._regexes(text)
-        if len(regexes) > 1:
-            return self._whole.match(subject)
-        return regexes[0].match(subject) if regexes else None
+        tried = self._tried(text)
+        if tried is None:
+            return self._whole_folding.match(text)
+        low, branches = tried
+        for branch in branches:
+            found = branch.regex.match(low)
+            if found is not None:
+                return found
+        return None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        subject, regexes = self._regexes(text)
-        if len(regexes) > 1:
-            return self._whole.finditer(subject)
-        return regexes[0].finditer(subject) if regexes else iter(())
+        tried = self._tried(text)
+        if tried is None:
+            return self._whole_folding.finditer(text)
+        low, branches = tried
+        if not branches:
+            return iter(())
+        if len(branches) == 1:
+            return branches[0].regex.finditer(low)
+        return _iterate(low, branches)
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """Replace matches with `replacement` (taken literally); the rest keeps its case."""
@@ -430,6 +499,33 @@ class WordPattern:
             last = found.end()
         pieces.append(text[last:])
         return "".join(pieces)
+
+
+def _index(branch: _Branch) -> int:
+    return branch.index
+
+
+def _leftmost(low: str, branches: Sequence[_Branch], pos: int) -> re.Match[str] | None:
+    """The leftmost match of `branches` in `low` from `pos`; the first written wins a tie."""
+    best: re.Match[str] | None = None
+    for branch in branches:
+        found = branch.regex.search(low, pos)
+        if found is not None and (best is None or found.start() < best.start()):
+            best = found
+            if best.start() == pos:
+                break  # nothing can start earlier, and later branches lose the tie
+    return best
+
+
+def _iterate(low: str, branches: Sequence[_Branch]) -> Iterator[re.Match[str]]:
+    """Non-overlapping matches, left to right, as `finditer` of the whole alternation."""
+    pos = 0
+    while pos <= len(low):
+        found = _leftmost(low, branches, pos)
+        if found is None:
+            return
+        yield found
+        pos = found.end() if found.end() > found.start() else found.end() + 1
 
 
 def word_pattern(pattern: str, flags: int = re.I) -> WordPattern:

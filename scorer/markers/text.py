@@ -15,7 +15,8 @@ _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "no", "approx", "jr"}
 )
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space, or at a line break.
-_BOUNDARY = re.compile(r"[.!?…]+[\"'’”)\]]*(?=\s|$)|\n+")
+# Opens on a character class so that the regex engine skips straight to candidates.
+_BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)\n*|(?<!\n)[.!?…]*[\"'’”)\]]*(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)[.]$")
 
@@ -112,7 +113,7 @@ def split_clauses(sentence: Span) -> list[Span]:
 
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.replace("’", "'") for w in _WORD.findall(text.lower()))
+    return tuple(_WORD.findall(text.lower().replace("’", "'")))
 
 
 def tokens(text: str) -> tuple[str, ...]:
