@@ -30,21 +30,13 @@ def _voice(choice: VoiceChoice, seed: int) -> Voice | None:
         return None
     from server.settings import load_settings
 
-    settings = load_settings()
-    if not settings.llm_model:
-        if choice is VoiceChoice.llm:
-            raise typer.BadParameter(
-                "set SPARRING_LLM_MODEL (and SPARRING_LLM_BASE_URL) to use the LLM voice",
-                param_hint="--voice",
-            )
-        return None
-    return LLMVoice(
-        base_url=settings.llm_base_url or None,
-        api_key=settings.llm_api_key or None,
-        model=settings.llm_model,
-        timeout=settings.llm_timeout_s,
-        seed=seed,
-    )
+    voice = LLMVoice.from_settings(load_settings(), seed)
+    if voice is None and choice is VoiceChoice.llm:
+        raise typer.BadParameter(
+            "set SPARRING_LLM_MODEL (and SPARRING_LLM_BASE_URL) to use the LLM voice",
+            param_hint="--voice",
+        )
+    return voice
 
 
 def _agent_turns(agent_lines: Path | None) -> Iterator[str]:

@@ -22,6 +22,7 @@ from server.customer.scripted import ScriptedVoice
 from server.customer.spoken import Spoken, stream_text
 from server.customer.state import CustomerState, Reaction
 from server.scenario.schema import Scenario
+from server.settings import Settings
 
 PREFIX_BUFFER = 24
 """Characters held back at the start of a reply so a `Name:` prefix or a quote can be cut."""
@@ -53,6 +54,20 @@ class LLMVoice:
             api_key=api_key or "not-needed",
             timeout=timeout,
             max_retries=0,
+        )
+
+    @classmethod
+    def from_settings(cls, settings: Settings, seed: int = 0) -> LLMVoice | None:
+        """The LLM voice configured by `SPARRING_LLM_*`, or None when no model is set (the
+        conversation then speaks with its scripted voice)."""
+        if not settings.llm_model:
+            return None
+        return cls(
+            base_url=settings.llm_base_url or None,
+            api_key=settings.llm_api_key or None,
+            model=settings.llm_model,
+            timeout=settings.llm_timeout_s,
+            seed=seed,
         )
 
     async def aclose(self) -> None:

@@ -22,19 +22,10 @@ from pydantic import (
     model_validator,
 )
 
-BEHAVIOR_IDS: tuple[str, ...] = (
-    "active_listening",
-    "patience_under_repetition",
-    "impact_naming",
-    "deescalation",
-    "tone_calibration",
-    "self_regulation",
-    "clarity",
-    "customer_language",
-    "ownership",
-    "forwardable_summary",
-)
-"""The ten behaviors in curriculum order (DESIGN.md)."""
+from scorer import BEHAVIORS
+
+BEHAVIOR_IDS: tuple[str, ...] = BEHAVIORS
+"""The ten behaviors in curriculum order (DESIGN.md), as the scorer defines them."""
 
 BehaviorId = Literal[
     "active_listening",

@@ -185,15 +185,7 @@ def scenario_version_of(db: Session, session: PracticeSession) -> ScenarioVersio
 
 def make_voice(settings: Settings, seed: int) -> Voice | None:
     """The LLM voice when `SPARRING_LLM_MODEL` is set, else None (the scripted voice)."""
-    if not settings.llm_model:
-        return None
-    return LLMVoice(
-        base_url=settings.llm_base_url or None,
-        api_key=settings.llm_api_key or None,
-        model=settings.llm_model,
-        timeout=settings.llm_timeout_s,
-        seed=seed,
-    )
+    return LLMVoice.from_settings(settings, seed)
 
 
 @dataclass

@@ -295,3 +295,12 @@ def test_json_schema_describes_persona_and_curriculum() -> None:
     dont_say = schema["$defs"]["Week"]["properties"]["dont_say"]["items"]
     assert {"string", "object"} <= {option.get("type", "object") for option in dont_say["anyOf"]}
     json.dumps(schema)  # serialisable as is
+
+
+def test_behavior_id_type_lists_the_scorers_behaviors_in_order() -> None:
+    from typing import get_args
+
+    from scorer import BEHAVIORS
+    from server.scenario.schema import BehaviorId
+
+    assert get_args(BehaviorId) == BEHAVIORS == BEHAVIOR_IDS
