@@ -174,9 +174,14 @@ def _self_disclosure(sentence: Span) -> bool:
         return True
     if _FIRST_PERSON.isdisjoint(words(text)):
         return False  # no "I", "me" or "my": nothing of the speaker's own
-    if set(escalation.markers_of(text)) & _SHIELDS:
-        return False  # "I've explained this three times", "I'm trying to help you here"
-    tokens = words(_AGENT_TALK.sub(" ", CHECK_FRAME.sub(" ", text)))
+    if not _speaks_of_self(words(_AGENT_TALK.sub(" ", CHECK_FRAME.sub(" ", text)))):
+        return False
+    # "I've explained this three times", "I'm trying to help you here": a shield, not a story.
+    return not set(escalation.markers_of(text)) & _SHIELDS
+
+
+def _speaks_of_self(tokens: list[str]) -> bool:
+    """A first-person word that is not service talk, opinion or sympathy."""
     for index, token in enumerate(tokens):
         if token not in _FIRST_PERSON:
             continue

@@ -10,6 +10,7 @@ both ask "is this the customer's content?", so both read these facts.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from scorer.markers.patterns import word_pattern
@@ -95,14 +96,17 @@ def specifics(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def new_specifics(text: str, customer_stems: set[str], customer_text: str) -> frozenset[str]:
-    """The specifics of `text` the customer did not say (given the stems and text of the
-    customer's recent turns)."""
-    found = specifics(text)
-    if not found:
-        return found
-    said = specifics(customer_text) if customer_text else frozenset()
-    return frozenset(s for s in found if s not in customer_stems and s not in said)
+def new_specifics(
+    text: str, customer_stems: set[str], customer_turns: Sequence[str]
+) -> frozenset[str]:
+    """The specifics of `text` the customer did not say (given the stems of the customer's
+    recent turns, and those turns)."""
+    found = specifics(text) - customer_stems
+    for turn in customer_turns:
+        if not found:
+            break
+        found -= specifics(turn)
+    return found
 
 
 def reports_status(text: str) -> bool:

@@ -62,6 +62,7 @@ _MAX_PREFIXES = 400
 _WORD_LIMIT = 16
 
 
+@lru_cache(maxsize=4096)
 def _apostrophe_parts(token: str) -> tuple[list[str], list[str], list[str]]:
     """Parts of a word with apostrophes, where a regex may see a word start or end:
     (all parts, parts that end the word, parts that start it): "who've" -> (who've, who,
@@ -317,8 +318,8 @@ def _open_patterns(text: str) -> int:
     """Bit mask of the gated patterns whose keys occur in `text`."""
     index = _KEY_INDEX
     found = 0
-    for key in word_keys(text):
-        found |= index.get(key, 0)
+    for key in word_keys(text) & index.keys():
+        found |= index[key]
     return found
 
 

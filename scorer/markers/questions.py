@@ -16,7 +16,17 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.text import Span, Turn, content_stems, split_clauses, word_set, words
+from scorer.markers.text import (
+    Span,
+    Turn,
+    content_stems,
+    split_clauses,
+    word_set,
+    words,
+)
+from scorer.markers.text import (
+    tokens as word_tokens,
+)
 
 WH_WORDS = word_set(
     """
@@ -135,13 +145,14 @@ def opens_with_prompt(tokens: list[str]) -> bool:
 
 def may_prompt(tokens: Sequence[str]) -> bool:
     """Whether the words hold a prompt verb at all (every prompt needs one)."""
-    return any(t in _PROMPT_VERBS or t.startswith("elaborat") for t in tokens)
+    return not _PROMPT_VERBS.isdisjoint(tokens)
 
 
 # The verbs an open prompt is made of (see _OPEN_PROMPT).
 _PROMPT_VERBS = word_set(
     """tell telling walk walking talk talking describe describing explain explaining expand
-    expanding fill filling help say share sharing hear know give"""
+    expanding fill filling help say share sharing hear know give elaborate elaborates elaborated
+    elaborating elaboration elaborations elaborative"""
 )
 _YOU_KNOW_WHAT = word_pattern(
     r"^(?:\W*\w+\W+){0,2}?(?:you\s+)?know\s*,?\s*what\s+(?:i\s+mean|i'm\s+saying|i\s+am\s+saying)",
@@ -224,7 +235,7 @@ def question_form(sentence: Span) -> str | None:
 def _form_of(text: str) -> str | None:
     clauses = split_clauses(Span(text, 0))
     if not text.rstrip("\"'’”) ").endswith("?"):
-        return _unmarked_question_form(clauses)
+        return _unmarked_question_form(clauses, _UNMARKED_CUES.isdisjoint(word_tokens(text)))
     if _YOU_KNOW_WHAT.match(text):
         return "closed"
     if _TRAILING_OR.search(text):
@@ -232,12 +243,12 @@ def _form_of(text: str) -> str | None:
     return _marked_question_form(text, clauses)
 
 
-def _unmarked_question_form(clauses: list[Span]) -> str | None:
+def _unmarked_question_form(clauses: list[Span], no_cue: bool) -> str | None:
     """A sentence without a question mark asks through an open prompt ("tell me about…"), a
     lead-in ("I'm wondering how…", "I wonder if…") or, since transcripts often drop the mark,
     an opening wh-word plus auxiliary ("where is my parcel") or inverted auxiliary ("do you
     have the number")."""
-    if not any(_UNMARKED_CUES.intersection(words(c.text)) for c in clauses):
+    if no_cue:
         # No prompt verb and no lead-in word: only an opening wh-word or auxiliary can ask.
         for clause in clauses:
             tokens = _tokens(clause.text)
@@ -267,8 +278,7 @@ def _unmarked_question_form(clauses: list[Span]) -> str | None:
 
 # Words one of which every prompt or lead-in holds ("tell me", "I'm wondering", "can I ask").
 _UNMARKED_CUES = _PROMPT_VERBS | word_set(
-    """know ask check understand wondering curious interested wonder question confirm clarify
-    elaborate elaborating"""
+    "know ask check understand wondering curious interested wonder question confirm clarify"
 )
 
 

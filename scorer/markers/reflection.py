@@ -23,7 +23,14 @@ from scorer.markers.questions import (
     opens_with_prompt,
     strip_lead,
 )
-from scorer.markers.text import Span, Turn, content_stems, split_clauses, words
+from scorer.markers.text import (
+    RECENT_CUSTOMER_TURNS,
+    Span,
+    Turn,
+    content_stems,
+    split_clauses,
+    words,
+)
 
 _STRONG_FRAME = word_pattern(
     r"\b(?:sounds|seems|looks|feels)\s+(?:like|as\s+(?:if|though))|\b(?:i'?m|i\s+am)\s+(?:hearing"
@@ -230,7 +237,7 @@ def informs(text: str, turn: Turn) -> bool:
     """The sentence gives the agent's information: a status, or specifics (numbers, days, the
     company's people and places) the customer did not say."""
     return reports_status(text) or bool(
-        new_specifics(text, turn.context_stems, turn.recent_context)
+        new_specifics(text, turn.context_stems, turn.context[-RECENT_CUSTOMER_TURNS:])
     )
 
 

@@ -165,7 +165,6 @@ class Turn:
     question_forms: list[str | None] | None = field(default=None, repr=False)
     _context_stems: set[str] | None = field(default=None, repr=False)
     _last_context_stems: set[str] | None = field(default=None, repr=False)
-    _recent_context: str | None = field(default=None, repr=False)
 
     @classmethod
     def of(
@@ -207,13 +206,6 @@ class Turn:
                 stems |= content_stems(turn)
             self._context_stems = stems
         return self._context_stems
-
-    @property
-    def recent_context(self) -> str:
-        """The customer's recent turns (as for `context_stems`) as one text."""
-        if self._recent_context is None:
-            self._recent_context = " ".join(self.context[-RECENT_CUSTOMER_TURNS:])
-        return self._recent_context
 
     def sentence_at(self, offset: int) -> Span:
         """The sentence that contains `offset` (the whole text when none does)."""
