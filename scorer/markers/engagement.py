@@ -8,7 +8,7 @@ from functools import lru_cache
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
 from scorer.markers.questions import question_form
-from scorer.markers.text import Turn, split_sentences, word_set, words
+from scorer.markers.text import Turn, split_sentences, tokens, word_set, words
 
 FILLER_WORDS = word_set(
     """
@@ -106,8 +106,23 @@ def _is_filler(turn: Turn) -> bool:
     return kind == "filler"
 
 
-def _names(customer_name: str) -> set[str]:
-    return {part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part}
+# Each name pattern with the words one of which it needs (none: always tried).
+_NAME_PATTERNS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = (
+    (
+        _GREETING_NAME,
+        word_set(
+            """hi hello hey dear thanks thank good welcome sorry okay ok alright right well yes
+            no sure bye goodbye cheers great perfect"""
+        ),
+    ),
+    (_TITLE_NAME, word_set("mr mrs ms miss mister missus dr doctor mx sir madam")),
+    (_NAME_COMMA_START, frozenset()),
+)
+
+
+@lru_cache(maxsize=64)
+def _names(customer_name: str) -> frozenset[str]:
+    return frozenset(part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part)
 
 
 @lru_cache(maxsize=4096)
@@ -117,7 +132,10 @@ def _addressed_names(text: str) -> tuple[str, ...]:
     if all(word in NOT_NAMES for word in _CAPITALISED.findall(text)):
         return ()
     found: list[str] = []
-    for pattern in (_GREETING_NAME, _TITLE_NAME, _NAME_COMMA_START):
+    words_here = tokens(text)
+    for pattern, cues in _NAME_PATTERNS:
+        if cues and cues.isdisjoint(words_here):
+            continue  # the pattern needs one of these words
         found += [_TITLE.sub("", match.group(1)) for match in pattern.finditer(text)]
     end = _NAME_END.search(text)
     if end is not None and end.group(1)[0].islower():
@@ -125,7 +143,7 @@ def _addressed_names(text: str) -> tuple[str, ...]:
     return tuple(name for name in found if name not in NOT_NAMES and len(name) > 1)
 
 
-def _only_known_names(text: str, known: set[str]) -> bool:
+def _only_known_names(text: str, known: frozenset[str]) -> bool:
     """Every capitalised word is the customer's name or no name at all, so the sentence cannot
     address anyone else (each name the patterns find is one of these words)."""
     return all(word in NOT_NAMES or word.lower() in known for word in _CAPITALISED.findall(text))
@@ -141,7 +159,7 @@ def find(turn: Turn) -> list[MarkerHit]:
     if _is_filler(turn):
         stripped = turn.text.strip()
         hits.append(MarkerHit("filler", stripped, turn.text.index(stripped)))
-    known = _names(turn.customer_name) if turn.customer_name else set()
+    known = _names(turn.customer_name) if turn.customer_name else frozenset()
     for sentence in turn.sentences:
         if _hedges(sentence.text):
             hits.append(hit("hedge", sentence))

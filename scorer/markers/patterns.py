@@ -374,13 +374,55 @@ def _split_leading_group(branch: str) -> list[str]:
 
 
 class _Branch:
-    """One alternative of a pattern, compiled on its own, with its gate."""
+    """One alternative of a pattern, compiled on its own.
 
-    __slots__ = ("index", "regex")
+    `bounded`: the branch was written `\\b…` and starts with a letter or digit. It is compiled
+    without the `\\b`, so that the regex engine can skip straight to its literal start, and a
+    match counts only where no word character comes before it.
+    """
 
-    def __init__(self, index: int, regex: re.Pattern[str]) -> None:
+    __slots__ = ("bounded", "index", "regex")
+
+    def __init__(self, index: int, regex: re.Pattern[str], bounded: bool = False) -> None:
         self.index = index
         self.regex = regex
+        self.bounded = bounded
+
+    def search(self, low: str, pos: int) -> re.Match[str] | None:
+        found = self.regex.search(low, pos)
+        if not self.bounded:
+            return found
+        while found is not None and found.start() and _is_word_char(low[found.start() - 1]):
+            found = self.regex.search(low, found.start() + 1)
+        return found
+
+
+def _ordered_alternation(branches: list[str], gated: set[int]) -> str:
+    """The branches as one alternation in written order; each run of gated branches checks
+    the word start once ("(?<!\\w)(?=\\w)(?:a|b)") instead of once per branch."""
+    parts: list[str] = []
+    run: list[str] = []
+    for index, branch in enumerate(branches):
+        if index in gated:
+            run.append(branch[2:])
+            continue
+        if run:
+            parts.append(r"(?<!\w)(?=\w)(?:" + "|".join(run) + ")")
+            run = []
+        parts.append(branch)
+    if run:
+        parts.append(r"(?<!\w)(?=\w)(?:" + "|".join(run) + ")")
+    return "|".join(parts)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+# More open branches than this: one pass of an alternation of them beats a pass per branch.
+_MOST_BRANCHES = 2
+# Alternations of open branches kept per pattern (a text's open set recurs: "i", "that's").
+_JOINED_CACHE_SIZE = 512
 
 
 class WordPattern:
@@ -414,8 +456,8 @@ class WordPattern:
             if found is not None:
                 # The branch starts with a letter or digit, so \b there means "no word
                 # character before".
-                regex = re.compile(r"(?<!\w)(?=\w)(?:" + branch[2:] + ")", flags)
-                gated.append((found, _Branch(index, regex)))
+                regex = re.compile("(?:" + branch[2:] + ")", flags)
+                gated.append((found, _Branch(index, regex, bounded=True)))
                 continue
             compiled = _Branch(index, re.compile(branch, flags))
             characters = _char_gate(branch)
@@ -423,6 +465,10 @@ class WordPattern:
                 self._plain.append(compiled)
             else:
                 self._by_character.append((characters, compiled))
+        self._sources = branches
+        self._flags = flags
+        self._gated_indices = frozenset(item.index for _, item in gated)
+        self._joined_cache: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._first_bit = _pattern_count
         self._gated = [item for _, item in gated]
         for keys, _item in gated:
@@ -464,6 +510,8 @@ class WordPattern:
         if tried is None:
             return self._whole_folding.search(text, pos)
         low, branches = tried
+        if len(branches) > _MOST_BRANCHES:
+            return self._joined(branches).search(low, pos)
         return _leftmost(low, branches, pos)
 
     def match(self, text: str) -> re.Match[str] | None:
@@ -484,9 +532,28 @@ class WordPattern:
         low, branches = tried
         if not branches:
             return iter(())
-        if len(branches) == 1:
+        if len(branches) > _MOST_BRANCHES:
+            return self._joined(branches).finditer(low)
+        if len(branches) == 1 and not branches[0].bounded:
             return branches[0].regex.finditer(low)
         return _iterate(low, branches)
+
+    def _joined(self, branches: Sequence[_Branch]) -> re.Pattern[str]:
+        """One regex for several open branches, in written order (compiled once per set)."""
+        key = tuple(branch.index for branch in branches)
+        found = self._joined_cache.get(key)
+        if found is None:
+            if len(self._joined_cache) >= _JOINED_CACHE_SIZE:
+                self._joined_cache.clear()
+            found = re.compile(
+                _ordered_alternation(
+                    [self._sources[i] for i in key],
+                    {n for n, i in enumerate(key) if i in self._gated_indices},
+                ),
+                self._flags,
+            )
+            self._joined_cache[key] = found
+        return found
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """Replace matches with `replacement` (taken literally); the rest keeps its case."""
@@ -510,7 +577,7 @@ def _leftmost(low: str, branches: Sequence[_Branch], pos: int) -> re.Match[str] 
     """The leftmost match of `branches` in `low` from `pos`; the first written wins a tie."""
     best: re.Match[str] | None = None
     for branch in branches:
-        found = branch.regex.search(low, pos)
+        found = branch.search(low, pos)
         if found is not None and (best is None or found.start() < best.start()):
             best = found
             if best.start() == pos:
