@@ -397,32 +397,8 @@ class _Branch:
         return found
 
 
-def _ordered_alternation(branches: list[str], gated: set[int]) -> str:
-    """The branches as one alternation in written order; each run of gated branches checks
-    the word start once ("(?<!\\w)(?=\\w)(?:a|b)") instead of once per branch."""
-    parts: list[str] = []
-    run: list[str] = []
-    for index, branch in enumerate(branches):
-        if index in gated:
-            run.append(branch[2:])
-            continue
-        if run:
-            parts.append(r"(?<!\w)(?=\w)(?:" + "|".join(run) + ")")
-            run = []
-        parts.append(branch)
-    if run:
-        parts.append(r"(?<!\w)(?=\w)(?:" + "|".join(run) + ")")
-    return "|".join(parts)
-
-
 def _is_word_char(char: str) -> bool:
     return char.isalnum() or char == "_"
-
-
-# More open branches than this: one pass of an alternation of them beats a pass per branch.
-_MOST_BRANCHES = 2
-# Alternations of open branches kept per pattern (a text's open set recurs: "i", "that's").
-_JOINED_CACHE_SIZE = 512
 
 
 class WordPattern:
@@ -465,10 +441,6 @@ class WordPattern:
                 self._plain.append(compiled)
             else:
                 self._by_character.append((characters, compiled))
-        self._sources = branches
-        self._flags = flags
-        self._gated_indices = frozenset(item.index for _, item in gated)
-        self._joined_cache: dict[tuple[int, ...], re.Pattern[str]] = {}
         self._first_bit = _pattern_count
         self._gated = [item for _, item in gated]
         for keys, _item in gated:
@@ -510,8 +482,6 @@ class WordPattern:
         if tried is None:
             return self._whole_folding.search(text, pos)
         low, branches = tried
-        if len(branches) > _MOST_BRANCHES:
-            return self._joined(branches).search(low, pos)
         return _leftmost(low, branches, pos)
 
     def match(self, text: str) -> re.Match[str] | None:
@@ -532,28 +502,9 @@ class WordPattern:
         low, branches = tried
         if not branches:
             return iter(())
-        if len(branches) > _MOST_BRANCHES:
-            return self._joined(branches).finditer(low)
         if len(branches) == 1 and not branches[0].bounded:
             return branches[0].regex.finditer(low)
         return _iterate(low, branches)
-
-    def _joined(self, branches: Sequence[_Branch]) -> re.Pattern[str]:
-        """One regex for several open branches, in written order (compiled once per set)."""
-        key = tuple(branch.index for branch in branches)
-        found = self._joined_cache.get(key)
-        if found is None:
-            if len(self._joined_cache) >= _JOINED_CACHE_SIZE:
-                self._joined_cache.clear()
-            found = re.compile(
-                _ordered_alternation(
-                    [self._sources[i] for i in key],
-                    {n for n, i in enumerate(key) if i in self._gated_indices},
-                ),
-                self._flags,
-            )
-            self._joined_cache[key] = found
-        return found
 
     def sub(self, replacement: str, text: str, count: int = 0) -> str:
         """Replace matches with `replacement` (taken literally); the rest keeps its case."""
