@@ -250,9 +250,11 @@ class _Facts(NamedTuple):
 @lru_cache(maxsize=4096)
 def _facts(text: str) -> _Facts:
     discloses = _self_disclosure(Span(text, 0))
+    # "Let me just check I understand: …" announces a restatement; it is not sympathy.
+    unframed = CHECK_FRAME.sub(" ", text)
     return _Facts(
         apology=_APOLOGY.search(text) is not None,
-        generic=_GENERIC.search(text) is not None,
+        generic=_GENERIC.search(unframed) is not None,
         discloses=discloses,
         shared_feeling=_SHARED_FEELING.search(text) is not None,
         question=text.rstrip().endswith("?"),

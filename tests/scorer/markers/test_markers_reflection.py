@@ -100,6 +100,14 @@ def test_status_and_news_are_not_paraphrases(markers, text, context):
             "I want to check I've understood: the engineer didn't turn up today.",
             "The engineer didn't turn up today and I took the day off.",
         ),
+        (
+            "Let me just check I understand: the card was declined twice at the till today.",
+            "My card got declined twice at the till this morning.",
+        ),
+        (
+            "Let me make sure I have this right: the refund has to land before Friday.",
+            "I need the refund before Friday or I can't pay my rent.",
+        ),
     ],
 )
 def test_a_check_of_understanding_is_a_paraphrase_frame(markers, text, context):
