@@ -97,7 +97,7 @@ def specifics(text: str) -> frozenset[str]:
 
 
 def new_specifics(
-    text: str, customer_stems: set[str], customer_turns: Sequence[str]
+    text: str, customer_stems: frozenset[str], customer_turns: Sequence[str]
 ) -> frozenset[str]:
     """The specifics of `text` the customer did not say (given the stems of the customer's
     recent turns, and those turns)."""

@@ -144,9 +144,9 @@ def _content_stems(text: str) -> frozenset[str]:
     )
 
 
-def content_stems(text: str) -> set[str]:
+def content_stems(text: str) -> frozenset[str]:
     """Stems of the words that carry content (no stop words, no short words, no numbers)."""
-    return set(_content_stems(text))
+    return _content_stems(text)
 
 
 RECENT_CUSTOMER_TURNS = 6
@@ -163,8 +163,8 @@ class Turn:
     glossary: Mapping[str, str] | None = None
     customer_name: str | None = None
     question_forms: list[str | None] | None = field(default=None, repr=False)
-    _context_stems: set[str] | None = field(default=None, repr=False)
-    _last_context_stems: set[str] | None = field(default=None, repr=False)
+    _context_stems: frozenset[str] | None = field(default=None, repr=False)
+    _last_context_stems: frozenset[str] | None = field(default=None, repr=False)
 
     @classmethod
     def of(
@@ -190,21 +190,19 @@ class Turn:
         return self.context[-1] if self.context else ""
 
     @property
-    def last_context_stems(self) -> set[str]:
+    def last_context_stems(self) -> frozenset[str]:
         """Content stems of the customer's turn just before this one."""
         if self._last_context_stems is None:
-            self._last_context_stems = content_stems(self.last_context)
+            self._last_context_stems = _content_stems(self.last_context)
         return self._last_context_stems
 
     @property
-    def context_stems(self) -> set[str]:
+    def context_stems(self) -> frozenset[str]:
         """Content stems of the customer's recent turns (the last few, so that long calls
-        stay linear)."""
+        stay linear; each turn's stems are worked out once and cached)."""
         if self._context_stems is None:
-            stems: set[str] = set()
-            for turn in self.context[-RECENT_CUSTOMER_TURNS:]:
-                stems |= content_stems(turn)
-            self._context_stems = stems
+            recent = self.context[-RECENT_CUSTOMER_TURNS:]
+            self._context_stems = frozenset().union(*map(_content_stems, recent))
         return self._context_stems
 
     def sentence_at(self, offset: int) -> Span:
