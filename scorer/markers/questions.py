@@ -19,8 +19,8 @@ from scorer.markers.patterns import word_pattern
 from scorer.markers.text import (
     Span,
     Turn,
+    clause_texts,
     content_stems,
-    split_clauses,
     word_set,
     words,
 )
@@ -233,7 +233,7 @@ def question_form(sentence: Span) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _form_of(text: str) -> str | None:
-    clauses = split_clauses(Span(text, 0))
+    clauses = clause_texts(text)
     if not text.rstrip("\"'’”) ").endswith("?"):
         return _unmarked_question_form(clauses, _UNMARKED_CUES.isdisjoint(word_tokens(text)))
     if _YOU_KNOW_WHAT.match(text):
@@ -243,7 +243,7 @@ def _form_of(text: str) -> str | None:
     return _marked_question_form(text, clauses)
 
 
-def _unmarked_question_form(clauses: list[Span], no_cue: bool) -> str | None:
+def _unmarked_question_form(clauses: Sequence[str], no_cue: bool) -> str | None:
     """A sentence without a question mark asks through an open prompt ("tell me about…"), a
     lead-in ("I'm wondering how…", "I wonder if…") or, since transcripts often drop the mark,
     an opening wh-word plus auxiliary ("where is my parcel") or inverted auxiliary ("do you
@@ -251,13 +251,13 @@ def _unmarked_question_form(clauses: list[Span], no_cue: bool) -> str | None:
     if no_cue:
         # No prompt verb and no lead-in word: only an opening wh-word or auxiliary can ask.
         for clause in clauses:
-            tokens = _tokens(clause.text)
+            tokens = _tokens(clause)
             if len(tokens) > 1:
                 return _opening_form(tokens)
         return None
     first = True
     for clause in clauses:
-        tokens = _tokens(clause.text)
+        tokens = _tokens(clause)
         if not tokens:
             continue
         if opens_with_prompt(tokens):
@@ -303,7 +303,7 @@ def _opening_form(tokens: list[str]) -> str | None:
     return None
 
 
-def _marked_question_form(text: str, clauses: list[Span]) -> str:
+def _marked_question_form(text: str, clauses: Sequence[str]) -> str:
     """The form of a sentence ending in a question mark.
 
     The first clause that carries the question decides: a wh-word or an open prompt makes it
@@ -311,7 +311,7 @@ def _marked_question_form(text: str, clauses: list[Span]) -> str:
     two words ("Are you, where are you from?") gives way to the full clause after it.
     """
     for position, clause in enumerate(clauses):
-        tokens = _tokens(clause.text)
+        tokens = _tokens(clause)
         if not tokens:
             continue
         if opens_with_prompt(tokens):
@@ -325,7 +325,7 @@ def _marked_question_form(text: str, clauses: list[Span]) -> str:
             tokens[0] in _SUBORDINATORS
             and len(tokens) > 1
             and tokens[1] in SUBJECTS
-            and any(_tokens(later.text) for later in later_clauses)
+            and any(_tokens(later) for later in later_clauses)
         ):
             continue  # "When you go out, is there alcohol?": the main clause decides
         if tokens[0] in _PREPOSITIONS and len(tokens) > 1 and tokens[1] in WH_WORDS:
@@ -336,10 +336,10 @@ def _marked_question_form(text: str, clauses: list[Span]) -> str:
             form = "open" if tokens[0] in WH_WORDS else "closed"
             if form == "closed" and _INDIRECT_WH.search(text):
                 form = "open"  # "Do you have any idea why that is?": the why is the question
-            cut_off = clause.text.rstrip().endswith(("-", "—", "–"))
+            cut_off = clause.rstrip().endswith(("-", "—", "–"))
             if len(tokens) <= 2 or cut_off:  # a false start gives way to a fuller clause
                 for later in later_clauses:
-                    rest = _tokens(later.text)
+                    rest = _tokens(later)
                     if len(rest) > 2 and (rest[0] in WH_WORDS or rest[0] in AUXILIARIES):
                         return "open" if rest[0] in WH_WORDS else "closed"
             return form
@@ -348,12 +348,12 @@ def _marked_question_form(text: str, clauses: list[Span]) -> str:
             if announced is not None:
                 return announced
             continue
-        if later_clauses and _TAG.match(" ".join(words(clauses[-1].text))):
+        if later_clauses and _TAG.match(" ".join(words(clauses[-1]))):
             return "closed"
         # A declarative clause; a full wh- or inverted clause later decides
         # ("The bill, what does it say?").
         for later in later_clauses:
-            rest = _tokens(later.text)
+            rest = _tokens(later)
             if rest and rest[0] in WH_WORDS and len(rest) > 2:
                 return "open"
             if _ELLIPTICAL_ANY.match(" ".join(rest)):

@@ -27,8 +27,8 @@ from scorer.markers.text import (
     RECENT_CUSTOMER_TURNS,
     Span,
     Turn,
+    clause_texts,
     content_stems,
-    split_clauses,
     words,
 )
 
@@ -302,9 +302,7 @@ def _kind(text: str, form: str | None) -> str | None:
         return None
     if _INFORMATION.search(text) or (
         may_prompt(tokens)
-        and any(
-            opens_with_prompt(_core(words(clause.text))) for clause in split_clauses(Span(text, 0))
-        )
+        and any(opens_with_prompt(_core(words(clause))) for clause in clause_texts(text))
     ):
         return None
     if core[0] in WH_WORDS and len(core) > 1 and core[1] not in _SUBJECT_AFTER_WH:

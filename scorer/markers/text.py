@@ -106,6 +106,12 @@ def _clauses(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
+@lru_cache(maxsize=4096)
+def clause_texts(text: str) -> tuple[str, ...]:
+    """The clauses of a sentence as text (as `split_clauses`, without offsets)."""
+    return tuple(piece for piece in map(str.strip, _CLAUSE_BREAK.split(text)) if piece)
+
+
 def split_clauses(sentence: Span) -> list[Span]:
     """Split a sentence at commas, semicolons, colons and dashes, keeping offsets."""
     return [Span(c.text, sentence.start + c.start) for c in _clauses(sentence.text)]
