@@ -188,22 +188,30 @@ class Conversation:
         return None
 
     def wpm(self, index: int) -> float | None:
-        seconds = self.duration(index)
-        count = self.word_counts[index]
-        if seconds is None or seconds < 0.5 or count == 0:
-            return None
-        return count * 60.0 / seconds
+        return self._wpms[index]
+
+    @cached_property
+    def _wpms(self) -> list[float | None]:
+        """Words per minute of every turn (None where it is not timed or too short)."""
+        found: list[float | None] = []
+        for index, count in enumerate(self.word_counts):
+            seconds = self.duration(index)
+            if seconds is None or seconds < 0.5 or count == 0:
+                found.append(None)
+            else:
+                found.append(count * 60.0 / seconds)
+        return found
 
     @cached_property
     def pace_unit(self) -> str:
         """'wpm' when turns are timed, else 'words per turn'."""
-        timed = sum(1 for i in range(len(self.turns)) if self.wpm(i) is not None)
+        timed = sum(1 for wpm in self._wpms if wpm is not None)
         return "wpm" if timed >= max(2, len(self.turns) // 2) else "words per turn"
 
     def pace(self, index: int) -> float | None:
         """Words per minute when timed, else words in the turn."""
         if self.pace_unit == "wpm":
-            return self.wpm(index)
+            return self._wpms[index]
         return float(self.word_counts[index])
 
     # --- sequence -----------------------------------------------------------------------
