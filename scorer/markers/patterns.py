@@ -4,13 +4,17 @@ Python's regex engine tries every branch of an alternation at every position of 
 the marker patterns are long alternations of phrases. `word_pattern()` compiles one into a
 `WordPattern`, which
 
+- compiles each branch on its own (a leading `\\b(?:a|b|…)` group counts as several);
 - reads the literal start of each branch written as `\\b…` ("sorry", "i'm sorry", "calm
-  down") as gate keys, and tries those branches only on texts whose words offer a key;
+  down") as gate keys, and tries that branch only on texts whose words offer a key; such a
+  branch searches from its literal start and checks the word start after, which lets the
+  regex engine skip to candidates;
 - gates the other branches on a character they need (a digit, "@") where there is one;
 - matches the lower-cased text without re.IGNORECASE (same offsets).
 
-Which texts match, and where, is the same as with the plain case-insensitive regex; a
-property test checks this on the marker patterns.
+A search returns the leftmost match of the branches tried, and of those starting there the
+one written first, so which texts match, and where, is the same as with the plain
+case-insensitive regex; property tests check this on the marker patterns.
 """
 
 from __future__ import annotations
@@ -74,14 +78,17 @@ def _apostrophe_parts(token: str) -> tuple[list[str], list[str], list[str]]:
     return parts, [token[s:] for s in starts], [token[:e] for e in ends]
 
 
-@lru_cache(maxsize=8192)
 def word_keys(text: str) -> frozenset[str]:
     """Gate keys of `text`: each word cut to four characters, and each pair of neighbouring
     words as "word next" with the next word cut to four characters. A word with apostrophes
     also gives its parts, since a regex word boundary falls at an apostrophe."""
+    return frozenset(_key_set(text))
+
+
+def _key_set(text: str) -> set[str]:
     tokens = _tokens(text)
     if not tokens:
-        return frozenset()
+        return set()
     cut = [token[:_PREFIX_LENGTH] for token in tokens]
     keys = set(cut)
     if len(max(tokens, key=len)) <= _WORD_LIMIT:
@@ -90,7 +97,7 @@ def word_keys(text: str) -> frozenset[str]:
         pairs = zip(tokens, cut[1:], strict=False)
         keys.update([f"{a} {b}" for a, b in pairs if len(a) <= _WORD_LIMIT])
     if "'" not in text and "’" not in text:
-        return frozenset(keys)
+        return keys
     for index, token in enumerate(tokens):
         if "'" not in token:
             continue
@@ -109,7 +116,7 @@ def word_keys(text: str) -> frozenset[str]:
                     for head in heads
                 ]
             )
-    return frozenset(keys)
+    return keys
 
 
 def _key(sofar: str, second: bool, bounded: bool) -> str:
@@ -308,17 +315,15 @@ def _register(keys: frozenset[str]) -> int:
     _pattern_count += 1
     for key in keys:
         _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
-    _open_patterns.cache_clear()
     _gate_facts.cache_clear()
     return number
 
 
-@lru_cache(maxsize=8192)
 def _open_patterns(text: str) -> int:
     """Bit mask of the gated patterns whose keys occur in `text`."""
     index = _KEY_INDEX
     found = 0
-    for key in word_keys(text) & index.keys():
+    for key in _key_set(text) & index.keys():
         found |= index[key]
     return found
 
@@ -478,6 +483,12 @@ class WordPattern:
         return low, tried
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        if self._only_gated and not self._needs_case_folding:
+            # The common case, without the general bookkeeping: no branch or one is open.
+            low, mask = _gate_facts(text)
+            bits = (mask >> self._first_bit) & self._bits
+            if low is not None and not bits & (bits - 1):
+                return self._gated[bits.bit_length() - 1].search(low, pos) if bits else None
         tried = self._tried(text)
         if tried is None:
             return self._whole_folding.search(text, pos)

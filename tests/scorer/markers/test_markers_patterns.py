@@ -102,3 +102,57 @@ def test_marker_patterns_match_like_plain_regexes(text, fast):
     assert (got is None) == (expected is None), (text, fast.pattern[:60])
     if got is not None and expected is not None:
         assert got.span() == expected.span()
+
+
+_SERVICE_LINES = (
+    "I'm so sorry, Mrs Hale, I can see the engineer didn't turn up on Tuesday.",
+    "Let me make sure I have this right: you were charged twice before payday?",
+    "We'll look into it and someone will get back to you shortly.",
+    "I will call you back by 3 pm today on 0161 555 0199, extension 42.",
+    "As I mentioned, the refund takes five to seven working days.",
+    "Look, I'm trying to help you here, there's no need to shout.",
+    "While I have you, our Premium Shield plan would cover this for just £4 a month.",
+    "Your reference is HLD-40917; the CSC flag, which is a billing hold, is lifted.",
+    "It sounds like you've been without internet all week, and that's your work gone.",
+    "So you can get paid on Friday, I've reversed the fee and credited £35.",
+    "To recap: the charge was duplicated, I've reversed it, expect it by Thursday.",
+    "Which card was it on, the one ending 4421, or the joint account?",
+    "Thanks for waiting, Dana. Mhm. Okay, right, I see.",
+    "We keep coming back to the refund, so let's fix that now, shall we?",
+    "I think it's probably the router, maybe the cable, I'm not sure.",
+    "THIS IS NOT ACCEPTABLE, I've called four times and nobody calls back!!",
+    "It's with the refunds team and they'll be in touch in due course.",
+    "I hear you; that must be really frustrating, I'd be upset too.",
+    "Can you tell me more about what happens when the app logs you out?",
+    "Before I change anything, can I ask which address the parcel should go to?",
+)
+
+
+def _marker_word_patterns():
+    import gc
+
+    import scorer.conversation  # noqa: F401  (registers its patterns too)
+    from scorer.markers.patterns import WordPattern
+
+    return [item for item in gc.get_objects() if isinstance(item, WordPattern)]
+
+
+def test_every_marker_pattern_matches_like_its_plain_regex_on_service_lines():
+    patterns = _marker_word_patterns()
+    assert len(patterns) > 30
+    texts = list(_SERVICE_LINES)
+    texts += [line.lower() for line in _SERVICE_LINES] + [line.upper() for line in _SERVICE_LINES]
+    texts += [" ".join(_SERVICE_LINES[i : i + 3]) for i in range(0, len(_SERVICE_LINES), 3)]
+    for fast in patterns:
+        plain = re.compile(fast.pattern, re.I)
+        for text in texts:
+            expected = plain.search(text)
+            got = fast.search(text)
+            assert (got is None) == (expected is None), (text, fast.pattern[:60])
+            if got is not None and expected is not None:
+                assert got.span() == expected.span(), (text, fast.pattern[:60])
+            spans = [m.span() for m in fast.finditer(text)]
+            assert spans == [m.span() for m in plain.finditer(text)], (text, fast.pattern[:60])
+            matched = fast.match(text)
+            expected = plain.match(text)
+            assert (matched is None) == (expected is None), (text, fast.pattern[:60])
