@@ -83,7 +83,7 @@ def summary_parts(text: str) -> set[str]:
     return parts
 
 
-# The patterns of each part, rarest first, so that most turns are ruled out after two.
+# The patterns of each part, rarest first, so that most turns are ruled out early.
 _PART_PATTERNS: tuple[tuple[WordPattern, ...], ...] = (
     (_CONTACT,),
     (_DONE,),
@@ -92,23 +92,22 @@ _PART_PATTERNS: tuple[tuple[WordPattern, ...], ...] = (
 )
 
 
-def _may_summarise(text: str) -> bool:
-    """Whether the whole turn shows enough parts for a summary (a match in one sentence is a
-    match in the turn, so a turn that fails this has no summary). Stops as soon as the parts
-    left cannot reach the count needed."""
-    needed = 2 if _recaps(text) else 3
-    found = 0
+def _may_summarise(sentences: list[str]) -> bool:
+    """Whether the turn's sentences may show enough parts for a summary, judged from the
+    patterns' gates alone (no regex runs): most turns are ruled out here."""
+    needed = 2 if any(_recaps(text) for text in sentences) else 3
+    possible = 0
     for left, part in zip(range(len(_PART_PATTERNS) - 1, -1, -1), _PART_PATTERNS, strict=True):
-        found += any(pattern.search(text) is not None for pattern in part)
-        if found >= needed:
+        possible += any(pattern.may_match(text) for pattern in part for text in sentences)
+        if possible >= needed:
             return True
-        if found + left < needed:
+        if possible + left < needed:
             return False
     return False
 
 
 def find(turn: Turn) -> list[MarkerHit]:
-    if not _may_summarise(turn.text):
+    if not _may_summarise([sentence.text for sentence in turn.sentences]):
         return []
     involved: list[Span] = []
     parts: set[str] = set()

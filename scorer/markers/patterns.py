@@ -482,6 +482,11 @@ class WordPattern:
             tried.sort(key=_index)
         return low, tried
 
+    def may_match(self, text: str) -> bool:
+        """Whether any branch is worth trying on `text` (False: `search` finds nothing)."""
+        tried = self._tried(text)
+        return tried is None or bool(tried[1])
+
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         if self._only_gated and not self._needs_case_folding:
             # The common case, without the general bookkeeping: no branch or one is open.
