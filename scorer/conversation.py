@@ -15,6 +15,7 @@ from functools import cached_property
 
 from scorer.markers import MarkerHit, detect
 from scorer.markers.patterns import word_pattern
+from scorer.markers.text import split_sentences
 from scorer.report import Effect, Evidence
 from scorer.text import content_words, sentence_at, sentences, snippet, word_count
 from scorer.transcript import Transcript, Turn
@@ -82,6 +83,7 @@ class Conversation:
             last[turn.speaker] = index
         self.word_counts: list[int] = [word_count(turn.text) for turn in self.turns]
         self.hits: dict[int, tuple[MarkerHit, ...]] = {}
+        self._fix_positions: dict[int, int | None] = {}
         self._by_marker: dict[str, list[tuple[int, MarkerHit]]] = defaultdict(list)
         self._detect_all()
 
@@ -288,13 +290,21 @@ class Conversation:
 
     def fix_position(self, index: int) -> int | None:
         """Where in agent turn `index` a fix or commitment starts, if it offers one."""
+        if index not in self._fix_positions:
+            self._fix_positions[index] = self._find_fix(index)
+        return self._fix_positions[index]
+
+    def _find_fix(self, index: int) -> int | None:
         turn = self.turns[index]
         if turn.speaker != "agent":
             return None
         positions = [h.start for h in self.hits.get(index, ()) if h.marker in FIX_MARKERS]
-        for match in _FIX.finditer(turn.text):
-            if not _NOT_YET.search(turn.text, max(0, match.start() - 12), match.start()):
-                positions.append(match.start())
+        text = turn.text
+        # Sentence by sentence (a fix never spans two), on the texts detection already read.
+        for sentence in split_sentences(text):
+            found = _first_fix(text, sentence.start, sentence.text)
+            if found is not None:
+                positions.append(found)
                 break
         return min(positions) if positions else None
 
@@ -311,6 +321,16 @@ class Conversation:
         position = self.fix_position(index)
         text = self.turns[index].text
         return snippet(text[position:], 10) if position is not None else snippet(text)
+
+
+def _first_fix(text: str, offset: int, sentence: str) -> int | None:
+    """Where in `text` the first fix of `sentence` (found at `offset`) starts, skipping those
+    after a condition or a question ("before I change anything", "can I reset it")."""
+    for match in _FIX.finditer(sentence):
+        start = offset + match.start()
+        if not _NOT_YET.search(text, max(0, start - 12), start):
+            return start
+    return None
 
 
 def _question_words(text: str, whole: frozenset[str]) -> list[frozenset[str]]:
