@@ -151,6 +151,8 @@ _AGENT_TALK = word_pattern(
     r"|opened|booked|processed|sent|issued|credited|checked|escalated|reset|added|arranged"
     r"|cancell?ed|confirmed|applied|submitted|requested|reported|filed|ordered|placed|passed"
     r"|forwarded|transferred|chased|reviewed|looked\s+(?:into|at)|pulled\s+up)"
+    r"|(?:bear|bearing|bore)\s+with\s+me|for\s+me\s+to\s+(?:check|look|see|confirm|find|pull"
+    r"|sort|fix|book|process)|(?:hold|wait)\s+for\s+me"
     r"|while\s+i\s+\w+|(?:when|once|after|as\s+soon\s+as)\s+i(?:'ve|\s+have)?\s+(?:checked|spoken"
     r"|heard|done|finished|sorted|fixed|booked|sent))\b",
     re.I,

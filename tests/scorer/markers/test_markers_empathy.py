@@ -152,3 +152,18 @@ def test_news_about_the_customers_things_is_not_impact(markers, text, context):
 
 def test_a_real_worry_is_generic_empathy(markers):
     assert "generic_empathy" in markers("That's a real worry.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks for bearing with me on the rail pass, Priya.",
+        "Bear with me a moment.",
+        "I'll pop you on hold for me to check the booking.",
+        "Could you wait for me while I pull that up?",
+    ],
+)
+def test_asking_the_customer_to_wait_is_service_talk_not_empathy(markers, text):
+    found = markers(text, context="My rail pass was cancelled and I need it for Monday.")
+    assert "generic_empathy" not in found
+    assert "impact_named" not in found
