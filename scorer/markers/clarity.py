@@ -49,7 +49,9 @@ _REFERENCE = re.compile(
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
     r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for"
-    r"|basically\s+means|is\s+basically|is\s+just|is\s+our|is\s+a|is\s+the)\b|,?\s*(?:i\.e\."
+    r"|basically\s+means|is\s+basically|is\s+just|is\s+our|is\s+a|is\s+the)\b|,?\s*(?:that|which"
+    r"|it|this)['’]s\s+(?:just\s+|basically\s+|simply\s+)?(?:a|an|the|our|what|when|how|where)\b"
+    r"|,?\s*(?:i\.e\."
     r"|meaning|which\s+means|in\s+other\s+words|or\s+in\s+plain\s+(?:english|terms)|basically"
     r"|stands\s+for|short\s+for|also\s+called|otherwise\s+known\s+as|or\s+simply)\b|,?\s+(?:is"
     r"|means)\s+(?:just\s+|basically\s+|simply\s+)?(?:a|an|the|our|when|that|how|what|where)\b)",

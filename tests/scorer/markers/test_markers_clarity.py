@@ -65,3 +65,17 @@ def test_reference_numbers_are_not_jargon(markers, text):
 
 def test_an_acronym_next_to_a_reference_is_still_jargon(markers):
     assert "jargon" in markers("I've opened INC-2231 and sent it to the NOC.", glossary=GLOSSARY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PRN, that's the code our system uses for a delivery fault.",
+        "The ONT, that's the white box on the wall, shows a fault.",
+        "It's an SLA, which is the time we promise to fix it in.",
+    ],
+)
+def test_a_term_followed_by_what_it_is_is_explained(markers, text):
+    found = markers(text, glossary=GLOSSARY)
+    assert "jargon_explained" in found
+    assert "jargon" not in found

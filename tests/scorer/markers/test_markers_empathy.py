@@ -167,3 +167,17 @@ def test_asking_the_customer_to_wait_is_service_talk_not_empathy(markers, text):
     found = markers(text, context="My rail pass was cancelled and I need it for Monday.")
     assert "generic_empathy" not in found
     assert "impact_named" not in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've asked the returns team to open a courier claim today.",
+        "I have told our billing desk to hold the payment.",
+        "To recap: your voucher arrived broken; I've asked the returns team to refund it.",
+    ],
+)
+def test_passing_work_to_a_team_is_service_talk(markers, text):
+    found = markers(text, context="My gift voucher arrived broken and I want a refund.")
+    assert "generic_empathy" not in found
+    assert "impact_named" not in found
