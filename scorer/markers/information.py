@@ -72,16 +72,10 @@ STATUS = word_pattern(
 )
 
 
-def _specific(token: str) -> str | None:
-    if token in _NUMBERS:
-        return _NUMBERS[token]
-    if token.isdigit():
-        return token.lstrip("0") or "0"
-    if token in SERVICE_NOUNS or token in _WEEKDAYS_AND_MONTHS or token in _UNITS:
-        return stem(token)
-    if _DIGITS.search(token) is not None:
-        return token
-    return None
+# Specific words, stemmed, and number words as digits, looked up in one step.
+_SPECIFIC_WORDS: dict[str, str] = {
+    word: stem(word) for word in SERVICE_NOUNS | _WEEKDAYS_AND_MONTHS | _UNITS
+} | _NUMBERS
 
 
 @lru_cache(maxsize=4096)
@@ -90,8 +84,17 @@ def specifics(text: str) -> frozenset[str]:
     and months, and the company's people, places and systems."""
     if "[" in text:
         text = _ANNOTATION.sub(" ", text)  # "[unintelligible 00:05:06]"
-    found = {s for s in map(_specific, tokens(text)) if s is not None}
-    if _MONEY_OR_TIME.search(text):
+    words = set(tokens(text))
+    found = {_SPECIFIC_WORDS[word] for word in words & _SPECIFIC_WORDS.keys()}
+    if _DIGITS.search(text) is not None:
+        for word in words:
+            if word.isdigit():
+                found.add(word.lstrip("0") or "0")
+            elif not word.isalpha() and _DIGITS.search(word) is not None:
+                found.add(word)
+        if _MONEY_OR_TIME.search(text):
+            found.add("<money-or-time>")
+    elif "£" in text or "$" in text or "€" in text:
         found.add("<money-or-time>")
     return frozenset(found)
 
