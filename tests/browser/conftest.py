@@ -78,8 +78,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log.close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for one test module. Playwright's sync API keeps an event loop running while it
+    is open, so it must be closed before the asyncio tests of other modules run."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
         pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
                     "(.ci/run does) or set SPARRING_TEST_CHROMIUM")
