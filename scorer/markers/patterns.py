@@ -271,6 +271,22 @@ def _branch_prefixes(branch: str) -> frozenset[str] | None:
 _DIGITS = frozenset("0123456789")
 
 
+def _starts_with_word_character(branch: str) -> bool:
+    """Every match of `branch` starts with a letter or digit (its first element is one)."""
+    try:
+        items = list(_parser.parse(branch, re.I).data)
+    except re.error:
+        return False
+    if not items:
+        return False
+    op, value = items[0]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] >= 1 and len(value[2].data) == 1:
+        op, value = value[2].data[0]
+    if op is _c.IN:
+        return value == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]
+    return op is _c.LITERAL and chr(value).isalnum()
+
+
 def _char_gate(branch: str) -> frozenset[str] | None:
     """Characters one of which a text must contain for `branch` to match; None when unknown.
 
@@ -309,23 +325,74 @@ _KEY_INDEX: dict[str, int] = {}
 _pattern_count = 0
 
 
+# The first words of the two-word keys ("calm" of "calm down"): a text's word pairs are only
+# looked up when the first word is one of them.
+_PAIR_FIRSTS: set[str] = set()
+
+
 def _register(keys: frozenset[str]) -> int:
     global _pattern_count
     number = _pattern_count
     _pattern_count += 1
     for key in keys:
         _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
+        first, space, _ = key.partition(" ")
+        if space:
+            _PAIR_FIRSTS.add(first)
     _gate_facts.cache_clear()
     return number
 
 
 def _open_patterns(text: str) -> int:
-    """Bit mask of the gated patterns whose keys occur in `text`."""
+    """Bit mask of the gated patterns whose keys occur in `text`: the keys of `word_keys`
+    that the index holds, found without building the pairs no key starts with."""
+    tokens = _tokens(text)
+    if not tokens:
+        return 0
     index = _KEY_INDEX
+    cut = [token[:_PREFIX_LENGTH] for token in tokens]
+    keys = index.keys() & cut
+    firsts = _PAIR_FIRSTS
+    keys.update(
+        [
+            f"{a} {b}"
+            for a, b in zip(tokens, cut[1:], strict=False)
+            if a in firsts and len(a) <= _WORD_LIMIT
+        ]
+    )
+    if "'" in text or "’" in text:
+        for position, token in enumerate(tokens):
+            if "'" in token:
+                keys.update(_apostrophe_keys(tokens, cut, position, firsts))
     found = 0
-    for key in _key_set(text) & index.keys():
-        found |= index[key]
+    for key in keys:
+        bits = index.get(key)
+        if bits is not None:
+            found |= bits
     return found
+
+
+def _apostrophe_keys(
+    tokens: tuple[str, ...], cut: list[str], position: int, firsts: set[str]
+) -> list[str]:
+    """The keys `_key_set` adds for the word with apostrophes at `position`, less the pairs
+    whose first word starts no key."""
+    token = tokens[position]
+    parts, tails, heads = _apostrophe_parts(token)
+    keys = [part[:_PREFIX_LENGTH] for part in parts]
+    if position + 1 < len(tokens):
+        after = cut[position + 1]
+        keys += [f"{tail} {after}" for tail in tails if tail in firsts and len(tail) <= _WORD_LIMIT]
+    if position:
+        before = tokens[position - 1]
+        starts = _apostrophe_parts(before)[1] if "'" in before else [before]
+        keys += [
+            f"{first} {head[:_PREFIX_LENGTH]}"
+            for first in starts
+            if first in firsts and len(first) <= _WORD_LIMIT
+            for head in heads
+        ]
+    return keys
 
 
 def _score(found: set[str]) -> tuple[int, int]:
@@ -440,8 +507,13 @@ class WordPattern:
                 regex = re.compile("(?:" + branch[2:] + ")", flags)
                 gated.append((found, _Branch(index, regex, bounded=True)))
                 continue
-            compiled = _Branch(index, re.compile(branch, flags))
             characters = _char_gate(branch)
+            if branch.startswith(r"\b") and _starts_with_word_character(branch[2:]):
+                # Too short a start to gate on ("sad", "aw"): still searched from its literal
+                # start, with the word start checked after.
+                compiled = _Branch(index, re.compile("(?:" + branch[2:] + ")", flags), True)
+            else:
+                compiled = _Branch(index, re.compile(branch, flags))
             if characters is None:
                 self._plain.append(compiled)
             else:
