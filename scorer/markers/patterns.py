@@ -283,7 +283,7 @@ def _starts_with_word_character(branch: str) -> bool:
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT) and value[0] >= 1 and len(value[2].data) == 1:
         op, value = value[2].data[0]
     if op is _c.IN:
-        return value == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]
+        return bool(value == [(_c.CATEGORY, _c.CATEGORY_DIGIT)])
     return op is _c.LITERAL and chr(value).isalnum()
 
 
