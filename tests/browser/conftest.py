@@ -20,8 +20,13 @@ from tests.conftest import TEST_SECRET
 CHROMIUM = os.environ.get("SPARRING_TEST_CHROMIUM", "/usr/bin/chromium")
 DEMO_PASSWORD = "browser-demo-pw"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 pytestmark = pytest.mark.browser
@@ -39,8 +44,14 @@ class LiveServer:
         self.env = env
 
     def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "server.cli", *args], env=self.env,
-                              capture_output=True, text=True, timeout=120, check=True)
+        return subprocess.run(
+            [sys.executable, "-m", "server.cli", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -59,7 +70,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     log = open(data_dir / "server.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:
@@ -83,13 +96,16 @@ def browser() -> Iterator[object]:
     """Chromium for one test module. Playwright's sync API keeps an event loop running while it
     is open, so it must be closed before the asyncio tests of other modules run."""
     if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
-                    "(.ci/run does) or set SPARRING_TEST_CHROMIUM")
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
+            "(.ci/run does) or set SPARRING_TEST_CHROMIUM"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 
