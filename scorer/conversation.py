@@ -277,11 +277,12 @@ class Conversation:
         if turn.speaker != "customer":
             return False
         text = turn.text
+        # The cheap checks first: all are pure, so the order changes no result.
         return (
-            bool(_ESCALATION.search(text))
-            or len(_CAPS_WORD.findall(text)) >= 2
-            or text.count("!") >= 2
+            text.count("!") >= 2
             or (index in self.repeats and self.repeats[index].count >= 2)
+            or bool(_ESCALATION.search(text))
+            or len(_CAPS_WORD.findall(text)) >= 2
         )
 
     @cached_property

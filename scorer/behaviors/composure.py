@@ -31,6 +31,7 @@ import re
 from statistics import median
 
 from scorer.conversation import Conversation
+from scorer.markers.patterns import word_pattern
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import word_count, words
 
@@ -44,7 +45,7 @@ _FILLER_WORDS_TEXT = """
     so well like see gotcha cool fine
 """
 FILLER_WORDS = frozenset(_FILLER_WORDS_TEXT.split())
-_DISENGAGED = re.compile(
+_DISENGAGED = word_pattern(
     r"\b(?:i (?:don't|dont|do not) know|no idea|not my (?:department|problem|job|fault)|"
     r"nothing (?:i|we) can do|(?:i|we) can(?:'t|not) help (?:you|with that)|whatever|"
     r"it is what it is|that's just how it is|that's (?:the|our) policy|"
@@ -162,15 +163,16 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
         text = conv.turns[index].text
         asked = conv.previous_other[index]
         prompt = conv.turns[asked].text if asked is not None else ""
-        disengaged = _DISENGAGED.search(text)
         if _is_filler_only(conv, index):
             penalty += 15
             evidence.append(conv.evidence(index, text, "filler_only", "-"))
             flagged.append(text.strip())
-        elif disengaged:
+        elif disengaged := _DISENGAGED.search(text):
+            # The words as written (the match reads a lower-cased copy of the text).
+            quote = text[disengaged.start() : disengaged.end()]
             penalty += 20
-            evidence.append(conv.evidence(index, disengaged.group(0), "disengaged", "-"))
-            flagged.append(disengaged.group(0))
+            evidence.append(conv.evidence(index, quote, "disengaged", "-"))
+            flagged.append(quote)
         elif conv.word_counts[index] <= 3 and (
             "?" in prompt or (asked is not None and conv.word_counts[asked] >= 15)
         ):
