@@ -47,7 +47,7 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
-    return frozenset(_stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1)
+    return frozenset(map(_stem, [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]))
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -86,7 +86,7 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             term = terms[match.lastindex - 1] if match.lastindex else match.group()
             taken.append((match.start(), match.end()))
             found.append((match.group(), match.start(), glossary[term]))
-    if any(char.isdigit() for char in text):
+    if any(map(str.isdigit, text)):
         taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
     for pattern in (_ACRONYM, _CODE):
         for match in pattern.finditer(text):

@@ -143,11 +143,8 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _content_stems(text: str) -> frozenset[str]:
-    return frozenset(
-        stem(w.split("'")[0])
-        for w in _words(text)
-        if w not in STOPWORDS and len(w) > 2 and not w.isdigit()
-    )
+    kept = [w for w in _words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
+    return frozenset(map(stem, [w.partition("'")[0] if "'" in w else w for w in kept]))
 
 
 def content_stems(text: str) -> frozenset[str]:
