@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 
 from scorer.markers import MarkerHit, detect
 from scorer.markers.patterns import word_pattern
@@ -247,10 +248,10 @@ class Conversation:
                 if len(words_here) < 2:
                     continue
                 once = twice = 0
-                for word in words_here:
-                    held = holders.get(word, 0) & window
+                for held in map(holders.get, words_here, repeat(0)):
                     twice |= once & held
                     once |= held
+                twice &= window  # (a & w) & (b & w) == (a & b) & w: the window applies once
                 while twice:
                     lowest = twice & -twice
                     twice ^= lowest

@@ -524,6 +524,7 @@ class WordPattern:
             _register(keys)
         self._bits = (1 << len(gated)) - 1
         self._only_gated = not self._plain and not self._by_character
+        self._plain_tuple = tuple(self._plain)
 
     def _tried(self, text: str) -> tuple[str, Sequence[_Branch]] | None:
         """The lower-cased text and the branches worth trying on it, in written order; None
@@ -537,6 +538,8 @@ class WordPattern:
             low, bits = lowered(text), 0
         if low is None:
             return None
+        if not bits and not self._by_character:  # the plain branches only, in written order
+            return low, self._plain_tuple
         if self._only_gated:  # gated branches in written order: bit order is written order
             if not bits:
                 return low, ()
@@ -570,6 +573,8 @@ class WordPattern:
         if tried is None:
             return self._whole_folding.search(text, pos)
         low, branches = tried
+        if len(branches) == 1:
+            return branches[0].search(low, pos)
         return _leftmost(low, branches, pos)
 
     def match(self, text: str) -> re.Match[str] | None:

@@ -233,14 +233,23 @@ def question_form(sentence: Span) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _form_of(text: str) -> str | None:
-    clauses = clause_texts(text)
     if not text.rstrip("\"'’”) ").endswith("?"):
-        return _unmarked_question_form(clauses, _UNMARKED_CUES.isdisjoint(word_tokens(text)))
+        tokens = word_tokens(text)
+        no_cue = _UNMARKED_CUES.isdisjoint(tokens)
+        if no_cue and "-" not in text and _OPENERS.isdisjoint(tokens):
+            # Only an opening wh-word or auxiliary could ask, and the sentence holds neither
+            # (without stutters to undo, a clause's words are words of the sentence).
+            return None
+        return _unmarked_question_form(clause_texts(text), no_cue)
+    clauses = clause_texts(text)
     if _YOU_KNOW_WHAT.match(text):
         return "closed"
     if _TRAILING_OR.search(text):
         return "open"  # "…at home or?": an unfinished choice invites any answer
     return _marked_question_form(text, clauses)
+
+
+_OPENERS = WH_WORDS | AUXILIARIES
 
 
 def _unmarked_question_form(clauses: Sequence[str], no_cue: bool) -> str | None:
