@@ -22,6 +22,7 @@ from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
 from scorer.markers.reflection import CHECK_FRAME, informs
 from scorer.markers.text import Span, Turn, content_stems, word_set, words
+from scorer.markers.text import tokens as word_tokens
 
 _APOLOGY = word_pattern(
     r"\b(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:(?:so|very|really|truly|terribly|deeply"
@@ -172,14 +173,14 @@ def _sympathy_only(tokens: list[str], index: int) -> bool:
     return nxt in ("", "you", "u", "it", "that", "how", "what", "you're", "your")
 
 
-def _self_disclosure(sentence: Span) -> bool:
-    """The speaker tells of a matching experience of their own ("I had the same with my bank")."""
-    text = sentence.text
-    if _SHARED_FEELING.search(text):
+def _self_disclosure(text: str, unframed: str, shared_feeling: bool) -> bool:
+    """The speaker tells of a matching experience of their own ("I had the same with my bank").
+    `unframed`: the text without restatement frames; `shared_feeling`: it says "me too"."""
+    if shared_feeling:
         return True
     if _FIRST_PERSON.isdisjoint(words(text)):
         return False  # no "I", "me" or "my": nothing of the speaker's own
-    if not _speaks_of_self(words(_AGENT_TALK.sub(" ", CHECK_FRAME.sub(" ", text)))):
+    if not _speaks_of_self(words(_AGENT_TALK.sub(" ", unframed))):
         return False
     # "I've explained this three times", "I'm trying to help you here": a shield, not a story.
     return not set(escalation.markers_of(text)) & _SHIELDS
@@ -254,17 +255,18 @@ class _Facts(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def _facts(text: str) -> _Facts:
-    discloses = _self_disclosure(Span(text, 0))
     # "Let me just check I understand: …" announces a restatement; it is not sympathy.
     unframed = CHECK_FRAME.sub(" ", text)
+    shared_feeling = _SHARED_FEELING.search(text) is not None
+    discloses = _self_disclosure(text, unframed, shared_feeling)
     return _Facts(
         apology=_APOLOGY.search(text) is not None,
         generic=_GENERIC.search(unframed) is not None,
         discloses=discloses,
-        shared_feeling=_SHARED_FEELING.search(text) is not None,
+        shared_feeling=shared_feeling,
         question=text.rstrip().endswith("?"),
-        second_person=any(t in _SECOND_PERSON for t in words(text)),
-        customer_as_person=any(t in _YOU for t in words(text)),
+        second_person=not _SECOND_PERSON.isdisjoint(word_tokens(text)),
+        customer_as_person=not _YOU.isdisjoint(word_tokens(text)),
         interpretive=_INTERPRETIVE.search(text) is not None,
         experience=discloses and _EXPERIENCE_WORD.search(text) is not None,
     )
