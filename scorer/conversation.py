@@ -282,7 +282,7 @@ class Conversation:
         return (
             text.count("!") >= 2
             or (index in self.repeats and self.repeats[index].count >= 2)
-            or bool(_ESCALATION.search(text))
+            or (_ESCALATION.may_match_alone(text) and bool(_ESCALATION.search(text)))
             or len(_CAPS_WORD.findall(text)) >= 2
         )
 

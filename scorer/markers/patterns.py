@@ -525,6 +525,8 @@ class WordPattern:
         self._bits = (1 << len(gated)) - 1
         self._only_gated = not self._plain and not self._by_character
         self._plain_tuple = tuple(self._plain)
+        self._own_keys = frozenset().union(*(keys for keys, _ in gated))
+        self._own_firsts = {key.partition(" ")[0] for key in self._own_keys if " " in key}
 
     def _tried(self, text: str) -> tuple[str, Sequence[_Branch]] | None:
         """The lower-cased text and the branches worth trying on it, in written order; None
@@ -561,6 +563,30 @@ class WordPattern:
         """Whether any branch is worth trying on `text` (False: `search` finds nothing)."""
         tried = self._tried(text)
         return tried is None or bool(tried[1])
+
+    def may_match_alone(self, text: str) -> bool:
+        """As `may_match`, from this pattern's own keys only: for a text that no other pattern
+        reads (a customer turn), cheaper than working out which of all patterns it opens."""
+        if not self._only_gated or self._needs_case_folding or lowered(text) is None:
+            return True
+        own = self._own_keys
+        tokens = _tokens(text)
+        cut = [token[:_PREFIX_LENGTH] for token in tokens]
+        if not own.isdisjoint(cut):
+            return True
+        firsts = self._own_firsts
+        pairs = zip(tokens, cut[1:], strict=False)
+        if not own.isdisjoint(
+            [f"{a} {b}" for a, b in pairs if a in firsts and len(a) <= _WORD_LIMIT]
+        ):
+            return True
+        if "'" in text or "’" in text:
+            for position, token in enumerate(tokens):
+                if "'" in token and not own.isdisjoint(
+                    _apostrophe_keys(tokens, cut, position, self._own_firsts)
+                ):
+                    return True
+        return False
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
         if self._only_gated and not self._needs_case_folding:
