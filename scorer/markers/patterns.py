@@ -345,30 +345,33 @@ def _register(keys: frozenset[str]) -> int:
 
 def _open_patterns(text: str) -> int:
     """Bit mask of the gated patterns whose keys occur in `text`: the keys of `word_keys`
-    that the index holds, found without building the pairs no key starts with."""
+    that the index holds, looked up token by token (a pair only after a word that starts one)
+    without building a set of them first."""
     tokens = _tokens(text)
     if not tokens:
         return 0
-    index = _KEY_INDEX
-    cut = [token[:_PREFIX_LENGTH] for token in tokens]
-    keys = index.keys() & cut
+    get = _KEY_INDEX.get
     firsts = _PAIR_FIRSTS
-    keys.update(
-        [
-            f"{a} {b}"
-            for a, b in zip(tokens, cut[1:], strict=False)
-            if a in firsts and len(a) <= _WORD_LIMIT
-        ]
-    )
-    if "'" in text or "’" in text:
-        for position, token in enumerate(tokens):
-            if "'" in token:
-                keys.update(_apostrophe_keys(tokens, cut, position, firsts))
     found = 0
-    for key in keys:
-        bits = index.get(key)
+    previous = ""
+    for token in tokens:
+        cut = token[:_PREFIX_LENGTH]
+        bits = get(cut)
         if bits is not None:
             found |= bits
+        if previous:
+            bits = get(f"{previous} {cut}")
+            if bits is not None:
+                found |= bits
+        previous = token if token in firsts and len(token) <= _WORD_LIMIT else ""
+    if "'" in text or "’" in text:
+        cuts = [token[:_PREFIX_LENGTH] for token in tokens]
+        for position, token in enumerate(tokens):
+            if "'" in token:
+                for key in _apostrophe_keys(tokens, cuts, position, firsts):
+                    bits = get(key)
+                    if bits is not None:
+                        found |= bits
     return found
 
 
