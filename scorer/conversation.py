@@ -26,7 +26,7 @@ from scorer.transcript import Transcript, Turn
 HISTORY_WINDOW = 24
 # Customer turns compared when looking for a repeated question.
 REPEAT_WINDOW = 30
-REPEAT_OVERLAP = 0.6
+REPEAT_OVERLAP = 0.6  # `repeats` filters its candidates by the shared words this needs
 # A turn that starts this much before the other speaker has finished interrupts them.
 INTERRUPTION_TOLERANCE_S = 0.15
 
@@ -237,8 +237,12 @@ class Conversation:
         asked: dict[int, int] = {}  # original turn -> times asked again so far
         seen: list[tuple[int, frozenset[str]]] = []
         # word -> bit mask of the customer turns (by order) that hold it: one pass of bit
-        # operations finds the earlier turns that share two words or more with a question.
+        # operations finds the earlier turns that share two, three or four words or more with a
+        # question. A pair reaches REPEAT_OVERLAP (0.6 of the smaller side) only with two shared
+        # words when the smaller side has up to three, three when it has four or five, four
+        # when it has six or more: only those candidates are scored.
         holders: dict[str, int] = {}
+        small = middle = 0  # turns of up to three content words; of four or five
         for order, index in enumerate(self.customer_turns):
             text = self.turns[index].text
             whole = content_words(text)
@@ -247,17 +251,26 @@ class Conversation:
             for words_here in (whole, *_question_words(text, whole)):
                 if len(words_here) < 2:
                     continue
-                once = twice = 0
+                once = twice = thrice = four = 0
                 for held in map(holders.get, words_here, repeat(0)):
+                    four |= thrice & held
+                    thrice |= twice & held
                     twice |= once & held
                     once |= held
-                twice &= window  # (a & w) & (b & w) == (a & b) & w: the window applies once
-                while twice:
-                    lowest = twice & -twice
-                    twice ^= lowest
+                size = len(words_here)
+                if size <= 3:
+                    candidates = twice
+                elif size <= 5:
+                    candidates = twice & small | thrice
+                else:
+                    candidates = twice & small | thrice & middle | four
+                candidates &= window  # (a & w) & (b & w) == (a & b) & w: applied once
+                while candidates:
+                    lowest = candidates & -candidates
+                    candidates ^= lowest
                     earlier, words_then = seen[lowest.bit_length() - 1]
                     shared = len(words_here & words_then)
-                    score = shared / min(len(words_here), len(words_then))
+                    score = shared / min(size, len(words_then))
                     if score >= REPEAT_OVERLAP and (
                         best is None or score > best[0] or score == best[0] and earlier < best[1]
                     ):
@@ -270,6 +283,10 @@ class Conversation:
             bit = 1 << order
             for word in whole:
                 holders[word] = holders.get(word, 0) | bit
+            if len(whole) <= 3:
+                small |= bit
+            elif len(whole) <= 5:
+                middle |= bit
         return found
 
     def is_escalated(self, index: int) -> bool:
