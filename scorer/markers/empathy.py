@@ -248,8 +248,6 @@ class _Facts(NamedTuple):
     shared_feeling: bool
     question: bool
     second_person: bool
-    customer_as_person: bool
-    interpretive: bool
     experience: bool
 
 
@@ -266,8 +264,6 @@ def _facts(text: str) -> _Facts:
         shared_feeling=shared_feeling,
         question=text.rstrip().endswith("?"),
         second_person=not _SECOND_PERSON.isdisjoint(word_tokens(text)),
-        customer_as_person=not _YOU.isdisjoint(word_tokens(text)),
-        interpretive=_INTERPRETIVE.search(text) is not None,
         experience=discloses and _EXPERIENCE_WORD.search(text) is not None,
     )
 
@@ -288,9 +284,10 @@ def _specific(sentence: Span, turn: Turn, facts: _Facts, disclosures: int) -> bo
     if not facts.second_person:
         return False
     overlap = content_stems(text) & turn.context_stems if turn.context else set()
-    if facts.interpretive:
+    # Read only for the sentences that get this far: most are settled before.
+    if _INTERPRETIVE.search(text) is not None:
         return bool(overlap) or not turn.context
-    if not facts.customer_as_person and informs(text, turn):
+    if _YOU.isdisjoint(word_tokens(text)) and informs(text, turn):
         # "Your refund for the flight was approved": news about their things, not their impact.
         return False
     # A feeling named together with details of the customer's own situation.
