@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.information import new_specifics, reports_status
-from scorer.markers.patterns import word_pattern
+from scorer.markers.patterns import lowered, word_pattern
 from scorer.markers.questions import (
     AUXILIARIES,
     WH_WORDS,
@@ -64,9 +64,7 @@ _INFORMATION = word_pattern(
     r"|must|might\s+want|may\s+want|'ll\s+(?:need|want|get|receive|see|find|be\s+(?:able|charged"
     r"|billed|refunded|credited|getting))|will\s+(?:need|want|get|receive|see|find|be\s+(?:able"
     r"|charged|billed|refunded|credited)))|\bi\s+(?:would|'d)\s+(?:recommend|suggest|advise"
-    r"|encourage)|\bi\s+(?:recommend|suggest|advise|encourage)|(?:^|[,;]\s*|\b(?:and|so|but|then"
-    r"|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will|\s+can(?!\s+(?:tell|sense|hear|imagine))"
-    r"|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b"
+    r"|encourage)|\bi\s+(?:recommend|suggest|advise|encourage)|\blet(?:'s|\s+me|\s+us)\b|\bresearch\b"
     r"|\bstud(?:y|ies)\b|\bguidelines?\b|\bpeople\s+who\b|\bis\s+it\s+(?:okay|ok|alright)\s+if\b"
     r"|\bplease\b|\bmake\s+sure\s+(?:you|to)\b|\bthank(?:s|\s+you)\b|\bwelcome\b|\bwe\s+(?:might"
     r"|could|can|may|'d|would)\b|\bif\s+you'?re\s+interested\b|\bif\s+you\s+were\s+to\b"
@@ -79,6 +77,27 @@ _INFORMATION = word_pattern(
     r"|\bno\s+need\s+to\b",
     re.I,
 )
+# The agent announcing what they will do ("so I'll…", "we can…"): its own pattern, as it has
+# no word start to gate on; it is searched only in sentences that hold "I" or "we".
+_ANNOUNCEMENT = word_pattern(
+    r"(?:^|[,;]\s*|\b(?:and|so|but|then|now|okay|well)\s+)(?:we|i)(?:'ll|\s+will|\s+can"
+    r"(?!\s+(?:tell|sense|hear|imagine))|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)\b",
+    re.I,
+)
+
+
+def _informational(text: str, tokens: list[str]) -> bool:
+    """Advice, announcements, thanks and other agent information (`_INFORMATION`, or
+    `_ANNOUNCEMENT` where the sentence holds "I" or "we")."""
+    if _INFORMATION.search(text) is not None:
+        return True
+    if lowered(text) is not None and not any(
+        token in ("i", "we") or token.startswith(("i'", "we'")) for token in tokens
+    ):
+        return False  # (a text that lower-cases unevenly is searched with full case folding)
+    return _ANNOUNCEMENT.search(text) is not None
+
+
 _PRAISE_ONLY = word_pattern(
     r"^\W*(?:\w+\W+){0,2}?(?:that'?s|it'?s|this\s+is)\s+(?:(?:really|so|very|just|certainly"
     r"|absolutely|definitely|totally|quite|pretty)\s+)?(?:great|good|fantastic|wonderful|awesome"
@@ -300,7 +319,7 @@ def _kind(text: str, form: str | None) -> str | None:
     core = _core(tokens)
     if not core:
         return None
-    if _INFORMATION.search(text) or (
+    if _informational(text, tokens) or (
         may_prompt(tokens)
         and any(opens_with_prompt(_core(words(clause))) for clause in clause_texts(text))
     ):
