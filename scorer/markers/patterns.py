@@ -328,6 +328,10 @@ _pattern_count = 0
 # The first words of the two-word keys ("calm" of "calm down"): a text's word pairs are only
 # looked up when the first word is one of them.
 _PAIR_FIRSTS: set[str] = set()
+# The two-word keys as first word -> second word (its first letters) -> bit mask, so that a
+# text's word pairs are looked up without building them as strings. A first word longer than
+# _WORD_LIMIT is left out: a text's pairs never start with one.
+_PAIR_INDEX: dict[str, dict[str, int]] = {}
 
 
 def _register(keys: frozenset[str]) -> int:
@@ -336,9 +340,12 @@ def _register(keys: frozenset[str]) -> int:
     _pattern_count += 1
     for key in keys:
         _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
-        first, space, _ = key.partition(" ")
+        first, space, second = key.partition(" ")
         if space:
             _PAIR_FIRSTS.add(first)
+            if len(first) <= _WORD_LIMIT:
+                seconds = _PAIR_INDEX.setdefault(first, {})
+                seconds[second] = seconds.get(second, 0) | (1 << number)
     _gate_facts.cache_clear()
     return number
 
@@ -346,29 +353,29 @@ def _register(keys: frozenset[str]) -> int:
 def _open_patterns(text: str) -> int:
     """Bit mask of the gated patterns whose keys occur in `text`: the keys of `word_keys`
     that the index holds, looked up token by token (a pair only after a word that starts one)
-    without building a set of them first."""
+    without building the keys as strings first."""
     tokens = _tokens(text)
     if not tokens:
         return 0
     get = _KEY_INDEX.get
-    firsts = _PAIR_FIRSTS
+    pairs = _PAIR_INDEX.get
     found = 0
-    previous = ""
+    seconds: dict[str, int] | None = None  # the pairs the previous word starts
     for token in tokens:
         cut = token[:_PREFIX_LENGTH]
         bits = get(cut)
         if bits is not None:
             found |= bits
-        if previous:
-            bits = get(f"{previous} {cut}")
+        if seconds is not None:
+            bits = seconds.get(cut)
             if bits is not None:
                 found |= bits
-        previous = token if token in firsts and len(token) <= _WORD_LIMIT else ""
+        seconds = pairs(token)
     if "'" in text or "’" in text:
         cuts = [token[:_PREFIX_LENGTH] for token in tokens]
         for position, token in enumerate(tokens):
             if "'" in token:
-                for key in _apostrophe_keys(tokens, cuts, position, firsts):
+                for key in _apostrophe_keys(tokens, cuts, position, _PAIR_FIRSTS):
                     bits = get(key)
                     if bits is not None:
                         found |= bits
