@@ -347,6 +347,7 @@ def _register(keys: frozenset[str]) -> int:
                 seconds = _PAIR_INDEX.setdefault(first, {})
                 seconds[second] = seconds.get(second, 0) | (1 << number)
     _gate_facts.cache_clear()
+    _TOKEN_KEYS.clear()
     return number
 
 
@@ -357,29 +358,46 @@ def _open_patterns(text: str) -> int:
     tokens = _tokens(text)
     if not tokens:
         return 0
-    get = _KEY_INDEX.get
-    pairs = _PAIR_INDEX.get
+    known = _TOKEN_KEYS.get
     found = 0
     seconds: dict[str, int] | None = None  # the pairs the previous word starts
     for token in tokens:
-        cut = token[:_PREFIX_LENGTH]
-        bits = get(cut)
-        if bits is not None:
-            found |= bits
+        facts = known(token)
+        if facts is None:
+            facts = _token_keys(token)
+        cut, bits, starts = facts
+        found |= bits
         if seconds is not None:
-            bits = seconds.get(cut)
-            if bits is not None:
-                found |= bits
-        seconds = pairs(token)
+            pair_bits = seconds.get(cut)
+            if pair_bits is not None:
+                found |= pair_bits
+        seconds = starts
     if "'" in text or "’" in text:
+        get = _KEY_INDEX.get
         cuts = [token[:_PREFIX_LENGTH] for token in tokens]
         for position, token in enumerate(tokens):
             if "'" in token:
                 for key in _apostrophe_keys(tokens, cuts, position, _PAIR_FIRSTS):
-                    bits = get(key)
-                    if bits is not None:
-                        found |= bits
+                    key_bits = get(key)
+                    if key_bits is not None:
+                        found |= key_bits
     return found
+
+
+# token -> (its first letters, the mask of the one-word keys it opens, the pairs it starts):
+# words recur across calls even when sentences do not. Cleared when a pattern registers keys,
+# and when it grows past _TOKEN_KEYS_LIMIT.
+_TOKEN_KEYS: dict[str, tuple[str, int, dict[str, int] | None]] = {}
+_TOKEN_KEYS_LIMIT = 50_000
+
+
+def _token_keys(token: str) -> tuple[str, int, dict[str, int] | None]:
+    if len(_TOKEN_KEYS) >= _TOKEN_KEYS_LIMIT:
+        _TOKEN_KEYS.clear()
+    cut = token[:_PREFIX_LENGTH]
+    facts = (cut, _KEY_INDEX.get(cut, 0), _PAIR_INDEX.get(token))
+    _TOKEN_KEYS[token] = facts
+    return facts
 
 
 def _apostrophe_keys(
