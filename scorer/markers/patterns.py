@@ -589,8 +589,18 @@ class WordPattern:
 
     def may_match(self, text: str) -> bool:
         """Whether any branch is worth trying on `text` (False: `search` finds nothing)."""
-        tried = self._tried(text)
-        return tried is None or bool(tried[1])
+        if self._needs_case_folding or self._plain:
+            return True
+        if self._bits:
+            low, mask = _gate_facts(text)
+            if low is None or (mask >> self._first_bit) & self._bits:
+                return True
+        elif lowered(text) is None:
+            return True
+        if not self._by_character:
+            return False
+        characters = _characters(text)
+        return any(not gate.isdisjoint(characters) for gate, _ in self._by_character)
 
     def may_match_alone(self, text: str) -> bool:
         """As `may_match`, from this pattern's own keys only: for a text that no other pattern
