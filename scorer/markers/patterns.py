@@ -653,6 +653,11 @@ class WordPattern:
         return None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if self._only_gated and not self._needs_case_folding:
+            # The common case: no branch is open.
+            low, mask = _gate_facts(text)
+            if low is not None and not (mask >> self._first_bit) & self._bits:
+                return iter(())
         tried = self._tried(text)
         if tried is None:
             return self._whole_folding.finditer(text)
