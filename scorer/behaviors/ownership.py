@@ -27,6 +27,7 @@ from collections.abc import Callable
 
 from scorer import markers
 from scorer.conversation import Conversation
+from scorer.markers.text import clause_texts
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import sentences
 
@@ -156,6 +157,31 @@ def _is_close(conv: Conversation, closing: list[int]) -> bool:
     )
 
 
+def _part_quote(sentence: str, part: str, detector: Callable[[str], set[str]] | None) -> str:
+    """The clause of `sentence` that carries `part` of the summary, so each part's evidence
+    points at its own words (never a bare "to sum up" lead-in; for `when`, the last such clause,
+    as a summary tells what happened before when to expect the fix); the whole sentence when the
+    part only shows across clauses."""
+    matching = [
+        clause
+        for clause in clause_texts(sentence)
+        if not _LEAD_IN.fullmatch(clause)
+        and (
+            _PART_PATTERNS[part].search(clause)
+            or (detector is not None and part in detector(clause))
+        )
+    ]
+    if not matching:
+        return sentence
+    return matching[-1] if part == "when" else matching[0]
+
+
+_LEAD_IN = re.compile(
+    r"(?:so,?\s+)?(?:to (?:recap|sum up|summari[sz]e)|in summary|just to summari[sz]e)[.!]?",
+    re.IGNORECASE,
+)
+
+
 def forwardable_summary(conv: Conversation) -> BehaviorResult:
     closing = _closing_turns(conv)
     if not closing or not _is_close(conv, closing):
@@ -171,7 +197,8 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
                 parts |= set(detector(sentence)) & set(SUMMARY_PARTS)
             for part in parts:
                 if part not in found:
-                    found[part] = conv.evidence(turn, sentence, f"summary_{part}", "+")
+                    quote = _part_quote(sentence, part, detector)
+                    found[part] = conv.evidence(turn, quote, f"summary_{part}", "+")
     evidence = [found[p] for p in SUMMARY_PARTS if p in found]
     evidence += [
         conv.hit_evidence(t, h, "+") for t, h in conv.marker_hits("summary") if t in closing

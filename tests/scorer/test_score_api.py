@@ -113,3 +113,28 @@ def test_judge_verdicts_replace_marker_results_only_for_what_it_judged() -> None
     assert report.behaviors["ownership"] is verdict
     assert report.judged == frozenset({"ownership"})
     assert list(report.behaviors) == ["clarity", "ownership"]
+
+
+def test_each_summary_part_quotes_its_own_clause() -> None:
+    close = (
+        "To recap: the fee was charged twice by mistake, I refunded the second one today, "
+        "it reaches your account by Friday, and my direct line is 0161 555 0123."
+    )
+    report = scorer.score(
+        {
+            "channel": "chat",
+            "turns": [
+                {"speaker": "customer", "text": "I was charged the monthly fee twice."},
+                {"speaker": "agent", "text": close},
+                {"speaker": "customer", "text": "Thanks, bye."},
+            ],
+        },
+        behaviors=["forwardable_summary"],
+    ).to_dict()
+    result = report["behaviors"]["forwardable_summary"]
+    quotes = {e["marker"]: e["quote"] for e in result["evidence"]}
+    assert result["score"] == 100
+    assert quotes["summary_what_was_done"] == "I refunded the second one today"
+    assert quotes["summary_when"] == "it reaches your account by Friday"
+    assert quotes["summary_contact"] == "and my direct line is 0161 555 0123."
+    assert all(q in close for q in quotes.values())
