@@ -29,12 +29,12 @@ from typing import Any
 from scorer.markers.text import tokens as _tokens
 
 
-def _top_level_branches(pattern: str) -> list[str]:
-    branches: list[str] = []
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, char, depth) for every character of a regex outside escapes and character
+    classes, from `start`; depth counts the open groups before the character."""
     depth = 0
     in_class = False
-    start = 0
-    index = 0
+    index = start
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -46,14 +46,22 @@ def _top_level_branches(pattern: str) -> list[str]:
             in_class = True
             if pattern[index + 1 : index + 2] == "]":
                 index += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
+        else:
+            if char == ")":
+                depth -= 1
+            yield index, char, depth
+            if char == "(":
+                depth += 1
+        index += 1
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    branches: list[str] = []
+    start = 0
+    for index, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
             branches.append(pattern[start:index])
             start = index + 1
-        index += 1
     branches.append(pattern[start:])
     return branches
 
@@ -445,25 +453,11 @@ def _split_leading_group(branch: str) -> list[str]:
     matches, in the same order of preference), so that each can be gated on its own keys."""
     if not branch.startswith(r"\b(?:"):
         return [branch]
-    depth = 0
-    index = 2
-    in_class = False
-    while index < len(branch):
-        char = branch[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                break
-        index += 1
+    index = len(branch)
+    for position, char, depth in _structure(branch, 2):
+        if char == ")" and depth == 0:
+            index = position
+            break
     rest = branch[index + 1 :]
     if index >= len(branch) or rest[:1] in ("?", "*", "+", "{"):
         return [branch]
