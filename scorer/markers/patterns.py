@@ -356,6 +356,7 @@ def _register(keys: frozenset[str]) -> int:
                 seconds[second] = seconds.get(second, 0) | (1 << number)
     _gate_facts.cache_clear()
     _TOKEN_KEYS.clear()
+    _APOSTROPHE_FACTS.clear()
     return number
 
 
@@ -381,15 +382,58 @@ def _open_patterns(text: str) -> int:
                 found |= pair_bits
         seconds = starts
     if "'" in text or "’" in text:
-        get = _KEY_INDEX.get
-        cuts = [token[:_PREFIX_LENGTH] for token in tokens]
-        for position, token in enumerate(tokens):
-            if "'" in token:
-                for key in _apostrophe_keys(tokens, cuts, position, _PAIR_FIRSTS):
-                    key_bits = get(key)
-                    if key_bits is not None:
-                        found |= key_bits
+        found |= _apostrophe_bits(tokens)
     return found
+
+
+def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
+    """The mask of the keys `_key_set` adds for the words with apostrophes (their parts, and
+    the pairs those parts make with the neighbouring words), read from `_PAIR_INDEX` by word
+    so that no key is built as a string."""
+    found = 0
+    last = len(tokens) - 1
+    for position, token in enumerate(tokens):
+        if "'" not in token:
+            continue
+        bits, tail_pairs, head_cuts = _apostrophe_facts(token)
+        found |= bits
+        if position < last:
+            after = tokens[position + 1][:_PREFIX_LENGTH]
+            for seconds in tail_pairs:
+                found |= seconds.get(after, 0)
+        if position:
+            before = tokens[position - 1]
+            if "'" in before:
+                before_pairs = _apostrophe_facts(before)[1]
+            else:
+                starts = _PAIR_INDEX.get(before)
+                before_pairs = (starts,) if starts is not None else ()
+            for seconds in before_pairs:
+                for head in head_cuts:
+                    found |= seconds.get(head, 0)
+    return found
+
+
+# word with apostrophes -> (the mask of its parts' one-word keys, the pair tables of the parts
+# that end it ("ve" of "who've") as a pair's first word, the first letters of the parts that
+# start it): what `_apostrophe_bits` needs of the word wherever it occurs. Cleared with
+# _TOKEN_KEYS.
+_APOSTROPHE_FACTS: dict[str, tuple[int, tuple[dict[str, int], ...], tuple[str, ...]]] = {}
+
+
+def _apostrophe_facts(token: str) -> tuple[int, tuple[dict[str, int], ...], tuple[str, ...]]:
+    facts = _APOSTROPHE_FACTS.get(token)
+    if facts is None:
+        if len(_APOSTROPHE_FACTS) >= _TOKEN_KEYS_LIMIT:
+            _APOSTROPHE_FACTS.clear()
+        parts, tails, heads = _apostrophe_parts(token)
+        bits = 0
+        for part in parts:
+            bits |= _KEY_INDEX.get(part[:_PREFIX_LENGTH], 0)
+        pairs = tuple(_PAIR_INDEX[tail] for tail in tails if tail in _PAIR_INDEX)
+        facts = (bits, pairs, tuple(head[:_PREFIX_LENGTH] for head in heads))
+        _APOSTROPHE_FACTS[token] = facts
+    return facts
 
 
 # token -> (its first letters, the mask of the one-word keys it opens, the pairs it starts):

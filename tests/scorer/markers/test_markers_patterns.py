@@ -156,3 +156,25 @@ def test_every_marker_pattern_matches_like_its_plain_regex_on_service_lines():
             matched = fast.match(text)
             expected = plain.match(text)
             assert (matched is None) == (expected is None), (text, fast.pattern[:60])
+
+
+APOSTROPHE_WORDS = (
+    "who've let's i'm we'll you're don't o'clock rock'n'roll 'em y'all it's that's "
+    "sorry so let see call me calm down i am who ve s m"
+)
+_APOSTROPHE_WORDS = st.sampled_from(APOSTROPHE_WORDS.split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_APOSTROPHE_WORDS, min_size=1, max_size=10).map(" ".join))
+def test_open_branch_mask_holds_every_key_of_the_text(text):
+    """The mask read word by word (apostrophe parts and their pairs included) is the one the
+    text's keys give through the key index."""
+    import scorer.conversation  # noqa: F401  (registers its patterns too)
+    from scorer.markers import patterns
+
+    expected = 0
+    for key in word_keys(text):
+        expected |= patterns._KEY_INDEX.get(key, 0)
+    assert patterns._open_patterns(text) == expected
+    assert patterns._open_patterns(text.replace("'", "’")) == expected
