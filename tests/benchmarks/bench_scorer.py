@@ -2,6 +2,7 @@
 1,500-turn call, pinned to one core, median of repeated runs.
 
     .venv/bin/python tests/benchmarks/bench_scorer.py [--runs 20]
+    .venv/bin/python tests/benchmarks/bench_scorer.py --instructions   # needs valgrind
 
 The calls are built from templates across six industries, filled with varied names, products,
 amounts, dates and references, so that no sentence occurs twice, within a call or across runs:
@@ -10,14 +11,23 @@ cost. Every run scores a call it has never seen ("cold", the headline figure); a
 scores the same call again ("warm", what the caches give a re-score).
 
 Targets: 150 turns ≤ 10 ms cold; 1,500 turns within 10× of that (no quadratic work).
+
+Milliseconds depend on the machine and on how the Python was built, and a shared virtual
+machine can vary by a third from one minute to the next. `--instructions` counts instead, with
+valgrind's callgrind, the instructions one cold 150-turn call takes: the same figure on any
+machine, for telling whether a change made the scorer faster (it takes a few minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
 import random
+import re
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -234,10 +244,62 @@ def check_unique(turns: int, calls: int) -> None:
     print(f"{total} sentences of three words or more, {repeated} of them repeats")
 
 
+def score_calls(count: int) -> None:
+    """Score `count` new 150-turn calls after a warm-up (what `--instructions` counts)."""
+    scorer.score(build_call(150, seed=999_999))
+    calls = [build_call(150, seed=5000 + number) for number in range(8)]
+    for call in calls[:count]:
+        scorer.score(call)
+
+
+def count_instructions(calls: int = 8) -> float:
+    """Instructions per cold 150-turn call: a run that scores `calls` calls, less one that
+    scores none (imports, warm-up and building the calls), both under callgrind."""
+    runs = [
+        subprocess.Popen(
+            [
+                "valgrind",
+                "--tool=callgrind",
+                "--callgrind-out-file=/dev/null",
+                sys.executable,
+                __file__,
+                "--score-only",
+                str(count),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for count in (0, calls)
+    ]
+    totals = []
+    for run in runs:
+        _, err = run.communicate()
+        found = re.search(r"Collected : (\d+)", err)
+        if run.returncode != 0 or found is None:
+            raise SystemExit(f"valgrind failed (is it installed?):\n{err[-2000:]}")
+        totals.append(int(found.group(1)))
+    return (totals[1] - totals[0]) / calls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions per cold 150-turn call with valgrind instead of timing",
+    )
+    parser.add_argument("--score-only", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.score_only is not None:
+        score_calls(args.score_only)
+        return
+    if args.instructions:
+        per_call = count_instructions()
+        print(f"150-turn call, 10 behaviors, cold: {per_call / 1e6:.0f} M instructions per call")
+        return
+    print(f"Python {platform.python_version()} ({platform.python_implementation()})")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     runs = max(5, args.runs)
