@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from scorer.markers.text import split_sentences
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
@@ -66,13 +68,33 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
             yield match.start() + raw.index(stripped), stripped
 
 
+_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[-–—]+(?=\s)|[–—])")
+
+
 def snippet(text: str, limit: int = 12) -> str:
-    """The first `limit` words of `text`, as an exact substring of it."""
+    """The opening of `text` as a quote, an exact substring of it that ends where a phrase
+    ends: the first sentence (with the next ones while it is shorter than `limit` // 2 words:
+    "Okay." alone says nothing) when it has at most twice `limit` words; else up to its last
+    clause break (comma, semicolon, colon, dash) after `limit` // 2 words and within twice
+    `limit` words; else its first twice `limit` words."""
     stripped = text.strip()
-    matches = list(_WORD.finditer(stripped))
-    if len(matches) <= limit:
+    spans = split_sentences(stripped)
+    if not spans:
         return stripped
-    return stripped[: matches[limit - 1].end()]
+    last = 0
+    while last + 1 < len(spans) and word_count(stripped[: spans[last].end]) < limit // 2:
+        last += 1
+    sentence = stripped[: spans[last].end]
+    matches = list(_WORD.finditer(sentence))
+    longest = 2 * limit
+    if len(matches) <= longest:
+        return sentence
+    cap = matches[longest - 1].end()
+    breaks = [
+        found.start()
+        for found in _CLAUSE_END.finditer(sentence, matches[max(0, limit // 2 - 1)].end(), cap)
+    ]
+    return sentence[: breaks[-1] if breaks else cap]
 
 
 def sentence_at(text: str, position: int) -> str:
