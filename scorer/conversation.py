@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 
-from scorer.markers import MarkerHit, detect
+from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
 from scorer.report import Effect, Evidence
@@ -29,6 +29,13 @@ REPEAT_WINDOW = 30
 REPEAT_OVERLAP = 0.6  # `repeats` filters its candidates by the shared words this needs
 # A turn that starts this much before the other speaker has finished interrupts them.
 INTERRUPTION_TOLERANCE_S = 0.15
+# The last turns of a call, where the close (and its summary) is looked for.
+CLOSE_WINDOW = 5
+# The markers the behaviors read, so that detection runs only the families that give them:
+# `summary` only in the close, where forwardable_summary looks for it; `wrong_name` nowhere
+# (the live customer reacts to it, no behavior scores it).
+_READ_IN_CLOSE = frozenset(MARKERS) - {"wrong_name"}
+_READ_BEFORE_CLOSE = _READ_IN_CLOSE - {"summary"}
 
 FIX_MARKERS = frozenset({"ownership_commitment", "diffuse_commitment", "vague_follow_up"})
 _FIX = word_pattern(
@@ -94,6 +101,7 @@ class Conversation:
         glossary = dict(self.transcript.glossary) or None
         customer_texts: list[str] = []
         agent_texts: list[str] = []
+        close = len(self.turns) - CLOSE_WINDOW
         for index, turn in enumerate(self.turns):
             if turn.speaker == "customer":
                 customer_texts.append(turn.text)
@@ -105,6 +113,7 @@ class Conversation:
                     agent_history=tuple(agent_texts[-HISTORY_WINDOW:]),
                     glossary=glossary,
                     customer_name=self.transcript.customer_name,
+                    markers=_READ_IN_CLOSE if index >= close else _READ_BEFORE_CLOSE,
                 )
             )
             hits = tuple(h for h in hits if turn.text[h.start : h.start + len(h.quote)] == h.quote)

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 
 from scorer import markers
-from scorer.conversation import Conversation
+from scorer.conversation import CLOSE_WINDOW, Conversation
 from scorer.markers.text import clause_texts
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import sentences
@@ -140,7 +140,7 @@ def _closing_turns(conv: Conversation) -> list[int]:
     opened = [
         i
         for i in earlier
-        if i >= len(conv.turns) - 5
+        if i >= len(conv.turns) - CLOSE_WINDOW
         and (conv.has(i, "summary") or _RECAP.search(conv.turns[i].text))
     ]
     return [*opened, last]

@@ -12,7 +12,7 @@ and is added by the behaviors layer; it is part of the vocabulary but never dete
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from scorer.markers import (
     clarity,
@@ -55,16 +55,25 @@ MARKERS: tuple[str, ...] = (
     "wrong_name",
 )
 
-_FAMILIES: tuple[Callable[[Turn], list[MarkerHit]], ...] = (
-    questions.find,
-    reflection.find,
-    empathy.find,
-    escalation.find,
-    clarity.find,
-    commitments.find,
-    service.find,
-    closing.find,
-    engagement.find,
+# Each family with the markers it can give, so that a caller that needs only some markers
+# runs only the families that give them.
+_FAMILIES: tuple[tuple[Callable[[Turn], list[MarkerHit]], frozenset[str]], ...] = (
+    (questions.find, frozenset({"open_question", "closed_question", "clarifying_question"})),
+    (reflection.find, frozenset({"paraphrase"})),
+    (empathy.find, frozenset({"impact_named", "generic_empathy", "apology"})),
+    (
+        escalation.find,
+        frozenset({"pattern_named", "told_to_calm_down", "defensive", "repeat_reference"}),
+    ),
+    (clarity.find, frozenset({"jargon", "jargon_explained"})),
+    (
+        commitments.find,
+        frozenset({"ownership_commitment", "diffuse_commitment", "vague_follow_up"}),
+    ),
+    (service.find, frozenset({"cross_sell", "customer_job_reference"})),
+    (closing.find, frozenset({"summary"})),
+    (engagement.find_filler_and_hedges, frozenset({"filler", "hedge"})),
+    (engagement.find_wrong_names, frozenset({"wrong_name"})),
 )
 _ORDER = {name: index for index, name in enumerate(MARKERS)}
 
@@ -76,12 +85,15 @@ def detect(
     agent_history: Sequence[str] = (),
     glossary: Mapping[str, str] | None = None,
     customer_name: str | None = None,
+    markers: Collection[str] | None = None,
 ) -> list[MarkerHit]:
     """The markers in one agent turn, in order of where their quote starts.
 
     `context` holds the customer's earlier turns (oldest first, the last one is the turn just
     before this one), `agent_history` the agent's earlier turns, `glossary` the scenario's
     internal terms with their customer-language meaning, `customer_name` the customer's name.
+    `markers` limits the work to the families that give those markers (None: all); hits of
+    other markers of the same family may still come back.
     Every hit's quote is an exact substring of `text` at `start`.
     """
     turn = Turn.of(
@@ -92,8 +104,9 @@ def detect(
         customer_name=customer_name,
     )
     hits: set[MarkerHit] = set()
-    for family in _FAMILIES:
-        hits.update(family(turn))
+    for family, gives in _FAMILIES:
+        if markers is None or not gives.isdisjoint(markers):
+            hits.update(family(turn))
     return sorted(hits, key=lambda h: (h.start, _ORDER[h.marker], len(h.quote)))
 
 

@@ -155,15 +155,25 @@ def _hedges(text: str) -> bool:
 
 
 def find(turn: Turn) -> list[MarkerHit]:
+    return find_filler_and_hedges(turn) + find_wrong_names(turn)
+
+
+def find_filler_and_hedges(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
     if _is_filler(turn):
         stripped = turn.text.strip()
         hits.append(MarkerHit("filler", stripped, turn.text.index(stripped)))
+    hits += [hit("hedge", sentence) for sentence in turn.sentences if _hedges(sentence.text)]
+    return hits
+
+
+def find_wrong_names(turn: Turn) -> list[MarkerHit]:
     known = _names(turn.customer_name) if turn.customer_name else frozenset()
+    if not known:
+        return []
+    hits: list[MarkerHit] = []
     for sentence in turn.sentences:
-        if _hedges(sentence.text):
-            hits.append(hit("hedge", sentence))
-        if known and not _only_known_names(sentence.text, known):
+        if not _only_known_names(sentence.text, known):
             for name in _addressed_names(sentence.text):
                 if name.lower() not in known:
                     hits.append(hit("wrong_name", sentence))

@@ -138,3 +138,22 @@ def test_word_boundaries_in_quotes():
     hits = detect(text)
     assert [h.quote for h in hits if h.marker == "open_question"] == ["Which   account?"]
     assert re.fullmatch(r"\S.*\S", hits[0].quote)
+
+
+def test_markers_limits_the_work_to_the_families_that_give_them():
+    text = (
+        "Thanks, Sarah. To recap: your router failed on Monday, I've booked an engineer, "
+        "and they will come on Friday between 8 and 12; call me on 0161 555 0199."
+    )
+    context = ["My router died on Monday and I work from home."]
+    everything = detect(text, context=context, customer_name="Dana Ruiz")
+    assert {"summary", "wrong_name"} <= set(marker_names(everything))
+    scored = detect(
+        text,
+        context=context,
+        customer_name="Dana Ruiz",
+        markers=set(MARKERS) - {"summary", "wrong_name"},
+    )
+    assert scored == [h for h in everything if h.marker not in ("summary", "wrong_name")]
+    assert marker_names(detect(text, context=context, markers={"summary"})) == ["summary"]
+    assert detect(text, context=context, markers=()) == []
