@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings)
     app.state.secret_key = settings.effective_secret_key()
+    app.state.time_zone = ZoneInfo(settings.time_zone)
 
     app.add_middleware(CSRFMiddleware)
     app.add_middleware(

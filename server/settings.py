@@ -12,6 +12,7 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -90,6 +91,11 @@ class Settings(BaseSettings):
     login_window_s: Annotated[int, Field(ge=1)] = Field(
         300, description="Length in seconds of the login rate-limit window."
     )
+    time_zone: str = Field(
+        "UTC",
+        description="IANA time zone (e.g. `Europe/London`) in which pages show dates and "
+        "times; times are stored in UTC.",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -106,6 +112,18 @@ class Settings(BaseSettings):
         if engine not in {"piper", "edge"}:
             raise ValueError("use `piper` (offline) or `edge` (online)")
         return engine
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_time_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as UTC, Europe/London or "
+                "America/New_York"
+            ) from None
+        return value
 
     @field_validator("database_url")
     @classmethod

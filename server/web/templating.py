@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from server import __version__
@@ -15,6 +18,27 @@ from server.web.csrf import csrf_token
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 templates.env.globals["sparring_version"] = __version__
 templates.env.globals["csrf_token"] = csrf_token
+
+
+def to_local(moment: datetime, zone: tzinfo) -> datetime:
+    """`moment` in `zone`; a naive datetime (as SQLite gives back) is taken as UTC."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone)
+
+
+@pass_context
+def local_time(context: Context, moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """Template filter: a stored UTC time shown in the installation's time zone
+    (`SPARRING_TIME_ZONE`), e.g. `{{ attempt.started_at|local('%d %b %Y %H:%M') }}`."""
+    if moment is None:
+        return ""
+    request = context.get("request")
+    zone = getattr(getattr(request, "app", None), "state", None)
+    return to_local(moment, getattr(zone, "time_zone", UTC)).strftime(fmt)
+
+
+templates.env.filters["local"] = local_time
 
 
 def render(

@@ -30,6 +30,7 @@ def test_environment_variables_are_prefixed(monkeypatch: pytest.MonkeyPatch) -> 
         ({"database_url": "mysql://root@localhost/x"}, "SPARRING_DATABASE_URL: backend 'mysql'"),
         ({"port": 70000}, "SPARRING_PORT:"),
         ({"tts_engine": "espeak"}, "SPARRING_TTS_ENGINE: use `piper`"),
+        ({"time_zone": "Mars/Olympus"}, "SPARRING_TIME_ZONE: unknown time zone 'Mars/Olympus'"),
         ({"env": "production", "secret_key": "changethis"}, "SPARRING_SECRET_KEY is empty or a"),
         ({"env": "production"}, "SPARRING_SECRET_KEY is empty or a placeholder"),
     ],
