@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from scorer.markers.text import Span
 
 
-@dataclass(frozen=True)
-class MarkerHit:
-    """A marker found in an agent turn, with the exact span of the turn that shows it."""
+class MarkerHit(NamedTuple):
+    """A marker found in an agent turn, with the exact span of the turn that shows it (an
+    immutable value; a named tuple, since every family makes many)."""
 
     marker: str
     quote: str

@@ -10,6 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "no", "approx", "jr"}
@@ -48,9 +49,9 @@ STOPWORDS = word_set(
 )
 
 
-@dataclass(frozen=True)
-class Span:
-    """A piece of the agent text and where it starts in that text."""
+class Span(NamedTuple):
+    """A piece of the agent text and where it starts in that text (an immutable value; a
+    named tuple, since every turn makes several)."""
 
     text: str
     start: int
@@ -70,22 +71,28 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
 
 def split_sentences(text: str) -> list[Span]:
     """Split `text` into sentences; every span's text is `text[span.start:span.end]`."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     begin = 0
     for match in _BOUNDARY.finditer(text):
-        end = match.end()
-        if match.group().startswith(".") and len(match.group()) == 1:
+        start, end = match.span()
+        if end - start == 1 and text[start] == ".":
             last = _LAST_WORD.search(text, begin, end)
             if last and last.group(1).lower().rstrip(".") in _ABBREVIATIONS:
                 continue
-        span = _trimmed(text, begin, end)
-        if span is not None:
-            spans.append(span)
+        piece = text[begin:end]
+        stripped = piece.strip()
+        if stripped:
+            spans.append(Span(stripped, begin + (len(piece) - len(piece.lstrip()))))
         begin = end
     tail = _trimmed(text, begin, len(text))
     if tail is not None:
         spans.append(tail)
-    return spans
+    return tuple(spans)
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s[-–—]+\s|-{2,}|[–—]")
