@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from scorer.markers.text import split_sentences
+from scorer.markers.text import byte_table, spaced_out, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
@@ -26,16 +26,25 @@ _STOPWORDS_TEXT = """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 
-_JOINED_WORD = re.compile(r"[a-z0-9]+")
+_LETTERS_AND_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
+_JOINED_WORD_BYTES = byte_table(_LETTERS_AND_DIGITS)
+_WORD_BYTES = byte_table(_LETTERS_AND_DIGITS + _LETTERS_AND_DIGITS.upper() + "'")
 
 
 def words(text: str) -> list[str]:
-    """Lower-case word tokens, apostrophes dropped ("don't" -> "dont")."""
-    return _JOINED_WORD.findall(text.lower().replace("'", "").replace("’", ""))
+    """Lower-case word tokens, apostrophes dropped ("don't" -> "dont"): the runs of a-z and
+    0-9 (`[a-z0-9]+`) once the apostrophes are gone."""
+    joined = text.lower().replace("'", "").replace("’", "")
+    return spaced_out(joined, _JOINED_WORD_BYTES).split()
 
 
 def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    """How many words `_WORD` finds in `text` (runs of letters and digits count one each;
+    only runs holding an apostrophe are read by the regex)."""
+    spaced = spaced_out(text.replace("’", "'"), _WORD_BYTES)
+    if "'" not in spaced:
+        return len(spaced.split())
+    return sum(len(_WORD.findall(piece)) if "'" in piece else 1 for piece in spaced.split())
 
 
 @lru_cache(maxsize=8192)

@@ -124,9 +124,37 @@ def split_clauses(sentence: Span) -> list[Span]:
     return [Span(c.text, sentence.start + c.start) for c in _clauses(sentence.text)]
 
 
+def byte_table(keep: str) -> bytes:
+    """A `bytes.translate` table that keeps the ASCII characters of `keep` and makes every
+    other byte a space. Encoded as UTF-8, a non-ASCII character is bytes of 128 and above, so
+    it becomes spaces too: for words made of ASCII letters, digits and apostrophes, splitting
+    the translated text finds what a regex scan finds, several times faster."""
+    return bytes(code if chr(code) in keep else 32 for code in range(256))
+
+
+def spaced_out(text: str, table: bytes) -> str:
+    """`text` with every character the `table` does not keep replaced by spaces (one per
+    UTF-8 byte: lengths change where the text is not ASCII, so offsets do not hold)."""
+    return text.encode("utf-8", "surrogatepass").translate(table).decode("ascii")
+
+
+_WORD_BYTES = byte_table("abcdefghijklmnopqrstuvwxyz0123456789'")
+
+
 @lru_cache(maxsize=8192)
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.lower().replace("’", "'")))
+    # What `_WORD.findall` gives on the lower-cased text: runs of letters and digits are
+    # words as they stand, and only runs holding an apostrophe are read by the regex.
+    spaced = spaced_out(text.lower().replace("’", "'"), _WORD_BYTES)
+    if "'" not in spaced:
+        return tuple(spaced.split())
+    found: list[str] = []
+    for piece in spaced.split():
+        if "'" in piece:
+            found += _WORD.findall(piece)
+        else:
+            found.append(piece)
+    return tuple(found)
 
 
 def tokens(text: str) -> tuple[str, ...]:

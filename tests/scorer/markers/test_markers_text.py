@@ -43,3 +43,37 @@ def test_words_and_stems():
 def test_sentences_cover_every_non_space_character(text):
     covered = "".join(s.text for s in split_sentences(text))
     assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", text)
+
+
+# The regexes the byte-table tokenizers stand for.
+_MARKER_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
+_JOINED_WORD = re.compile(r"[a-z0-9]+")
+_COUNTED_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_tricky_text = st.text(
+    alphabet=st.one_of(
+        st.sampled_from(list("aZ9'’ .,-_\n\t£é€İKß\u212a\x00\x7f")),
+        st.characters(),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_tricky_text)
+def test_tokenizers_find_what_their_regexes_find(text):
+    from scorer import text as behavior_text
+
+    assert words(text) == _MARKER_WORD.findall(text.lower().replace("’", "'"))
+    joined = text.lower().replace("'", "").replace("’", "")
+    assert behavior_text.words(text) == _JOINED_WORD.findall(joined)
+    assert behavior_text.word_count(text) == len(_COUNTED_WORD.findall(text))
+
+
+def test_tokenizers_on_apostrophes_digits_and_non_ascii():
+    from scorer import text as behavior_text
+
+    text = "Rock'n'roll, O’Neil's £830.38 'em abc'123 İstanbul \ud800x CAFÉ"
+    assert words(text) == _MARKER_WORD.findall(text.lower().replace("’", "'"))
+    assert "rock'n'roll" in words(text) and "o'neil's" in words(text)
+    assert behavior_text.words("Don't stop") == ["dont", "stop"]
+    assert behavior_text.word_count(text) == len(_COUNTED_WORD.findall(text))
