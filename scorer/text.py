@@ -58,7 +58,23 @@ def _stem(word: str) -> str:
 @lru_cache(maxsize=8192)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
-    return frozenset(map(_stem, [w for w in words(text) if len(w) > 1 and w not in STOPWORDS]))
+    known = _CONTENT_WORD
+    found = {known[w] if w in known else _content_word(w) for w in words(text)}
+    found.discard("")
+    return frozenset(found)
+
+
+# word -> its stem, or "" for a stop word or a one-letter word (see `content_words`).
+_CONTENT_WORD: dict[str, str] = {}
+_CONTENT_WORD_LIMIT = 50_000
+
+
+def _content_word(word: str) -> str:
+    if len(_CONTENT_WORD) >= _CONTENT_WORD_LIMIT:
+        _CONTENT_WORD.clear()
+    found = _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
+    _CONTENT_WORD[word] = found
+    return found
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -91,11 +91,13 @@ def _informational(text: str, tokens: list[str]) -> bool:
     `_ANNOUNCEMENT` where the sentence holds "I" or "we")."""
     if _INFORMATION.search(text) is not None:
         return True
-    if lowered(text) is not None and not any(
-        token in ("i", "we") or token.startswith(("i'", "we'")) for token in tokens
-    ):
+    if lowered(text) is not None and _I_OR_WE.search(" ".join(tokens)) is None:
         return False  # (a text that lower-cases unevenly is searched with full case folding)
     return _ANNOUNCEMENT.search(text) is not None
+
+
+# A word "i" or "we", or one that starts "i'" or "we'", in words joined by spaces.
+_I_OR_WE = re.compile(r"(?:^| )(?:i|we)(?=[' ]|$)")
 
 
 _PRAISE_ONLY = word_pattern(

@@ -178,8 +178,27 @@ def stem(word: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _content_stems(text: str) -> frozenset[str]:
-    kept = [w for w in _words(text) if len(w) > 2 and w not in STOPWORDS and not w.isdigit()]
-    return frozenset(map(stem, [w.partition("'")[0] if "'" in w else w for w in kept]))
+    known = _CONTENT_STEM
+    stems = {known[w] if w in known else _content_stem(w) for w in _words(text)}
+    stems.discard("")
+    return frozenset(stems)
+
+
+# word -> its content stem, or "" for a word that carries no content (a stop word, a short
+# word, a number). Words recur across turns even when sentences do not.
+_CONTENT_STEM: dict[str, str] = {}
+_CONTENT_STEM_LIMIT = 50_000
+
+
+def _content_stem(word: str) -> str:
+    if len(_CONTENT_STEM) >= _CONTENT_STEM_LIMIT:
+        _CONTENT_STEM.clear()
+    if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
+        found = stem(word.partition("'")[0] if "'" in word else word)
+    else:
+        found = ""
+    _CONTENT_STEM[word] = found
+    return found
 
 
 def content_stems(text: str) -> frozenset[str]:
