@@ -46,7 +46,7 @@ _REFERENCE = re.compile(
     r"[A-Za-z](?<![\w-][A-Za-z])[A-Za-z]{0,5}(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?"
     r"(?![\w-])"
 )
-_DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d{3}")
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
     r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for"
@@ -87,7 +87,7 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             term = terms[match.lastindex - 1] if match.lastindex else match.group()
             taken.append((match.start(), match.end()))
             found.append((match.group(), match.start(), glossary[term]))
-    if _DIGIT.search(text) is not None:  # every reference holds digits (`\d`)
+    if _DIGITS.search(text) is not None:  # every reference holds three digits in a row
         taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
     for pattern in (_ACRONYM, _CODE):
         for match in pattern.finditer(text):

@@ -322,9 +322,10 @@ def _char_gate(branch: str) -> frozenset[str] | None:
     return None
 
 
-@lru_cache(maxsize=8192)
-def _characters(text: str) -> frozenset[str]:
-    return frozenset(text)
+def _character_class(characters: frozenset[str]) -> re.Pattern[str]:
+    """A regex that finds any of `characters` (one C scan of a text, no set of its
+    characters to build)."""
+    return re.compile("[" + "".join(sorted(map(re.escape, characters))) + "]")
 
 
 # Every gated pattern registers its keys here (key -> bit mask of the patterns it opens), so
@@ -560,7 +561,7 @@ class WordPattern:
         flags = re.I if self._needs_case_folding else 0
         self._whole_folding = re.compile(pattern, re.I)
         self._plain: list[_Branch] = []
-        self._by_character: list[tuple[frozenset[str], _Branch]] = []
+        self._by_character: list[tuple[re.Pattern[str], _Branch]] = []
         gated: list[tuple[frozenset[str], _Branch]] = []
         branches = [
             part for branch in _top_level_branches(pattern) for part in _split_leading_group(branch)
@@ -583,7 +584,7 @@ class WordPattern:
             if characters is None:
                 self._plain.append(compiled)
             else:
-                self._by_character.append((characters, compiled))
+                self._by_character.append((_character_class(characters), compiled))
         self._first_bit = _pattern_count
         self._gated = [item for _, item in gated]
         for keys, _item in gated:
@@ -619,8 +620,7 @@ class WordPattern:
             tried.append(self._gated[lowest.bit_length() - 1])
             bits ^= lowest
         if self._by_character:
-            characters = _characters(text)
-            tried += [item for gate, item in self._by_character if not gate.isdisjoint(characters)]
+            tried += [item for gate, item in self._by_character if gate.search(text) is not None]
         if len(tried) > 1 and not self._only_gated:
             tried.sort(key=_index)
         return low, tried
@@ -637,8 +637,7 @@ class WordPattern:
             return True
         if not self._by_character:
             return False
-        characters = _characters(text)
-        return any(not gate.isdisjoint(characters) for gate, _ in self._by_character)
+        return any(gate.search(text) is not None for gate, _ in self._by_character)
 
     def may_match_alone(self, text: str) -> bool:
         """As `may_match`, from this pattern's own keys only: for a text that no other pattern

@@ -116,7 +116,7 @@ def _clauses(text: str) -> tuple[Span, ...]:
 @lru_cache(maxsize=4096)
 def clause_texts(text: str) -> tuple[str, ...]:
     """The clauses of a sentence as text (as `split_clauses`, without offsets)."""
-    return tuple(piece for piece in map(str.strip, _CLAUSE_BREAK.split(text)) if piece)
+    return tuple(filter(None, map(str.strip, _CLAUSE_BREAK.split(text))))
 
 
 def split_clauses(sentence: Span) -> list[Span]:
