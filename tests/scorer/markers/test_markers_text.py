@@ -77,3 +77,12 @@ def test_tokenizers_on_apostrophes_digits_and_non_ascii():
     assert "rock'n'roll" in words(text) and "o'neil's" in words(text)
     assert behavior_text.words("Don't stop") == ["dont", "stop"]
     assert behavior_text.word_count(text) == len(_COUNTED_WORD.findall(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab ,;:-–—\t\n\u2003")), max_size=30))
+def test_clause_breaks_are_the_plain_alternation(text):
+    from scorer.markers.text import _CLAUSE_BREAK
+
+    plain = re.compile(r"[,;:]|\s[-–—]+\s|-{2,}|[–—]")
+    assert _CLAUSE_BREAK.split(text) == plain.split(text)
