@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import filterfalse
 
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import stem, tokens, word_set
@@ -87,10 +88,10 @@ def specifics(text: str) -> frozenset[str]:
     words = set(tokens(text))
     found = {_SPECIFIC_WORDS[word] for word in words & _SPECIFIC_WORDS.keys()}
     if _DIGITS.search(text) is not None:
-        for word in words:
+        for word in filterfalse(str.isalpha, words):  # the words with a digit or apostrophe
             if word.isdigit():
                 found.add(word.lstrip("0") or "0")
-            elif not word.isalpha() and _DIGITS.search(word) is not None:
+            elif _DIGITS.search(word) is not None:
                 found.add(word)
         if _MONEY_OR_TIME.search(text):
             found.add("<money-or-time>")
