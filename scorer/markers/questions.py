@@ -429,4 +429,7 @@ def _is_clarifying(sentence: Span, turn: Turn) -> bool:
 
 
 def _about_the_customer(text: str) -> bool:
-    return any(t in ("you", "your", "you're", "you've", "yours") for t in words(text))
+    return not _YOU_OR_YOURS.isdisjoint(word_tokens(text))
+
+
+_YOU_OR_YOURS = frozenset({"you", "your", "you're", "you've", "yours"})

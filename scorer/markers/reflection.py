@@ -115,6 +115,7 @@ _IMPERSONAL_START = frozenset(
 _FIRST_PERSON = frozenset(
     {"i", "i'm", "i've", "i'd", "i'll", "we", "we're", "we've", "we'll", "me"}
 )
+_FIRST_PERSON_OR_OURS = _FIRST_PERSON | {"my", "our", "us"}
 _FAREWELL = word_pattern(
     r"^\W*(?:(?:ok(?:ay)?|well|alright|thanks?|thank\s+you|great|perfect|lovely|cheers)\W+)*"
     r"(?:see\s+you|take\s+care|bye|goodbye|have\s+a\s+(?:good|nice|great|lovely|wonderful))\b",
@@ -218,6 +219,8 @@ def _core(tokens: list[str]) -> list[str]:
 
 def _without_you_know(tokens: list[str]) -> list[str]:
     """Tokens with the filler "you know" taken out (it is not about the customer)."""
+    if "know" not in tokens:
+        return list(tokens)
     kept: list[str] = []
     skip = False
     for index, token in enumerate(tokens):
@@ -351,12 +354,12 @@ def _kind(text: str, form: str | None) -> str | None:
         if second in _MODAL_AFTER_YOU or core[:3] in (["you're", "going", "to"], ["you", "need"]):
             return None
         return "weak" if is_question and not led_by_so else "strong"
-    second_person = any(t in _SECOND_PERSON for t in _without_you_know(core))
+    second_person = not _SECOND_PERSON.isdisjoint(_without_you_know(core))
     if is_question:
         return "weak" if second_person else None
     if second_person and (led_by_so or core[0] in _IMPERSONAL_START):
         return "strong"
-    if any(t in _FIRST_PERSON or t in ("my", "our", "us") for t in core):
+    if not _FIRST_PERSON_OR_OURS.isdisjoint(core):
         return None  # the agent talking about themselves or the service
     describes = core[0] in _ARTICLES and any(t in ("is", "are", "means") for t in core[1:5])
     if len(core) >= 3 and not describes and not _SERVICE_STATEMENT.search(text):
