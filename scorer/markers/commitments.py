@@ -14,8 +14,8 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.patterns import word_pattern
-from scorer.markers.reflection import CHECK_FRAME
+from scorer.markers.patterns import PatternGroup, word_pattern
+from scorer.markers.reflection import without_check_frame
 from scorer.markers.text import Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
@@ -140,12 +140,17 @@ def _vague_follow_up(text: str) -> bool:
     return not TIME.search(without_soft_time)
 
 
+_MARKERS = PatternGroup(_FIRST_PERSON_WILL, _DIFFUSE, _VAGUE_FOLLOW_UP)
+
+
 @lru_cache(maxsize=4096)
 def markers_of(text: str) -> tuple[str, ...]:
     """The commitment markers of one sentence (they depend on nothing else)."""
     found: list[str] = []
     # "Let me make sure I have this right: …" checks understanding; it promises nothing.
-    text = CHECK_FRAME.sub(" ", text)
+    text = without_check_frame(text)
+    if not _MARKERS.may_match(text):
+        return ()  # every marker here needs one of these patterns to match
     owned = _ownership(text)
     if owned:
         found.append("ownership_commitment")

@@ -20,7 +20,7 @@ from typing import NamedTuple
 from scorer.markers import escalation
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.reflection import CHECK_FRAME, informs
+from scorer.markers.reflection import informs, without_check_frame
 from scorer.markers.text import Span, Turn, content_stems, word_set, words
 from scorer.markers.text import tokens as word_tokens
 
@@ -254,7 +254,7 @@ class _Facts(NamedTuple):
 @lru_cache(maxsize=4096)
 def _facts(text: str) -> _Facts:
     # "Let me just check I understand: …" announces a restatement; it is not sympathy.
-    unframed = CHECK_FRAME.sub(" ", text)
+    unframed = without_check_frame(text)
     shared_feeling = _SHARED_FEELING.search(text) is not None
     discloses = _self_disclosure(text, unframed, shared_feeling)
     return _Facts(

@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.patterns import word_pattern
+from scorer.markers.patterns import PatternGroup, word_pattern
 from scorer.markers.text import Turn
 
 _CALM_DOWN = word_pattern(
@@ -83,9 +83,15 @@ _PATTERN = word_pattern(
 )
 
 
+# Most sentences open none of the patterns a marker needs: one test rules them all out.
+_MARKERS = PatternGroup(_CALM_DOWN, _DEFENSIVE, _REPEAT, _PATTERN)
+
+
 @lru_cache(maxsize=4096)
 def markers_of(text: str) -> tuple[str, ...]:
     """The escalation markers of one sentence (they depend on nothing else)."""
+    if not _MARKERS.may_match(text):
+        return ()
     found: list[str] = []
     for match in _CALM_DOWN.finditer(text):
         if not _NEGATED_PREFIX.search(text[: match.start()]):

@@ -746,6 +746,28 @@ def _iterate(low: str, branches: Sequence[_Branch]) -> Iterator[re.Match[str]]:
         pos = found.end() if found.end() > found.start() else found.end() + 1
 
 
+class PatternGroup:
+    """Patterns a caller tries on the same texts: `may_match(text)` is False when none of them
+    can match, from one test of the text's open-branch mask (instead of one search each)."""
+
+    def __init__(self, *patterns: WordPattern) -> None:
+        self.patterns = patterns
+        # Branches tried on every text (or full case folding): nothing can be ruled out.
+        self._always = any(p._needs_case_folding or p._plain for p in patterns)
+        self._mask = 0
+        for pattern in patterns:
+            self._mask |= pattern._bits << pattern._first_bit
+        self._by_character = [gate for p in patterns for gate, _ in p._by_character]
+
+    def may_match(self, text: str) -> bool:
+        if self._always:
+            return True
+        low, mask = _gate_facts(text)
+        if low is None or mask & self._mask:
+            return True
+        return any(gate.search(text) is not None for gate in self._by_character)
+
+
 def word_pattern(pattern: str, flags: int = re.I) -> WordPattern:
     """Compile a case-insensitive alternation of word-initial branches into a `WordPattern`."""
     if flags != re.I:

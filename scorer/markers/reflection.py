@@ -86,6 +86,13 @@ _ANNOUNCEMENT = word_pattern(
 )
 
 
+@lru_cache(maxsize=4096)
+def without_check_frame(text: str) -> str:
+    """`text` with its check frames ("let me make sure I have this right") blanked out: they
+    announce a restatement, and say nothing of sympathy or commitment themselves."""
+    return CHECK_FRAME.sub(" ", text)
+
+
 def _informational(text: str, tokens: list[str]) -> bool:
     """Advice, announcements, thanks and other agent information (`_INFORMATION`, or
     `_ANNOUNCEMENT` where the sentence holds "I" or "we")."""

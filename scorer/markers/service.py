@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
-from scorer.markers.patterns import word_pattern
+from scorer.markers.patterns import PatternGroup, word_pattern
 from scorer.markers.text import Turn
 
 _JOB = word_pattern(
@@ -58,9 +58,15 @@ _CROSS_SELL = word_pattern(
 _FIX = re.compile(r"\b(?:firmware|software|driver|app\s+version|browser|update)\b", re.I)
 
 
+# Most sentences open neither pattern: one test rules them out.
+_MARKERS = PatternGroup(_JOB, _CROSS_SELL)
+
+
 @lru_cache(maxsize=4096)
 def markers_of(text: str) -> tuple[str, ...]:
     """The customer-language markers of one sentence (they depend on nothing else)."""
+    if not _MARKERS.may_match(text):
+        return ()
     found: list[str] = []
     if _JOB.search(text):
         found.append("customer_job_reference")

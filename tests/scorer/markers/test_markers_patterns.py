@@ -178,3 +178,27 @@ def test_open_branch_mask_holds_every_key_of_the_text(text):
         expected |= patterns._KEY_INDEX.get(key, 0)
     assert patterns._open_patterns(text) == expected
     assert patterns._open_patterns(text.replace("'", "’")) == expected
+
+
+def test_a_pattern_group_rules_out_only_texts_none_of_its_patterns_matches():
+    from scorer.markers import commitments, escalation, service
+
+    groups = [escalation._MARKERS, service._MARKERS, commitments._MARKERS]
+    texts = list(_SERVICE_LINES) + [line.upper() for line in _SERVICE_LINES] + ["", "x"]
+    ruled_out = 0
+    for group in groups:
+        for text in texts:
+            if not group.may_match(text):
+                ruled_out += 1
+                assert all(pattern.search(text) is None for pattern in group.patterns), text
+    assert ruled_out > 10  # the test rules texts out, not only lets them through
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_phrase_pieces, max_size=14).map(" ".join))
+def test_pattern_groups_never_rule_out_a_match(text):
+    from scorer.markers import commitments, escalation, service
+
+    for group in (escalation._MARKERS, service._MARKERS, commitments._MARKERS):
+        if not group.may_match(text):
+            assert all(pattern.search(text) is None for pattern in group.patterns), text
