@@ -44,7 +44,17 @@ def word_count(text: str) -> int:
     spaced = spaced_out(text.replace("’", "'"), _WORD_BYTES)
     if "'" not in spaced:
         return len(spaced.split())
-    return sum(len(_WORD.findall(piece)) if "'" in piece else 1 for piece in spaced.split())
+    return sum(
+        1 if "'" not in piece or _one_word(piece) else len(_WORD.findall(piece))
+        for piece in spaced.split()
+    )
+
+
+def _one_word(piece: str) -> bool:
+    """A run of letters, digits and apostrophes that `_WORD` counts once: letters or digits,
+    then one apostrophe and letters ("don't", "Jenny's")."""
+    head, _, tail = piece.partition("'")
+    return bool(head) and tail.isalpha()
 
 
 @lru_cache(maxsize=8192)

@@ -36,14 +36,16 @@ _ACRONYM = re.compile(
     r"[A-Z](?<![\w-][A-Z])(?:[A-Z]{1,5}s?|[A-Z]*(?:[-_/][A-Z0-9]+)+|[A-Z]{0,4}\d{1,4}[A-Z]?)"
     r"(?![\w-])"
 )
+# (Possessive letter runs: what follows them is never a letter, so giving letters back could
+# not help a match, and the engine is spared trying.)
 _CODE = re.compile(
-    r"[A-Za-z](?<![\w-][A-Za-z])(?:[A-Za-z]*_[A-Za-z0-9_]+|[A-Za-z]+-\d{2,})(?![\w-])"
+    r"[A-Za-z](?<![\w-][A-Za-z])(?:[A-Za-z]*+_[A-Za-z0-9_]+|[A-Za-z]++-\d{2,})(?![\w-])"
 )
 # A reference: a letter prefix, an optional "-", "/", "#" or "." and a number of three digits
 # or more, maybe in groups ("HLD-40917", "INC-2231", "ORD/55310", "CS-2024-0091", "AB12345").
 # It names one order, case or booking; the customer reads it, nobody needs it translated.
 _REFERENCE = re.compile(
-    r"[A-Za-z](?<![\w-][A-Za-z])[A-Za-z]{0,5}(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?"
+    r"[A-Za-z](?<![\w-][A-Za-z])[A-Za-z]{0,5}+(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?"
     r"(?![\w-])"
 )
 _DIGITS = re.compile(r"\d{3}")
@@ -89,7 +91,8 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             found.append((match.group(), match.start(), glossary[term]))
     if _DIGITS.search(text) is not None:  # every reference holds three digits in a row
         taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
-    for pattern in (_ACRONYM, _CODE):
+    # Every code holds "_" or "-".
+    for pattern in (_ACRONYM, _CODE) if "_" in text or "-" in text else (_ACRONYM,):
         for match in pattern.finditer(text):
             word = match.group()
             if word.rstrip("s") in COMMON_ACRONYMS or word in COMMON_ACRONYMS:

@@ -100,9 +100,14 @@ def _informational(text: str, tokens: list[str]) -> bool:
         return True
     if lowered(text) is not None and _I_OR_WE.search(" ".join(tokens)) is None:
         return False  # (a text that lower-cases unevenly is searched with full case folding)
-    return _ANNOUNCEMENT.search(text) is not None
+    # The announcement opens on no word the engine could skip to; what it announces can.
+    return _ANNOUNCED.search(text) is not None and _ANNOUNCEMENT.search(text) is not None
 
 
+# What every announcement holds (see `_ANNOUNCEMENT`).
+_ANNOUNCED = re.compile(
+    r"(?:we|i)(?:'ll|\s+will|\s+can|'m\s+going\s+to|\s+am\s+going\s+to|\s+could)", re.I
+)
 # A word "i" or "we", or one that starts "i'" or "we'", in words joined by spaces.
 _I_OR_WE = re.compile(r"(?:^| )(?:i|we)(?=[' ]|$)")
 

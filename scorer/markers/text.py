@@ -19,7 +19,7 @@ _ABBREVIATIONS = frozenset(
 # Opens on a character class so that the regex engine skips straight to candidates.
 _BOUNDARY = re.compile(r"[.!?…\n](?:(?<=\n)\n*|(?<!\n)[.!?…]*[\"'’”)\]]*(?=\s|$))")
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
-_LAST_WORD = re.compile(r"([A-Za-z.]+)[.]$")
+_LETTERS_AND_DOTS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
 
 
 def word_set(text: str) -> frozenset[str]:
@@ -69,6 +69,14 @@ def _trimmed(text: str, start: int, end: int) -> Span | None:
     return Span(stripped, start + (len(piece) - len(piece.lstrip())))
 
 
+def _abbreviation_before(text: str, begin: int, dot: int) -> bool:
+    """Whether the letters and dots just before the full stop at `dot` (from `begin`) are an
+    abbreviation ("Mr", "e.g"), so that the stop ends no sentence."""
+    before = text[begin:dot]
+    word = before[len(before.rstrip(_LETTERS_AND_DOTS)) :]
+    return bool(word) and word.lower().rstrip(".") in _ABBREVIATIONS
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split `text` into sentences; every span's text is `text[span.start:span.end]`."""
     return list(_sentences(text))
@@ -80,10 +88,8 @@ def _sentences(text: str) -> tuple[Span, ...]:
     begin = 0
     for match in _BOUNDARY.finditer(text):
         start, end = match.span()
-        if end - start == 1 and text[start] == ".":
-            last = _LAST_WORD.search(text, begin, end)
-            if last and last.group(1).lower().rstrip(".") in _ABBREVIATIONS:
-                continue
+        if end - start == 1 and text[start] == "." and _abbreviation_before(text, begin, start):
+            continue
         piece = text[begin:end]
         stripped = piece.strip()
         if stripped:
@@ -153,11 +159,18 @@ def _words(text: str) -> tuple[str, ...]:
         return tuple(spaced.split())
     found: list[str] = []
     for piece in spaced.split():
-        if "'" in piece:
-            found += _WORD.findall(piece)
-        else:
+        if "'" not in piece or _one_word(piece):
             found.append(piece)
+        else:
+            found += _WORD.findall(piece)
     return tuple(found)
+
+
+def _one_word(piece: str) -> bool:
+    """A run of letters, digits and apostrophes that `_WORD` reads as one word: it opens on a
+    letter or digit and each apostrophe is followed by letters ("don't", "rock'n'roll")."""
+    head, _, rest = piece.partition("'")
+    return bool(head) and all(part.isalpha() for part in rest.split("'"))
 
 
 def tokens(text: str) -> tuple[str, ...]:
