@@ -298,8 +298,9 @@ def _starts_with_word_character(branch: str) -> bool:
 def _char_gate(branch: str) -> frozenset[str] | None:
     """Characters one of which a text must contain for `branch` to match; None when unknown.
 
-    The first element that consumes a character decides when it is a literal or a digit; else
-    any literal punctuation the branch requires ("@" in an e-mail address) does.
+    The first element that consumes a character decides when it is a literal, a digit or a
+    class of punctuation ("[:;]"); else any literal punctuation the branch requires ("@" in an
+    e-mail address) does.
     """
     try:
         items = list(_parser.parse(branch, re.I).data)
@@ -315,6 +316,12 @@ def _char_gate(branch: str) -> frozenset[str] | None:
             op, value = value[2].data[0] if len(value[2].data) == 1 else (None, None)
         if op is _c.IN and value == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
             return _DIGITS
+        if (
+            op is _c.IN
+            and value
+            and all(kind is _c.LITERAL and not chr(code).isalnum() for kind, code in value)
+        ):
+            return frozenset(chr(code) for _, code in value)  # "[:;]": punctuation only
         break
     for op, value in items:
         if op is _c.LITERAL and chr(value) not in _TOKEN_CHARS and not chr(value).isspace():
