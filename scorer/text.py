@@ -120,10 +120,10 @@ def snippet(text: str, limit: int = 12) -> str:
     while last + 1 < len(spans) and word_count(stripped[: spans[last].end]) < limit // 2:
         last += 1
     sentence = stripped[: spans[last].end]
-    matches = list(_WORD.finditer(sentence))
     longest = 2 * limit
-    if len(matches) <= longest:
+    if word_count(sentence) <= longest:
         return sentence
+    matches = list(_WORD.finditer(sentence))
     cap = matches[longest - 1].end()
     breaks = [
         found.start()

@@ -519,6 +519,10 @@ def _split_leading_group(branch: str) -> list[str]:
     return [r"\b(?:" + alternative + ")" + rest for alternative in inner]
 
 
+# A branch that opens the text: start, then any non-word characters, then its words.
+_OPENING = r"^\W*"
+
+
 class _Branch:
     """One alternative of a pattern, compiled on its own.
 
@@ -580,6 +584,11 @@ class WordPattern:
                 # character before".
                 regex = re.compile("(?:" + branch[2:] + ")", flags)
                 gated.append((found, _Branch(index, regex, bounded=True)))
+                continue
+            if branch.startswith(_OPENING) and (found := _branch_prefixes(branch[4:])):
+                # "^\W*sorry…": the text opens on that word, so its words offer the keys; the
+                # branch is searched as written.
+                gated.append((found, _Branch(index, re.compile(branch, flags))))
                 continue
             characters = _char_gate(branch)
             if branch.startswith(r"\b") and _starts_with_word_character(branch[2:]):
