@@ -379,14 +379,12 @@ def _open_patterns(text: str) -> int:
     found = 0
     seconds: dict[str, int] | None = None  # the pairs the previous word starts
     for token in tokens:
-        facts = known(token)
-        if facts is None:
-            facts = _token_keys(token)
-        cut, bits, starts = facts
-        found |= bits
+        cut, bits, starts = known(token) or _token_keys(token)
+        if bits:  # (most words open nothing; OR-ing a wide mask with 0 still copies it)
+            found |= bits
         if seconds is not None:
             pair_bits = seconds.get(cut)
-            if pair_bits is not None:
+            if pair_bits:
                 found |= pair_bits
         seconds = starts
     if "'" in text or "’" in text:
@@ -404,11 +402,13 @@ def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
         if "'" not in token:
             continue
         bits, tail_pairs, head_cuts = _apostrophe_facts(token)
-        found |= bits
+        if bits:
+            found |= bits
         if position < last:
             after = tokens[position + 1][:_PREFIX_LENGTH]
             for seconds in tail_pairs:
-                found |= seconds.get(after, 0)
+                if pair := seconds.get(after):
+                    found |= pair
         if position:
             before = tokens[position - 1]
             if "'" in before:
@@ -418,7 +418,8 @@ def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
                 before_pairs = (starts,) if starts is not None else ()
             for seconds in before_pairs:
                 for head in head_cuts:
-                    found |= seconds.get(head, 0)
+                    if pair := seconds.get(head):
+                        found |= pair
     return found
 
 
