@@ -13,6 +13,7 @@ and is added by the behaviors layer; it is part of the vocabulary but never dete
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from functools import lru_cache
 
 from scorer.markers import (
     clarity,
@@ -76,6 +77,13 @@ _FAMILIES: tuple[tuple[Callable[[Turn], list[MarkerHit]], frozenset[str]], ...] 
     (engagement.find_wrong_names, frozenset({"wrong_name"})),
 )
 _ORDER = {name: index for index, name in enumerate(MARKERS)}
+_FAMILY_FINDERS = tuple(family for family, _ in _FAMILIES)
+
+
+@lru_cache(maxsize=64)
+def _families_for(markers: frozenset[str]) -> tuple[Callable[[Turn], list[MarkerHit]], ...]:
+    """The families that give any of `markers`."""
+    return tuple(family for family, gives in _FAMILIES if not gives.isdisjoint(markers))
 
 
 def detect(
@@ -104,9 +112,8 @@ def detect(
         customer_name=customer_name,
     )
     hits: set[MarkerHit] = set()
-    for family, gives in _FAMILIES:
-        if markers is None or not gives.isdisjoint(markers):
-            hits.update(family(turn))
+    for family in _FAMILY_FINDERS if markers is None else _families_for(frozenset(markers)):
+        hits.update(family(turn))
     return sorted(hits, key=lambda h: (h.start, _ORDER[h.marker], len(h.quote)))
 
 

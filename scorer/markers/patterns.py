@@ -578,6 +578,7 @@ class WordPattern:
         branches = [
             part for branch in _top_level_branches(pattern) for part in _split_leading_group(branch)
         ]
+        gate_characters: frozenset[str] = frozenset()
         for index, branch in enumerate(branches):
             found = _branch_prefixes(branch[2:]) if branch.startswith(r"\b") else None
             if found is not None:
@@ -602,12 +603,15 @@ class WordPattern:
                 self._plain.append(compiled)
             else:
                 self._by_character.append((_character_class(characters), compiled))
+                gate_characters |= characters
         self._first_bit = _pattern_count
         self._gated = [item for _, item in gated]
         for keys, _item in gated:
             _register(keys)
         self._bits = (1 << len(gated)) - 1
         self._only_gated = not self._plain and not self._by_character
+        # Any character of any character gate: one search rules them all out.
+        self._any_gate = _character_class(gate_characters) if gate_characters else None
         self._plain_tuple = tuple(self._plain)
         self._own_keys = frozenset().union(*(keys for keys, _ in gated))
         self._own_firsts = {key.partition(" ")[0] for key in self._own_keys if " " in key}
@@ -636,7 +640,7 @@ class WordPattern:
             lowest = bits & -bits
             tried.append(self._gated[lowest.bit_length() - 1])
             bits ^= lowest
-        if self._by_character:
+        if self._any_gate is not None and self._any_gate.search(text) is not None:
             tried += [item for gate, item in self._by_character if gate.search(text) is not None]
         if len(tried) > 1 and not self._only_gated:
             tried.sort(key=_index)
@@ -652,9 +656,7 @@ class WordPattern:
                 return True
         elif lowered(text) is None:
             return True
-        if not self._by_character:
-            return False
-        return any(gate.search(text) is not None for gate, _ in self._by_character)
+        return self._any_gate is not None and self._any_gate.search(text) is not None
 
     def may_match_alone(self, text: str) -> bool:
         """As `may_match`, from this pattern's own keys only: for a text that no other pattern
@@ -774,7 +776,7 @@ class PatternGroup:
         self._mask = 0
         for pattern in patterns:
             self._mask |= pattern._bits << pattern._first_bit
-        self._by_character = [gate for p in patterns for gate, _ in p._by_character]
+        self._any_gates = [p._any_gate for p in patterns if p._any_gate is not None]
 
     def may_match(self, text: str) -> bool:
         if self._always:
@@ -782,7 +784,7 @@ class PatternGroup:
         low, mask = _gate_facts(text)
         if low is None or mask & self._mask:
             return True
-        return any(gate.search(text) is not None for gate in self._by_character)
+        return any(gate.search(text) is not None for gate in self._any_gates)
 
 
 def word_pattern(pattern: str, flags: int = re.I) -> WordPattern:
