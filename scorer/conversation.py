@@ -12,7 +12,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import repeat
 
 from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
@@ -261,7 +260,7 @@ class Conversation:
                 if len(words_here) < 2:
                     continue
                 once = twice = thrice = four = 0
-                for held in map(holders.get, words_here, repeat(0)):
+                for held in filter(None, map(holders.get, words_here)):  # words said before
                     four |= thrice & held
                     thrice |= twice & held
                     twice |= once & held
