@@ -167,7 +167,7 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             penalty += 15
             evidence.append(conv.evidence(index, text, "filler_only", "-"))
             flagged.append(text.strip())
-        elif _DISENGAGED.may_match_alone(text) and (disengaged := _DISENGAGED.search(text)):
+        elif disengaged := _DISENGAGED.search(text):
             # The words as written (the match reads a lower-cased copy of the text).
             quote = text[disengaged.start() : disengaged.end()]
             penalty += 20
