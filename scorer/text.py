@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from scorer.markers.text import byte_table, spaced_out, split_sentences
+from scorer.markers.text import TEXT_CACHE, byte_table, spaced_out, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
@@ -57,7 +57,7 @@ def _one_word(piece: str) -> bool:
     return bool(head) and tail.isalpha()
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def _stem(word: str) -> str:
     for suffix in ("ing", "ed", "es", "s"):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
@@ -65,7 +65,7 @@ def _stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
     known = _CONTENT_WORD

@@ -13,7 +13,7 @@ from functools import lru_cache
 from scorer.markers.commitments import TIME
 from scorer.markers.hit import MarkerHit
 from scorer.markers.patterns import WordPattern, word_pattern
-from scorer.markers.text import Span, Turn, split_sentences
+from scorer.markers.text import TEXT_CACHE, Span, Turn, split_sentences
 
 SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
 
@@ -56,7 +56,7 @@ _EXPECTED = word_pattern(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _parts_of(sentence: str) -> frozenset[str]:
     parts: set[str] = set()
     if _HAPPENED.search(sentence):
@@ -70,7 +70,7 @@ def _parts_of(sentence: str) -> frozenset[str]:
     return frozenset(parts)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _recaps(sentence: str) -> bool:
     return _RECAP.search(sentence) is not None
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import PatternGroup, word_pattern
 from scorer.markers.reflection import without_check_frame
-from scorer.markers.text import Turn
+from scorer.markers.text import TEXT_CACHE, Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 TIME = word_pattern(
@@ -143,7 +143,7 @@ def _vague_follow_up(text: str) -> bool:
 _MARKERS = PatternGroup(_FIRST_PERSON_WILL, _DIFFUSE, _VAGUE_FOLLOW_UP)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def markers_of(text: str) -> tuple[str, ...]:
     """The commitment markers of one sentence (they depend on nothing else)."""
     found: list[str] = []

@@ -21,7 +21,7 @@ from scorer.markers import escalation
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
 from scorer.markers.reflection import informs, without_check_frame
-from scorer.markers.text import Span, Turn, content_stems, word_set, words
+from scorer.markers.text import TEXT_CACHE, Span, Turn, content_stems, word_set, words
 from scorer.markers.text import tokens as word_tokens
 
 _APOLOGY = word_pattern(
@@ -251,7 +251,7 @@ class _Facts(NamedTuple):
     experience: bool
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _facts(text: str) -> _Facts:
     # "Let me just check I understand: …" announces a restatement; it is not sympathy.
     unframed = without_check_frame(text)

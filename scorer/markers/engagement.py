@@ -8,7 +8,7 @@ from functools import lru_cache
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
 from scorer.markers.questions import question_form
-from scorer.markers.text import Turn, split_sentences, tokens, word_set, words
+from scorer.markers.text import TEXT_CACHE, Turn, split_sentences, tokens, word_set, words
 
 FILLER_WORDS = word_set(
     """
@@ -74,7 +74,7 @@ _PHRASES = ("i see", "got it", "uh huh", "all right", "of course", "that's fine"
 _ALLOWED = FILLER_WORDS | ANSWER_WORDS | {p.replace(" ", "_") for p in _PHRASES}
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _filler_kind(text: str) -> str | None:
     """'filler' (back-channel only: "mhm", "ok", "right", "I see"), 'answer' (back-channel that
     holds "yeah"/"sure": filler unless it answers a question), or None."""
@@ -125,7 +125,7 @@ def _names(customer_name: str) -> frozenset[str]:
     return frozenset(part.lower().strip(".") for part in re.split(r"[\s,]+", customer_name) if part)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _addressed_names(text: str) -> tuple[str, ...]:
     """Names the sentence addresses someone by ("Thanks, John", "Hi Sarah", "Mr. Smith")."""
     # Every pattern names a capitalised word; most sentences have none worth trying.
@@ -149,7 +149,7 @@ def _only_known_names(text: str, known: frozenset[str]) -> bool:
     return all(word in NOT_NAMES or word.lower() in known for word in _CAPITALISED.findall(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _hedges(text: str) -> bool:
     return _HEDGE.search(text) is not None
 

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import PatternGroup, word_pattern
-from scorer.markers.text import Turn
+from scorer.markers.text import TEXT_CACHE, Turn
 
 _CALM_DOWN = word_pattern(
     r"\b(?:calm\s+down|settle\s+down|cool\s+(?:it|down)|relax\b|chill\s+out|take\s+it\s+easy"
@@ -87,7 +87,7 @@ _PATTERN = word_pattern(
 _MARKERS = PatternGroup(_CALM_DOWN, _DEFENSIVE, _REPEAT, _PATTERN)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def markers_of(text: str) -> tuple[str, ...]:
     """The escalation markers of one sentence (they depend on nothing else)."""
     if not _MARKERS.may_match(text):

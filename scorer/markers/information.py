@@ -15,7 +15,7 @@ from functools import lru_cache
 from itertools import filterfalse
 
 from scorer.markers.patterns import word_pattern
-from scorer.markers.text import stem, tokens, word_set
+from scorer.markers.text import TEXT_CACHE, stem, tokens, word_set
 
 # Words that name what the company's side holds or does: people, places, systems, papers.
 SERVICE_NOUNS = word_set(
@@ -81,7 +81,7 @@ _SPECIFIC_WORDS: dict[str, str] = {
 } | _NUMBERS
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def specifics(text: str) -> frozenset[str]:
     """The specifics a sentence carries (stemmed, numbers as digits): numbers, amounts, days
     and months, and the company's people, places and systems."""

@@ -26,6 +26,7 @@ from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
+from scorer.markers.text import TEXT_CACHE
 from scorer.markers.text import tokens as _tokens
 
 
@@ -74,7 +75,7 @@ _MAX_PREFIXES = 400
 _WORD_LIMIT = 16
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _apostrophe_parts(token: str) -> tuple[list[str], list[str], list[str]]:
     """Parts of a word with apostrophes, where a regex may see a word start or end:
     (all parts, parts that end the word, parts that start it): "who've" -> (who've, who,
@@ -488,13 +489,13 @@ def _score(found: set[str]) -> tuple[int, int]:
     return (min(len(p) + (3 if " " in p else 0) for p in found), -len(found))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def _gate_facts(text: str) -> tuple[str | None, int]:
     """`text` lower-cased (None when that would move offsets) and its open-branch mask."""
     return lowered(text), _open_patterns(text)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def lowered(text: str) -> str | None:
     """`text` in lower case, or None when lower-casing would move offsets (rare Unicode)."""
     low = text.lower()

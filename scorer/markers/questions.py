@@ -17,6 +17,7 @@ from functools import lru_cache
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import (
+    TEXT_CACHE,
     Span,
     Turn,
     clause_texts,
@@ -231,7 +232,7 @@ def question_form(sentence: Span) -> str | None:
     return _form_of(sentence.text)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _form_of(text: str) -> str | None:
     if not text.rstrip("\"'’”) ").endswith("?"):
         tokens = word_tokens(text)
@@ -396,7 +397,7 @@ _ASKS_TO_CONFIRM = word_pattern(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _clarify_frame(text: str) -> str | None:
     """'confirm' (asks to confirm or pin down what was said), 'specify' (a specifying
     question), or None."""

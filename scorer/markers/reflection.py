@@ -25,6 +25,7 @@ from scorer.markers.questions import (
 )
 from scorer.markers.text import (
     RECENT_CUSTOMER_TURNS,
+    TEXT_CACHE,
     Span,
     Turn,
     clause_texts,
@@ -86,7 +87,7 @@ _ANNOUNCEMENT = word_pattern(
 )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def without_check_frame(text: str) -> str:
     """`text` with its check frames ("let me make sure I have this right") blanked out: they
     announce a restatement, and say nothing of sympathy or commitment themselves."""
@@ -299,7 +300,7 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
     return None
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _framed(text: str) -> bool:
     """The sentence holds a reflective frame ("it sounds like", "you're saying", "let me make
     sure I have this right")."""
@@ -309,7 +310,7 @@ def _framed(text: str) -> bool:
 _YOU = frozenset({"you", "you're", "you've", "you'd", "you'll", "yourself"})
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _has_you(text: str) -> bool:
     """The customer is a person in the sentence ("you"), not only an owner ("your") or where
     something goes ("on its way to you")."""
@@ -320,7 +321,7 @@ def _has_you(text: str) -> bool:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _kind(text: str, form: str | None) -> str | None:
     """What the sentence is on its own: 'strong', 'weak', None, or, for a statement without a
     frame, 'statement' (restates when there is a customer turn) or 'echo' (restates only when

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import PatternGroup, word_pattern
-from scorer.markers.text import Turn
+from scorer.markers.text import TEXT_CACHE, Turn
 
 _JOB = word_pattern(
     r"\bso\s+(?:that\s+)?(?:you(?:'re|\s+are)\s+(?:back|not\s+left|able|covered|ready|set"
@@ -62,7 +62,7 @@ _FIX = re.compile(r"\b(?:firmware|software|driver|app\s+version|browser|update)\
 _MARKERS = PatternGroup(_JOB, _CROSS_SELL)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def markers_of(text: str) -> tuple[str, ...]:
     """The customer-language markers of one sentence (they depend on nothing else)."""
     if not _MARKERS.may_match(text):

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
 
+# How many texts each per-text cache keeps: plenty for every family to share the work on a
+# turn and to read the customer's recent turns again, few enough that a long call does not fill
+# memory with cached sets (whose number also makes the garbage collector's full passes slow).
+TEXT_CACHE = 1024
+
 _ABBREVIATIONS = frozenset(
     {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "a.m", "p.m", "no", "approx", "jr"}
 )
@@ -82,7 +87,7 @@ def split_sentences(text: str) -> list[Span]:
     return list(_sentences(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _sentences(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     begin = 0
@@ -107,7 +112,7 @@ def _sentences(text: str) -> tuple[Span, ...]:
 _CLAUSE_BREAK = re.compile(r"[,;:\s\-–—](?:(?<=[,;:])|(?<=\s)[-–—]+\s|(?<=-)-+|(?<=[–—]))")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def _clauses(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     begin = 0
@@ -122,7 +127,7 @@ def _clauses(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=TEXT_CACHE)
 def clause_texts(text: str) -> tuple[str, ...]:
     """The clauses of a sentence as text (as `split_clauses`, without offsets)."""
     return tuple(filter(None, map(str.strip, _CLAUSE_BREAK.split(text))))
@@ -150,7 +155,7 @@ def spaced_out(text: str, table: bytes) -> str:
 _WORD_BYTES = byte_table("abcdefghijklmnopqrstuvwxyz0123456789'")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def _words(text: str) -> tuple[str, ...]:
     # What `_WORD.findall` gives on the lower-cased text: runs of letters and digits are
     # words as they stand, and only runs holding an apostrophe are read by the regex.
@@ -183,7 +188,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem, enough to match 'charged' with 'charge' or 'charges'."""
     for suffix in ("ingly", "edly", "ings", "ing", "ies", "ied", "ed", "es", "ly", "s", "e", "y"):
@@ -192,7 +197,7 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=TEXT_CACHE)
 def _content_stems(text: str) -> frozenset[str]:
     known = _CONTENT_STEM
     stems = {known[w] if w in known else _content_stem(w) for w in _words(text)}
