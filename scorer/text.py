@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from scorer.markers.text import TEXT_CACHE, byte_table, spaced_out, split_sentences
+from scorer.markers.text import TEXT_CACHE, WordTable, byte_table, spaced_out, split_sentences
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
@@ -65,26 +65,16 @@ def _stem(word: str) -> str:
     return word
 
 
+# word -> its stem, or "" for a stop word or a one-letter word.
+_CONTENT_WORDS = WordTable(
+    lambda word: _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
+)
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
-    known = _CONTENT_WORD
-    found = {known[w] if w in known else _content_word(w) for w in words(text)}
-    found.discard("")
-    return frozenset(found)
-
-
-# word -> its stem, or "" for a stop word or a one-letter word (see `content_words`).
-_CONTENT_WORD: dict[str, str] = {}
-_CONTENT_WORD_LIMIT = 50_000
-
-
-def _content_word(word: str) -> str:
-    if len(_CONTENT_WORD) >= _CONTENT_WORD_LIMIT:
-        _CONTENT_WORD.clear()
-    found = _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
-    _CONTENT_WORD[word] = found
-    return found
+    return _CONTENT_WORDS.values_of(words(text))
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -7,7 +7,7 @@ same sentences, tokens and customer-context stems.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -197,29 +197,42 @@ def stem(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _content_stems(text: str) -> frozenset[str]:
-    known = _CONTENT_STEM
-    stems = {known[w] if w in known else _content_stem(w) for w in _words(text)}
-    stems.discard("")
-    return frozenset(stems)
+class WordTable:
+    """word -> value, worked out by `compute` the first time a word is seen and kept (at most
+    `limit` words): words recur across turns even when sentences do not."""
 
+    def __init__(self, compute: Callable[[str], str], limit: int = 50_000) -> None:
+        self._compute = compute
+        self._values: dict[str, str] = {}
+        self._limit = limit
 
-# word -> its content stem, or "" for a word that carries no content (a stop word, a short
-# word, a number). Words recur across turns even when sentences do not.
-_CONTENT_STEM: dict[str, str] = {}
-_CONTENT_STEM_LIMIT = 50_000
+    def values_of(self, words: Iterable[str]) -> frozenset[str]:
+        """The values of `words`, less the empty one (a word that stands for nothing)."""
+        known = self._values
+        found = {known[word] if word in known else self._add(word) for word in words}
+        found.discard("")
+        return frozenset(found)
+
+    def _add(self, word: str) -> str:
+        if len(self._values) >= self._limit:
+            self._values.clear()
+        value = self._values[word] = self._compute(word)
+        return value
 
 
 def _content_stem(word: str) -> str:
-    if len(_CONTENT_STEM) >= _CONTENT_STEM_LIMIT:
-        _CONTENT_STEM.clear()
+    """The stem of a word that carries content; "" for a stop word, a short word, a number."""
     if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
-        found = stem(word.partition("'")[0] if "'" in word else word)
-    else:
-        found = ""
-    _CONTENT_STEM[word] = found
-    return found
+        return stem(word.partition("'")[0] if "'" in word else word)
+    return ""
+
+
+_CONTENT_STEMS = WordTable(_content_stem)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _content_stems(text: str) -> frozenset[str]:
+    return _CONTENT_STEMS.values_of(_words(text))
 
 
 def content_stems(text: str) -> frozenset[str]:
