@@ -8,11 +8,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from server.models import Team
+from server.models.base import as_utc
 from server.services.attempts import attempts_of
 from server.services.calibration import LabelView
 from server.services.manager_scope import team_agents
@@ -61,6 +62,11 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+def utc_iso(moment: datetime) -> str:
+    """A stored time as ISO 8601 with its UTC offset, the same on every database."""
+    return as_utc(moment).isoformat(timespec="seconds")
+
+
 def attempt_rows(session: Session, team: Team, base_url: str) -> list[list[object]]:
     """One row per scored practice attempt of the team's agents, newest first."""
     agents = team_agents(session, team)
@@ -78,7 +84,7 @@ def attempt_rows(session: Session, team: Team, base_url: str) -> list[list[objec
                 attempt.behavior_id,
                 attempt.scenario_id,
                 attempt.scenario_version or "",
-                attempt.started_at.isoformat(timespec="seconds"),
+                utc_iso(attempt.started_at),
                 "" if attempt.score is None else attempt.score,
                 attempt.level,
                 "yes" if attempt.passed else "no",
@@ -91,7 +97,7 @@ def attempt_rows(session: Session, team: Team, base_url: str) -> list[list[objec
 def label_rows(labels: list[LabelView], base_url: str) -> list[list[object]]:
     return [
         [
-            label.created_at.isoformat(timespec="seconds"),
+            utc_iso(label.created_at),
             label.labeled_by,
             label.agent_name,
             label.agent_email,

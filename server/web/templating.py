@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from server import __version__
+from server.models.base import as_utc
 from server.paths import TEMPLATES_DIR
 from server.web.csrf import csrf_token
 
@@ -22,9 +23,7 @@ templates.env.globals["csrf_token"] = csrf_token
 
 def to_local(moment: datetime, zone: tzinfo) -> datetime:
     """`moment` in `zone`; a naive datetime (as SQLite gives back) is taken as UTC."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(zone)
+    return as_utc(moment).astimezone(zone)
 
 
 @pass_context

@@ -59,6 +59,7 @@ def test_export_lists_every_scored_attempt_of_the_team(login, db: Session) -> No
         assert row["passed"] == ("yes" if score is not None and score >= 70 else "no")
         assert row["attempt_url"] == f"http://testserver/attempts/{attempt.id}"
         assert row["started_at"].startswith(attempt.started_at.date().isoformat())
+        assert row["started_at"].endswith("+00:00")  # UTC, said so, on SQLite and PostgreSQL
     assert team.id != first.team_id
 
 
