@@ -13,7 +13,7 @@ scores the same call again ("warm", what the caches give a re-score).
 Targets: 150 turns ≤ 10 ms cold; 1,500 turns within 10× of that (no quadratic work).
 
 Milliseconds depend on the machine and on how the Python was built, and a shared virtual
-machine can vary by a third from one minute to the next. `--instructions` counts instead, with
+machine can run at half speed for minutes at a time. `--instructions` counts instead, with
 valgrind's callgrind, the instructions one cold 150-turn call takes: the same figure on any
 machine, for telling whether a change made the scorer faster (it takes a few minutes).
 """
