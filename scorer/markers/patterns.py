@@ -342,9 +342,6 @@ _KEY_INDEX: dict[str, int] = {}
 _pattern_count = 0
 
 
-# The first words of the two-word keys ("calm" of "calm down"): a text's word pairs are only
-# looked up when the first word is one of them.
-_PAIR_FIRSTS: set[str] = set()
 # The two-word keys as first word -> second word (its first letters) -> bit mask, so that a
 # text's word pairs are looked up without building them as strings. A first word longer than
 # _WORD_LIMIT is left out: a text's pairs never start with one.
@@ -358,11 +355,9 @@ def _register(keys: frozenset[str]) -> int:
     for key in keys:
         _KEY_INDEX[key] = _KEY_INDEX.get(key, 0) | (1 << number)
         first, space, second = key.partition(" ")
-        if space:
-            _PAIR_FIRSTS.add(first)
-            if len(first) <= _WORD_LIMIT:
-                seconds = _PAIR_INDEX.setdefault(first, {})
-                seconds[second] = seconds.get(second, 0) | (1 << number)
+        if space and len(first) <= _WORD_LIMIT:
+            seconds = _PAIR_INDEX.setdefault(first, {})
+            seconds[second] = seconds.get(second, 0) | (1 << number)
     _gate_facts.cache_clear()
     _TOKEN_KEYS.clear()
     _APOSTROPHE_FACTS.clear()
