@@ -95,10 +95,9 @@ def _sentences(text: str) -> tuple[Span, ...]:
         start, end = match.span()
         if end - start == 1 and text[start] == "." and _abbreviation_before(text, begin, start):
             continue
-        piece = text[begin:end]
-        stripped = piece.strip()
-        if stripped:
-            spans.append(Span(stripped, begin + (len(piece) - len(piece.lstrip()))))
+        span = _trimmed(text, begin, end)
+        if span is not None:
+            spans.append(span)
         begin = end
     tail = _trimmed(text, begin, len(text))
     if tail is not None:
