@@ -157,3 +157,25 @@ def test_markers_limits_the_work_to_the_families_that_give_them():
     assert scored == [h for h in everything if h.marker not in ("summary", "wrong_name")]
     assert marker_names(detect(text, context=context, markers={"summary"})) == ["summary"]
     assert detect(text, context=context, markers=()) == []
+
+
+def test_every_family_declares_the_markers_it_gives():
+    from scorer.markers import _FAMILIES
+    from scorer.markers.text import Turn
+
+    declared = set().union(*(gives for _, gives in _FAMILIES))
+    assert declared == set(MARKERS) - {"interruption"}
+    lines = [
+        "I'm sorry, Sarah. So you were charged twice. As I mentioned, we'll look into it.",
+        "Calm down. We keep going round in circles; I will call you by 3 pm today on 0161 555.",
+        "Your ONT shows LOS, which means the line is down. Mhm. I think maybe it's the router?",
+        "To recap: your router failed on Monday, I've booked an engineer, and they come Friday.",
+        "While I have you, our Premium plan is only £4 more, so you can work from home again.",
+        "Can you tell me more about what happens when the app logs you out?",
+    ]
+    for text in lines:
+        turn = Turn.of(
+            text, context=["You charged me twice! I work from home."], customer_name="Dana Ruiz"
+        )
+        for family, gives in _FAMILIES:
+            assert {found.marker for found in family(turn)} <= gives, family.__qualname__
