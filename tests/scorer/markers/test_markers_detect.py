@@ -173,9 +173,13 @@ def test_every_family_declares_the_markers_it_gives():
         "While I have you, our Premium plan is only £4 more, so you can work from home again.",
         "Can you tell me more about what happens when the app logs you out?",
     ]
+    seen: set[str] = set()
     for text in lines:
         turn = Turn.of(
             text, context=["You charged me twice! I work from home."], customer_name="Dana Ruiz"
         )
         for family, gives in _FAMILIES:
-            assert {found.marker for found in family(turn)} <= gives, family.__qualname__
+            given = {found.marker for found in family(turn)}
+            assert given <= gives, family.__qualname__
+            seen |= given
+    assert len(seen) >= 12, seen  # the lines give most of the vocabulary
