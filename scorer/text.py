@@ -6,7 +6,14 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from scorer.markers.text import TEXT_CACHE, WordTable, byte_table, spaced_out, split_sentences
+from scorer.markers.text import (
+    CLAUSE_BREAK,
+    TEXT_CACHE,
+    WordTable,
+    byte_table,
+    spaced_out,
+    split_sentences,
+)
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
@@ -65,10 +72,12 @@ def _stem(word: str) -> str:
     return word
 
 
-# word -> its stem, or "" for a stop word or a one-letter word.
-_CONTENT_WORDS = WordTable(
-    lambda word: _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
-)
+def _content_word(word: str) -> str:
+    """The stem of a word that carries meaning; "" for a stop word or a one-letter word."""
+    return _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
+
+
+_CONTENT_WORDS = WordTable(_content_word)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -93,9 +102,6 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
             yield match.start() + raw.index(stripped), stripped
 
 
-_CLAUSE_END = re.compile(r"\s*(?:[,;:]|\s[-–—]+(?=\s)|[–—])")
-
-
 def snippet(text: str, limit: int = 12) -> str:
     """The opening of `text` as a quote, an exact substring of it that ends where a phrase
     ends: the first sentence (with the next ones while it is shorter than `limit` // 2 words:
@@ -117,9 +123,9 @@ def snippet(text: str, limit: int = 12) -> str:
     cap = matches[longest - 1].end()
     breaks = [
         found.start()
-        for found in _CLAUSE_END.finditer(sentence, matches[max(0, limit // 2 - 1)].end(), cap)
+        for found in CLAUSE_BREAK.finditer(sentence, matches[max(0, limit // 2 - 1)].end(), cap)
     ]
-    return sentence[: breaks[-1] if breaks else cap]
+    return sentence[: breaks[-1] if breaks else cap].rstrip()
 
 
 def sentence_at(text: str, position: int) -> str:

@@ -108,14 +108,14 @@ def _sentences(text: str) -> tuple[Span, ...]:
 # A comma, semicolon or colon; a dash between spaces; two hyphens or more; an en or em dash.
 # Written to open on one character class, so that the regex engine skips straight to
 # candidates: the character it opens on decides which of the four it can be.
-_CLAUSE_BREAK = re.compile(r"[,;:\s\-–—](?:(?<=[,;:])|(?<=\s)[-–—]+\s|(?<=-)-+|(?<=[–—]))")
+CLAUSE_BREAK = re.compile(r"[,;:\s\-–—](?:(?<=[,;:])|(?<=\s)[-–—]+\s|(?<=-)-+|(?<=[–—]))")
 
 
 @lru_cache(maxsize=TEXT_CACHE)
 def _clauses(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     begin = 0
-    for match in _CLAUSE_BREAK.finditer(text):
+    for match in CLAUSE_BREAK.finditer(text):
         span = _trimmed(text, begin, match.start())
         if span is not None:
             spans.append(span)
@@ -129,7 +129,7 @@ def _clauses(text: str) -> tuple[Span, ...]:
 @lru_cache(maxsize=TEXT_CACHE)
 def clause_texts(text: str) -> tuple[str, ...]:
     """The clauses of a sentence as text (as `split_clauses`, without offsets)."""
-    return tuple(filter(None, map(str.strip, _CLAUSE_BREAK.split(text))))
+    return tuple(filter(None, map(str.strip, CLAUSE_BREAK.split(text))))
 
 
 def split_clauses(sentence: Span) -> list[Span]:

@@ -82,7 +82,7 @@ def test_tokenizers_on_apostrophes_digits_and_non_ascii():
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab ,;:-–—\t\n\u2003")), max_size=30))
 def test_clause_breaks_are_the_plain_alternation(text):
-    from scorer.markers.text import _CLAUSE_BREAK
+    from scorer.markers.text import CLAUSE_BREAK
 
     plain = re.compile(r"[,;:]|\s[-–—]+\s|-{2,}|[–—]")
-    assert _CLAUSE_BREAK.split(text) == plain.split(text)
+    assert CLAUSE_BREAK.split(text) == plain.split(text)
