@@ -81,3 +81,11 @@ _announcing = st.lists(
 def test_the_announcement_gate_never_rules_out_an_announcement(text):
     if reflection._ANNOUNCEMENT.search(text) is not None:
         assert reflection._ANNOUNCED.search(text) is not None
+
+
+def test_the_announcement_gate_lets_announcements_through_and_rules_out_the_rest():
+    for text in ("So we'll call you back.", "Okay, I can send it now.", "and i am going to"):
+        assert reflection._ANNOUNCEMENT.search(text) is not None, text
+        assert reflection._ANNOUNCED.search(text) is not None, text
+    for text in ("Thanks for calling today.", "Your router is on its way."):
+        assert reflection._ANNOUNCED.search(text) is None, text
