@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -21,20 +21,15 @@ templates.env.globals["sparring_version"] = __version__
 templates.env.globals["csrf_token"] = csrf_token
 
 
-def to_local(moment: datetime, zone: tzinfo) -> datetime:
-    """`moment` in `zone`; a naive datetime (as SQLite gives back) is taken as UTC."""
-    return as_utc(moment).astimezone(zone)
-
-
 @pass_context
 def local_time(context: Context, moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """Template filter: a stored UTC time shown in the installation's time zone
     (`SPARRING_TIME_ZONE`), e.g. `{{ attempt.started_at|local('%d %b %Y %H:%M') }}`."""
     if moment is None:
         return ""
-    request = context.get("request")
-    zone = getattr(getattr(request, "app", None), "state", None)
-    return to_local(moment, getattr(zone, "time_zone", UTC)).strftime(fmt)
+    app_state = getattr(getattr(context.get("request"), "app", None), "state", None)
+    zone = getattr(app_state, "time_zone", UTC)
+    return as_utc(moment).astimezone(zone).strftime(fmt)
 
 
 templates.env.filters["local"] = local_time
