@@ -154,10 +154,6 @@ def _hedges(text: str) -> bool:
     return _HEDGE.search(text) is not None
 
 
-def find(turn: Turn) -> list[MarkerHit]:
-    return find_filler_and_hedges(turn) + find_wrong_names(turn)
-
-
 def find_filler_and_hedges(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
     if _is_filler(turn):
