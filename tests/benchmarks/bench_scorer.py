@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import time
+from itertools import islice
 from typing import Any
 
 import scorer
@@ -235,11 +236,12 @@ def measure_cold(runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
     large_calls = [build_call(1500, seed=100_000 + run) for run in range(large_runs)]
     every = max(1, runs // large_runs)
     order: list[Transcript] = []
+    large_left = iter(large_calls)
     for number, call in enumerate(small_calls, start=1):
         order.append(call)
-        if number % every == 0 and len(order) - number < large_runs:
-            order.append(large_calls[len(order) - number])
-    order += large_calls[len(order) - len(small_calls) :]
+        if number % every == 0:
+            order.extend(islice(large_left, 1))
+    order.extend(large_left)
     results = timed_scores(order)
     small = [r for call, r in zip(order, results, strict=True) if len(call.turns) == 150]
     large = [r for call, r in zip(order, results, strict=True) if len(call.turns) == 1500]
