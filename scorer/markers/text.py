@@ -159,7 +159,7 @@ def _words(text: str) -> tuple[str, ...]:
     # What `_WORD.findall` gives on the lower-cased text: runs of letters and digits are
     # words as they stand, and only runs holding an apostrophe are read by the regex.
     spaced = spaced_out(text.lower().replace("’", "'"), _WORD_BYTES)
-    if "'" not in spaced:
+    if "'" not in spaced or (spaced[0] != "'" and _SPLIT_BY_APOSTROPHE.search(spaced) is None):
         return tuple(spaced.split())
     found: list[str] = []
     for piece in spaced.split():
@@ -168,6 +168,13 @@ def _words(text: str) -> tuple[str, ...]:
         else:
             found += _WORD.findall(piece)
     return tuple(found)
+
+
+# An apostrophe that `_WORD` does not read inside a word: at the start of a run, or not followed
+# by letters up to the next apostrophe or the run's end ("'em", "abc'", "abc'123", "a''b").
+# Without one (and without one opening the text), every run of the spaced-out text is one
+# word: one scan, which opens on the apostrophe itself, instead of a check per run.
+_SPLIT_BY_APOSTROPHE = re.compile(r"'(?:(?<= ')|(?![a-z])|[a-z]*[0-9])")
 
 
 def _one_word(piece: str) -> bool:
@@ -207,8 +214,8 @@ class WordTable:
 
     def values_of(self, words: Iterable[str]) -> frozenset[str]:
         """The values of `words`, less the empty one (a word that stands for nothing)."""
-        known = self._values
-        found = {known[word] if word in known else self._add(word) for word in words}
+        get = self._values.get
+        found = {value if (value := get(word)) is not None else self._add(word) for word in words}
         found.discard("")
         return frozenset(found)
 
