@@ -48,7 +48,13 @@ _REFERENCE = re.compile(
     r"[A-Za-z](?<![\w-][A-Za-z])[A-Za-z]{0,5}+(?:[-/#.]?\d{3,}|(?:[-/#.]\d+)*[-/#.]\d{3,})[A-Za-z]?"
     r"(?![\w-])"
 )
-_DIGITS = re.compile(r"\d{3}")
+# A reference starts at most this many characters before its first digit (six letters and a
+# separator), so its scan starts there: the text before holds no reference.
+_REFERENCE_LEAD = 7
+_DIGIT = re.compile(r"\d")
+_THREE_DIGITS = re.compile(r"\d\d\d")
+# Every code holds "_" or a "-" and two digits.
+_DASH_DIGITS = re.compile(r"-\d\d")
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
     r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for"
@@ -89,10 +95,13 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             term = terms[match.lastindex - 1] if match.lastindex else match.group()
             taken.append((match.start(), match.end()))
             found.append((match.group(), match.start(), glossary[term]))
-    if _DIGITS.search(text) is not None:  # every reference holds three digits in a row
-        taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]
-    # Every code holds "_" or "-".
-    for pattern in (_ACRONYM, _CODE) if "_" in text or "-" in text else (_ACRONYM,):
+    first_digit = _DIGIT.search(text)
+    if first_digit is not None and _THREE_DIGITS.search(text, first_digit.start()) is not None:
+        # Every reference holds three digits in a row.
+        start = max(0, first_digit.start() - _REFERENCE_LEAD)
+        taken += [(m.start(), m.end()) for m in _REFERENCE.finditer(text, start)]
+    codes = "_" in text or (first_digit is not None and _DASH_DIGITS.search(text) is not None)
+    for pattern in (_ACRONYM, _CODE) if codes else (_ACRONYM,):
         for match in pattern.finditer(text):
             word = match.group()
             if word.rstrip("s") in COMMON_ACRONYMS or word in COMMON_ACRONYMS:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from scorer.markers import clarity, information, reflection
 from scorer.markers import text as marker_text
 
-_codes = st.text(alphabet=st.sampled_from(list("aBxZ09-/#._ \tçK")), max_size=30)
+_codes = st.text(alphabet=st.sampled_from(list("aBxZ09-/#._ \tçK٣")), max_size=30)
 
 
 @settings(max_examples=500, deadline=None)
@@ -29,10 +29,17 @@ def test_reference_and_code_scans_match_their_plain_forms(text):
     assert [m.span() for m in clarity._CODE.finditer(text)] == [
         m.span() for m in code.finditer(text)
     ]
-    if "_" not in text and "-" not in text:
-        assert code.search(text) is None  # the gate in `_terms`
-    if clarity._DIGITS.search(text) is None:
+    # The gates and the start of the reference scan in `_terms`.
+    if "_" not in text and clarity._DASH_DIGITS.search(text) is None:
+        assert code.search(text) is None
+    first_digit = clarity._DIGIT.search(text)
+    if first_digit is None or clarity._THREE_DIGITS.search(text) is None:
         assert reference.search(text) is None
+    else:
+        start = max(0, first_digit.start() - clarity._REFERENCE_LEAD)
+        assert [m.span() for m in clarity._REFERENCE.finditer(text, start)] == [
+            m.span() for m in reference.finditer(text)
+        ]
 
 
 @settings(max_examples=500, deadline=None)
