@@ -79,7 +79,7 @@ _GENERIC = word_pattern(
     r"|\byou(?:'re|\s+are)\s+not\s+(?:worthless|a\s+failure|broken|the\s+bad|crazy|weak|stupid"
     r"|useless|a\s+burden|ugly|alone)|\bglad\s+(?:you|to\s+hear|that)|\bhopefully\b"
     r"|\bgood\s+for\s+you|\bhappy\s+for\s+you|\blove\s+you\b|\byou\s+got\s+this"
-    r"|\bwhat\s+a\s+(?:crappy|shitty|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw+"
+    r"|\bwhat\s+a\s+(?:crappy|shitty|terrible|awful|horrible|sad|hard)|\bbe\s+proud|\b(?:aw|aww|awww+"
     r"|oh\s+no)\b|\bthat'?s\s+a\s+win|\b(?:great|good|nice|cool|awesome|wonderful)\s+(?:that\s+you"
     r"|to\s+hear)|\b(?:that|this|it)(?:'s|\s+is)\s+(?:(?:so|really|very|pretty)\s+)?(?:awesome"
     r"|amazing|cool|wonderful|fantastic)\b|\bi\s+(?:can\s+)?(?:feel|get)\s+you\b"

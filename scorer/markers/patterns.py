@@ -606,6 +606,9 @@ class WordPattern:
             _register(keys)
         self._bits = (1 << len(gated)) - 1
         self._only_gated = not self._plain and not self._by_character
+        # Every branch is gated, by keys or by a character: a text that offers no key and
+        # none of the characters is ruled out without working out the branches to try.
+        self._all_gated = not self._plain and not self._needs_case_folding
         # Any character of any character gate: one search rules them all out.
         self._any_gate = _character_class(gate_characters) if gate_characters else None
         self._plain_tuple = tuple(self._plain)
@@ -679,11 +682,15 @@ class WordPattern:
         return False
 
     def search(self, text: str, pos: int = 0) -> re.Match[str] | None:
-        if self._only_gated and not self._needs_case_folding:
+        if self._all_gated:
             # The common case, without the general bookkeeping: no branch or one is open.
             low, mask = _gate_facts(text)
             bits = (mask >> self._first_bit) & self._bits
-            if low is not None and not bits & (bits - 1):
+            if (
+                low is not None
+                and not bits & (bits - 1)
+                and (self._any_gate is None or self._any_gate.search(text) is None)
+            ):
                 return self._gated[bits.bit_length() - 1].search(low, pos) if bits else None
         tried = self._tried(text)
         if tried is None:
@@ -705,10 +712,14 @@ class WordPattern:
         return None
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        if self._only_gated and not self._needs_case_folding:
+        if self._all_gated:
             # The common case: no branch is open.
             low, mask = _gate_facts(text)
-            if low is not None and not (mask >> self._first_bit) & self._bits:
+            if (
+                low is not None
+                and not (mask >> self._first_bit) & self._bits
+                and (self._any_gate is None or self._any_gate.search(text) is None)
+            ):
                 return iter(())
         tried = self._tried(text)
         if tried is None:

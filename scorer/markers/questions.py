@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import eq
 
 from scorer.markers.hit import MarkerHit, hit
 from scorer.markers.patterns import word_pattern
@@ -190,6 +191,9 @@ def _tokens(text: str) -> list[str]:
     if "[" in text:
         text = _ANNOTATION.sub(" ", text)  # "[chuckles]", "[crosstalk]"
     tokens = words(text)
+    if not any(map(eq, tokens, tokens[1:])) and not any(map(eq, tokens, tokens[2:])):
+        # Nothing repeats a word one or two words back: there is no stutter to collapse.
+        return strip_lead(tokens)
     collapsed: list[str] = []
     for token in tokens:
         if collapsed and collapsed[-1] == token:

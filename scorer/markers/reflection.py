@@ -88,10 +88,17 @@ _ANNOUNCEMENT = word_pattern(
 
 
 @lru_cache(maxsize=TEXT_CACHE)
+def check_frame(text: str) -> re.Match[str] | None:
+    """The first check frame of `text` ("let me make sure I have this right"), if any: the
+    paraphrase, empathy and commitment rules all ask."""
+    return CHECK_FRAME.search(text)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
 def without_check_frame(text: str) -> str:
     """`text` with its check frames ("let me make sure I have this right") blanked out: they
     announce a restatement, and say nothing of sympathy or commitment themselves."""
-    return CHECK_FRAME.sub(" ", text)
+    return text if check_frame(text) is None else CHECK_FRAME.sub(" ", text)
 
 
 def _informational(text: str, tokens: list[str]) -> bool:
@@ -304,7 +311,7 @@ def reflection_strength(sentence: Span, turn: Turn, form: str | None) -> str | N
 def _framed(text: str) -> bool:
     """The sentence holds a reflective frame ("it sounds like", "you're saying", "let me make
     sure I have this right")."""
-    return _STRONG_FRAME.search(text) is not None or CHECK_FRAME.search(text) is not None
+    return _STRONG_FRAME.search(text) is not None or check_frame(text) is not None
 
 
 _YOU = frozenset({"you", "you're", "you've", "you'd", "you'll", "yourself"})
@@ -326,7 +333,7 @@ def _kind(text: str, form: str | None) -> str | None:
     """What the sentence is on its own: 'strong', 'weak', None, or, for a statement without a
     frame, 'statement' (restates when there is a customer turn) or 'echo' (restates only when
     it repeats the customer's words)."""
-    frame = CHECK_FRAME.search(text)
+    frame = check_frame(text)
     if frame is not None:
         # "Let me make sure I have this right: you were charged twice": what follows the frame
         # is the restatement; the frame alone only announces one.

@@ -88,7 +88,7 @@ PHRASE_WORDS = (
     "let's let us me people who who've you can need to i'm so sorry i understand that's it "
     "must be hard calm down relax don't shout we'll look into someone will get back today by "
     "3 pm at 10 within the hour on friday x'you i'll apologise sounds like it's been awful . , "
-    "- ' ’ I'M SORRY"
+    "- ' ’ I'M SORRY aw aww awwww awe :) ;-( <3 a:"
 )
 _phrase_pieces = st.sampled_from(PHRASE_WORDS.split())
 
@@ -125,6 +125,7 @@ _SERVICE_LINES = (
     "I hear you; that must be really frustrating, I'd be upset too.",
     "Can you tell me more about what happens when the app logs you out?",
     "Before I change anything, can I ask which address the parcel should go to?",
+    "Aww, that's awful :( and the awning fell too, aw.",
 )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scorer.markers import detect
 
@@ -120,3 +122,23 @@ def test_asking_the_customer_to_pin_down_their_issue_is_clarifying(markers, text
     found = markers(text, context=context)
     assert "clarifying_question" in found
     assert "closed_question" in found or "open_question" in found
+
+
+def _collapsed_by_loop(tokens: list[str]) -> list[str]:
+    collapsed: list[str] = []
+    for token in tokens:
+        if collapsed and collapsed[-1] == token:
+            continue
+        if len(collapsed) >= 3 and collapsed[-3:-1] == [collapsed[-1], token]:
+            collapsed.pop()
+            continue
+        collapsed.append(token)
+    return collapsed
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["can", "you", "so", "um", "where", "is", "it"]), max_size=10))
+def test_stutters_collapse_the_same_with_or_without_the_fast_path(tokens):
+    from scorer.markers.questions import _tokens, strip_lead
+
+    assert _tokens(" ".join(tokens)) == strip_lead(_collapsed_by_loop(tokens))
