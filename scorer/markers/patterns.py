@@ -187,6 +187,8 @@ def _keys(items: list[tuple[Any, Any]], index: int, sofar: str, second: bool) ->
         if sofar and not second:
             return _keys(items, index + 1, sofar + " ", True)
         return {_key(sofar, second, True)}
+    if _breaks_word(op, value):
+        return {_key(sofar, second, True)}
     if op is _c.SUBPATTERN:
         return _keys(list(value[3].data) + items[index + 1 :], 0, sofar, second)
     alternatives: list[list[tuple[Any, Any]]] = []
@@ -226,12 +228,24 @@ def _consumes_space(op: Any, value: Any) -> bool:
     return op is _c.LITERAL and chr(value) == " "
 
 
+def _breaks_word(op: Any, value: Any) -> bool:
+    """A required element that matches non-word characters only (`\\W`, `\\W+`): the word
+    before it ends there, and a word after it starts a word of the text, or a part of one
+    with apostrophes (an apostrophe is a non-word character), whose keys the text offers too.
+    Unlike whitespace it makes no pair: the two words may be parts of one."""
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        low, _high, body = value
+        return bool(low) and all(_breaks_word(o, v) for o, v in body.data)
+    return op is _c.IN and value == [(_c.CATEGORY, _c.CATEGORY_NOT_WORD)]
+
+
 def _ends_with_space(items: list[tuple[Any, Any]]) -> bool:
-    """Every match of `items` ends with whitespace (so whatever follows starts a word)."""
+    """Every match of `items` ends with whitespace or other non-word characters (so whatever
+    word follows starts a word)."""
     if not items:
         return False
     op, value = items[-1]
-    if _consumes_space(op, value):
+    if _consumes_space(op, value) or _breaks_word(op, value):
         return True
     if op is _c.SUBPATTERN:
         return _ends_with_space(list(value[3].data))
@@ -516,8 +530,9 @@ def _split_leading_group(branch: str) -> list[str]:
     return [r"\b(?:" + alternative + ")" + rest for alternative in inner]
 
 
-# A branch that opens the text: start, then any non-word characters, then its words.
-_OPENING = r"^\W*"
+# A branch that opens the text: start, then any non-word characters (or any whitespace),
+# then its words.
+_OPENINGS = (r"^\W*", r"^\s*")
 
 
 class _Branch:
@@ -583,7 +598,7 @@ class WordPattern:
                 regex = re.compile("(?:" + branch[2:] + ")", flags)
                 gated.append((found, _Branch(index, regex, bounded=True)))
                 continue
-            if branch.startswith(_OPENING) and (found := _branch_prefixes(branch[4:])):
+            if branch.startswith(_OPENINGS) and (found := _branch_prefixes(branch[4:])):
                 # "^\W*sorry…": the text opens on that word, so its words offer the keys; the
                 # branch is searched as written.
                 gated.append((found, _Branch(index, re.compile(branch, flags))))
@@ -701,6 +716,8 @@ class WordPattern:
         return _leftmost(low, branches, pos)
 
     def match(self, text: str) -> re.Match[str] | None:
+        if self._all_gated and not self.may_match(text):
+            return None
         tried = self._tried(text)
         if tried is None:
             return self._whole_folding.match(text)

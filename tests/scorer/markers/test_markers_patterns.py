@@ -83,12 +83,17 @@ MODULE_PATTERNS = [
     commitments.TIME,
     commitments._DIFFUSE,
     escalation._CALM_DOWN,
+    escalation._REPEAT,
+    empathy._SHARED_FEELING,
+    reflection._FAREWELL,
+    reflection._PRAISE_ONLY,
 ]
 PHRASE_WORDS = (
     "let's let us me people who who've you can need to i'm so sorry i understand that's it "
     "must be hard calm down relax don't shout we'll look into someone will get back today by "
     "3 pm at 10 within the hour on friday x'you i'll apologise sounds like it's been awful . , "
-    "- ' ’ I'M SORRY aw aww awwww awe :) ;-( <3 a:"
+    "- ' ’ I'M SORRY aw aww awwww awe :) ;-( <3 a: same ok'same okay, bye see you take care "
+    "again, so once great! ok'bye it's this is that's"
 )
 _phrase_pieces = st.sampled_from(PHRASE_WORDS.split())
 
@@ -102,6 +107,7 @@ def test_marker_patterns_match_like_plain_regexes(text, fast):
     assert (got is None) == (expected is None), (text, fast.pattern[:60])
     if got is not None and expected is not None:
         assert got.span() == expected.span()
+    assert (fast.match(text) is None) == (plain.match(text) is None), (text, fast.pattern[:60])
 
 
 _SERVICE_LINES = (
@@ -203,3 +209,17 @@ def test_pattern_groups_never_rule_out_a_match(text):
     for group in (escalation._MARKERS, service._MARKERS, commitments._MARKERS):
         if not group.may_match(text):
             assert all(pattern.search(text) is None for pattern in group.patterns), text
+
+
+def test_a_word_after_non_word_characters_gates_its_branch():
+    # `\W+` ends a word and starts the next, as whitespace does: the branch is gated by "same"
+    # and still finds it after punctuation or inside a word with an apostrophe.
+    fast = word_pattern(r"^\W*(?:\w+\W+)?same\b", re.I)
+    plain = re.compile(fast.pattern, re.I)
+    assert not fast._plain and fast._all_gated
+    for text in ("Same here.", "ok, same", "ok'same", "Me... SAME", "samey", "the same", "x"):
+        expected = plain.search(text)
+        got = fast.search(text)
+        assert (got is None) == (expected is None), text
+        if got is not None and expected is not None:
+            assert got.span() == expected.span(), text
