@@ -17,7 +17,7 @@ from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
 from scorer.report import Effect, Evidence
-from scorer.text import content_words, sentence_at, sentences, snippet, word_count
+from scorer.text import content_words, sentence_at, sentence_texts, snippet, word_count
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -259,18 +259,26 @@ class Conversation:
             for words_here in (whole, *_question_words(text, whole)):
                 if len(words_here) < 2:
                     continue
-                once = twice = thrice = four = 0
-                for held in filter(None, map(holders.get, words_here)):  # words said before
-                    four |= thrice & held
-                    thrice |= twice & held
-                    twice |= once & held
-                    once |= held
                 size = len(words_here)
-                if size <= 3:
+                once = twice = thrice = four = 0
+                said = filter(None, map(holders.get, words_here))  # words said before
+                if size <= 3:  # (only the counts the candidates below read)
+                    for held in said:
+                        twice |= once & held
+                        once |= held
                     candidates = twice
                 elif size <= 5:
+                    for held in said:
+                        thrice |= twice & held
+                        twice |= once & held
+                        once |= held
                     candidates = twice & small | thrice
                 else:
+                    for held in said:
+                        four |= thrice & held
+                        thrice |= twice & held
+                        twice |= once & held
+                        once |= held
                     candidates = twice & small | thrice & middle | four
                 candidates &= window  # (a & w) & (b & w) == (a & b) & w: applied once
                 while candidates:
@@ -365,7 +373,7 @@ def _question_words(text: str, whole: frozenset[str]) -> list[frozenset[str]]:
     one sentence: the whole turn stands for it)."""
     if "?" not in text:
         return []
-    questions = [s for _, s in sentences(text) if s.rstrip("\"'’”) ").endswith("?")]
+    questions = [s for s in sentence_texts(text) if s.rstrip("\"'’”) ").endswith("?")]
     if len(questions) == 1 and questions[0] == text.strip():
         return []
     return [words for words in map(content_words, questions) if words != whole]

@@ -109,6 +109,11 @@ def sentences(text: str) -> Iterator[tuple[int, str]]:
             yield match.start() + raw.index(stripped), stripped
 
 
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of `text` as `sentences` gives them, without their offsets."""
+    return list(filter(None, map(str.strip, _SENTENCE.findall(text))))
+
+
 def snippet(text: str, limit: int = 12) -> str:
     """The opening of `text` as a quote, an exact substring of it that ends where a phrase
     ends: the first sentence (with the next ones while it is shorter than `limit` // 2 words:
