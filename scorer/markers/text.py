@@ -105,10 +105,11 @@ def _sentences(text: str) -> tuple[Span, ...]:
     return tuple(spans)
 
 
-# A comma, semicolon or colon; a dash between spaces; two hyphens or more; an en or em dash.
-# Written to open on one character class, so that the regex engine skips straight to
-# candidates: the character it opens on decides which of the four it can be.
-CLAUSE_BREAK = re.compile(r"[,;:\s\-–—](?:(?<=[,;:])|(?<=\s)[-–—]+\s|(?<=-)-+|(?<=[–—]))")
+# A comma, semicolon or colon; dashes after whitespace and before whitespace (the break starts
+# at the first dash); two hyphens or more; an en or em dash. Written to open on one character
+# class of punctuation, so that the regex engine skips straight to candidates (not to every
+# space): the character it opens on decides which of the four it can be.
+CLAUSE_BREAK = re.compile(r"[,;:\-–—](?:(?<=[,;:])|(?<=\s[-–—])[-–—]*\s|(?<=-)-+|(?<=[–—]))")
 
 
 @lru_cache(maxsize=TEXT_CACHE)

@@ -33,6 +33,22 @@ def test_clauses_keep_offsets():
         assert text[clause.start : clause.end] == clause.text
 
 
+def test_spaced_dashes_break_clauses_each_time():
+    from scorer.markers.text import clause_texts
+
+    assert clause_texts("the fee - refunded - gone") == ("the fee", "refunded", "gone")
+    assert clause_texts("a - - b") == ("a", "b")
+    assert clause_texts("HLD-40917 is--as I said--closed") == (
+        "HLD-40917 is",
+        "as I said",
+        "closed",
+    )
+    text = "Well — first, the ONT: the box - it blinks."
+    (sentence,) = split_sentences(text)
+    for clause in split_clauses(sentence):
+        assert text[clause.start : clause.end] == clause.text
+
+
 def test_words_and_stems():
     assert words("I’m SO sorry, Dana!") == ["i'm", "so", "sorry", "dana"]
     assert content_stems("The charges were charged twice") == content_stems("charge twice")
@@ -84,5 +100,5 @@ def test_tokenizers_on_apostrophes_digits_and_non_ascii():
 def test_clause_breaks_are_the_plain_alternation(text):
     from scorer.markers.text import CLAUSE_BREAK
 
-    plain = re.compile(r"[,;:]|\s[-–—]+\s|-{2,}|[–—]")
+    plain = re.compile(r"[,;:]|(?<=\s)[-–—]+\s|-{2,}|[–—]")
     assert CLAUSE_BREAK.split(text) == plain.split(text)
