@@ -60,7 +60,9 @@ _ESCALATION = word_pattern(
     r"still not|still no|keep telling|you people|are you even|damn|hell|stupid)\b",
     re.I,
 )
-_CAPS_WORD = re.compile(r"\b[A-Z]{3,}\b")
+# A word of three capitals or more ("\b[A-Z]{3,}\b"), written to open on a capital so that the
+# regex engine skips straight to candidates; the look-behind after it is the word start.
+_CAPS_WORD = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2,}\b")
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,11 @@ def test_the_announcement_gate_lets_announcements_through_and_rules_out_the_rest
         assert reflection._ANNOUNCED.search(text) is not None, text
     for text in ("Thanks for calling today.", "Your router is on its way."):
         assert reflection._ANNOUNCED.search(text) is None, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ABCa1_ -.ÉÀ")), max_size=24))
+def test_shouted_word_scan_matches_its_plain_form(text):
+    from scorer.conversation import _CAPS_WORD
+
+    assert _CAPS_WORD.findall(text) == re.findall(r"\b[A-Z]{3,}\b", text)
