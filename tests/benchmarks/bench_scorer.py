@@ -15,7 +15,7 @@ Targets: 150 turns ≤ 10 ms cold; 1,500 turns within 10× of that (no quadratic
 Milliseconds depend on the machine and on how the Python was built, and a shared virtual
 machine can run at half speed for minutes at a time. `--instructions` counts instead, with
 valgrind's callgrind, the instructions one cold 150-turn call takes: the same figure on any
-machine, for telling whether a change made the scorer faster (it takes a few minutes).
+machine, for telling whether a change made the scorer faster (it takes under a minute).
 """
 
 from __future__ import annotations
