@@ -623,7 +623,7 @@ class WordPattern:
         self._only_gated = not self._plain and not self._by_character
         # Every branch is gated, by keys or by a character: a text that offers no key and
         # none of the characters is ruled out without working out the branches to try.
-        self._all_gated = not self._plain and not self._needs_case_folding
+        self._all_gated = bool(gated) and not self._plain and not self._needs_case_folding
         # Any character of any character gate: one search rules them all out.
         self._any_gate = _character_class(gate_characters) if gate_characters else None
         self._plain_tuple = tuple(self._plain)
