@@ -191,9 +191,15 @@ def _tokens(text: str) -> list[str]:
     if "[" in text:
         text = _ANNOTATION.sub(" ", text)  # "[chuckles]", "[crosstalk]"
     tokens = words(text)
-    if not any(map(eq, tokens, tokens[1:])) and not any(map(eq, tokens, tokens[2:])):
-        # Nothing repeats a word one or two words back: there is no stutter to collapse.
-        return strip_lead(tokens)
+    if any(map(eq, tokens, tokens[1:])) or any(map(eq, tokens, tokens[2:])):
+        tokens = collapse_repeats(tokens)
+    # (Else nothing repeats a word one or two words back: there is nothing to collapse.)
+    return strip_lead(tokens)
+
+
+def collapse_repeats(tokens: list[str]) -> list[str]:
+    """The words with repeats collapsed: a word said twice in a row ("the the"), and a pair said
+    twice ("can you can you")."""
     collapsed: list[str] = []
     for token in tokens:
         if collapsed and collapsed[-1] == token:
@@ -202,7 +208,7 @@ def _tokens(text: str) -> list[str]:
             collapsed.pop()
             continue
         collapsed.append(token)
-    return strip_lead(collapsed)
+    return collapsed
 
 
 def _lead_in_form(tokens: list[str]) -> tuple[bool, str | None]:

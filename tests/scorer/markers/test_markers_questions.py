@@ -124,21 +124,24 @@ def test_asking_the_customer_to_pin_down_their_issue_is_clarifying(markers, text
     assert "closed_question" in found or "open_question" in found
 
 
-def _collapsed_by_loop(tokens: list[str]) -> list[str]:
-    collapsed: list[str] = []
-    for token in tokens:
-        if collapsed and collapsed[-1] == token:
-            continue
-        if len(collapsed) >= 3 and collapsed[-3:-1] == [collapsed[-1], token]:
-            collapsed.pop()
-            continue
-        collapsed.append(token)
-    return collapsed
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["can", "you", "so", "um", "where", "is", "it"]), max_size=10))
-def test_stutters_collapse_the_same_with_or_without_the_fast_path(tokens):
-    from scorer.markers.questions import _tokens, strip_lead
+def test_stutters_collapse_only_where_a_word_repeats_one_or_two_words_back(tokens):
+    from scorer.markers.questions import _tokens, collapse_repeats, strip_lead
 
-    assert _tokens(" ".join(tokens)) == strip_lead(_collapsed_by_loop(tokens))
+    near_repeat = any(
+        tokens[i] == tokens[j]
+        for i in range(len(tokens))
+        for j in (i + 1, i + 2)
+        if j < len(tokens)
+    )
+    if not near_repeat:
+        assert collapse_repeats(tokens) == tokens  # what lets `_tokens` skip the collapse
+    assert _tokens(" ".join(tokens)) == strip_lead(collapse_repeats(tokens))
+
+
+def test_repeats_collapse():
+    from scorer.markers.questions import collapse_repeats
+
+    assert collapse_repeats(["can", "you", "can", "you", "tell"]) == ["can", "you", "tell"]
+    assert collapse_repeats(["the", "the", "bill"]) == ["the", "bill"]
