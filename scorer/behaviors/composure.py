@@ -138,7 +138,7 @@ def _is_filler_only(conv: Conversation, index: int) -> bool:
     tokens = words(text)
     if not tokens:
         return True
-    if all(token in FILLER_WORDS for token in tokens) and len(tokens) <= 4:
+    if len(tokens) <= 4 and FILLER_WORDS.issuperset(tokens):
         return True
     fillers = [h for h in conv.hits.get(index, ()) if h.marker == "filler"]
     if not fillers:

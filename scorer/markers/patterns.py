@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from operator import itemgetter
 from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
@@ -402,6 +403,10 @@ def _open_patterns(text: str) -> int:
     return found
 
 
+# A word cut to the length of a gate key.
+_CUT = itemgetter(slice(None, _PREFIX_LENGTH))
+
+
 def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
     """The mask of the keys `_key_set` adds for the words with apostrophes (their parts, and
     the pairs those parts make with the neighbouring words), read from `_PAIR_INDEX` by word
@@ -679,15 +684,16 @@ class WordPattern:
             return True
         own = self._own_keys
         tokens = _tokens(text)
-        cut = [token[:_PREFIX_LENGTH] for token in tokens]
+        cut = list(map(_CUT, tokens))
         if not own.isdisjoint(cut):
             return True
         firsts = self._own_firsts
-        pairs = zip(tokens, cut[1:], strict=False)
-        if not own.isdisjoint(
-            [f"{a} {b}" for a, b in pairs if a in firsts and len(a) <= _WORD_LIMIT]
-        ):
-            return True
+        if not firsts.isdisjoint(tokens):  # a word that starts one of the pairs
+            pairs = zip(tokens, cut[1:], strict=False)
+            if not own.isdisjoint(
+                [f"{a} {b}" for a, b in pairs if a in firsts and len(a) <= _WORD_LIMIT]
+            ):
+                return True
         if "'" in text or "’" in text:
             for position, token in enumerate(tokens):
                 if "'" in token and not own.isdisjoint(
