@@ -11,6 +11,7 @@ from scorer.markers.text import (
     TEXT_CACHE,
     WordTable,
     byte_table,
+    runs_as_words,
     spaced_out,
     split_sentences,
 )
@@ -46,29 +47,15 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    """How many words `_WORD` finds in `text` (runs of letters and digits count one each;
-    only runs holding an apostrophe are read by the regex)."""
+    """How many words `_WORD` finds in `text`."""
     spaced = spaced_out(text.replace("’", "'"), _WORD_BYTES)
-    if "'" not in spaced or (spaced[0] != "'" and _COUNTED_APART.search(spaced) is None):
-        return len(spaced.split())
-    return sum(
-        1 if "'" not in piece or _one_word(piece) else len(_WORD.findall(piece))
-        for piece in spaced.split()
-    )
+    return len(runs_as_words(spaced, _COUNTED_APART, _WORD))
 
 
 # An apostrophe that `_WORD` does not count inside a word: at the start of a run, not followed
 # by a letter, or followed by letters and then a digit or a second apostrophe ("'em", "abc'",
-# "rock'n'roll"). Without one (and without one opening the text), every run of the spaced-out
-# text counts once: one scan, which opens on the apostrophe itself, instead of a check per run.
+# "rock'n'roll").
 _COUNTED_APART = re.compile(r"'(?:(?<= ')|(?![A-Za-z])|[A-Za-z]*[0-9'])")
-
-
-def _one_word(piece: str) -> bool:
-    """A run of letters, digits and apostrophes that `_WORD` counts once: letters or digits,
-    then one apostrophe and letters ("don't", "Jenny's")."""
-    head, _, tail = piece.partition("'")
-    return bool(head) and tail.isalpha()
 
 
 @lru_cache(maxsize=TEXT_CACHE)

@@ -69,6 +69,8 @@ def _top_level_branches(pattern: str) -> list[str]:
 
 
 _PREFIX_LENGTH = 4
+# A word cut to the length of a gate key.
+_CUT = itemgetter(slice(None, _PREFIX_LENGTH))
 _TOKEN_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789'")
 _MAX_PREFIXES = 400
 
@@ -401,10 +403,6 @@ def _open_patterns(text: str) -> int:
     if "'" in text or "’" in text:
         found |= _apostrophe_bits(tokens)
     return found
-
-
-# A word cut to the length of a gate key.
-_CUT = itemgetter(slice(None, _PREFIX_LENGTH))
 
 
 def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
