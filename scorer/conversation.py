@@ -251,12 +251,23 @@ class Conversation:
         # question. A pair reaches REPEAT_OVERLAP (0.6 of the smaller side) only with two shared
         # words when the smaller side has up to three, three when it has four or five, four
         # when it has six or more: only those candidates are scored.
+        # Bit b stands for the customer turn of order `base + b`: every 2 × REPEAT_WINDOW turns
+        # the masks drop the turns that have left the window, so that they stay a few machine
+        # words long however long the call (else every bit operation grows with the call).
         holders: dict[str, int] = {}
         small = middle = 0  # turns of up to three content words; of four or five
+        base = 0
         for order, index in enumerate(self.customer_turns):
             text = self.turns[index].text
             whole = content_words(text)
-            window = ((1 << order) - 1) & ~((1 << max(0, order - REPEAT_WINDOW)) - 1)
+            oldest = max(0, order - REPEAT_WINDOW)
+            if order - base >= 2 * REPEAT_WINDOW:
+                shift = oldest - base
+                holders = {word: held >> shift for word, held in holders.items() if held >> shift}
+                small >>= shift
+                middle >>= shift
+                base = oldest
+            window = ((1 << (order - base)) - 1) & ~((1 << (oldest - base)) - 1)
             best: tuple[float, int] | None = None
             for words_here in (whole, *_question_words(text, whole)):
                 if len(words_here) < 2:
@@ -286,7 +297,7 @@ class Conversation:
                 while candidates:
                     lowest = candidates & -candidates
                     candidates ^= lowest
-                    earlier, words_then = seen[lowest.bit_length() - 1]
+                    earlier, words_then = seen[base + lowest.bit_length() - 1]
                     shared = len(words_here & words_then)
                     score = shared / min(size, len(words_then))
                     if score >= REPEAT_OVERLAP and (
@@ -298,7 +309,7 @@ class Conversation:
                 asked[original] = asked.get(original, 0) + 1
                 found[index] = Repeat(index, original, asked[original])
             seen.append((index, whole))
-            bit = 1 << order
+            bit = 1 << (order - base)
             for word in whole:
                 holders[word] = holders.get(word, 0) | bit
             if len(whole) <= 3:

@@ -388,11 +388,9 @@ def _open_patterns(text: str) -> int:
     tokens = _tokens(text)
     if not tokens:
         return 0
-    known = _TOKEN_KEYS.get
     found = 0
     seconds: dict[str, int] | None = None  # the pairs the previous word starts
-    for token in tokens:
-        cut, bits, starts = known(token) or _token_keys(token)
+    for cut, bits, starts in map(_TOKEN_KEYS.__getitem__, tokens):
         if bits:  # (most words open nothing; OR-ing a wide mask with 0 still copies it)
             found |= bits
         if seconds is not None:
@@ -458,20 +456,22 @@ def _apostrophe_facts(token: str) -> tuple[int, tuple[dict[str, int], ...], tupl
     return facts
 
 
-# token -> (its first letters, the mask of the one-word keys it opens, the pairs it starts):
-# words recur across calls even when sentences do not. Cleared when a pattern registers keys,
-# and when it grows past _TOKEN_KEYS_LIMIT.
-_TOKEN_KEYS: dict[str, tuple[str, int, dict[str, int] | None]] = {}
+class _TokenKeys(dict[str, tuple[str, int, "dict[str, int] | None"]]):
+    """token -> (its first letters, the mask of the one-word keys it opens, the pairs it
+    starts): words recur across calls even when sentences do not. Worked out by `__missing__`
+    the first time a token is looked up; cleared when a pattern registers keys, and when it
+    grows past _TOKEN_KEYS_LIMIT."""
+
+    def __missing__(self, token: str) -> tuple[str, int, dict[str, int] | None]:
+        if len(self) >= _TOKEN_KEYS_LIMIT:
+            self.clear()
+        cut = token[:_PREFIX_LENGTH]
+        facts = self[token] = (cut, _KEY_INDEX.get(cut, 0), _PAIR_INDEX.get(token))
+        return facts
+
+
+_TOKEN_KEYS = _TokenKeys()
 _TOKEN_KEYS_LIMIT = 50_000
-
-
-def _token_keys(token: str) -> tuple[str, int, dict[str, int] | None]:
-    if len(_TOKEN_KEYS) >= _TOKEN_KEYS_LIMIT:
-        _TOKEN_KEYS.clear()
-    cut = token[:_PREFIX_LENGTH]
-    facts = (cut, _KEY_INDEX.get(cut, 0), _PAIR_INDEX.get(token))
-    _TOKEN_KEYS[token] = facts
-    return facts
 
 
 def _apostrophe_keys(

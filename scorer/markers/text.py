@@ -198,26 +198,25 @@ def stem(word: str) -> str:
     return word
 
 
-class WordTable:
+class WordTable(dict[str, str]):
     """word -> value, worked out by `compute` the first time a word is seen and kept (at most
-    `limit` words): words recur across turns even when sentences do not."""
+    `limit` words): words recur across turns even when sentences do not. A dict whose
+    `__missing__` computes, so that a text's words are looked up in one C loop and only the
+    new ones call back into Python."""
 
     def __init__(self, compute: Callable[[str], str], limit: int = 50_000) -> None:
+        super().__init__()
         self._compute = compute
-        self._values: dict[str, str] = {}
         self._limit = limit
 
     def values_of(self, words: Iterable[str]) -> frozenset[str]:
         """The values of `words`, less the empty one (a word that stands for nothing)."""
-        get = self._values.get
-        found = {value if (value := get(word)) is not None else self._add(word) for word in words}
-        found.discard("")
-        return frozenset(found)
+        return frozenset(filter(None, map(self.__getitem__, words)))
 
-    def _add(self, word: str) -> str:
-        if len(self._values) >= self._limit:
-            self._values.clear()
-        value = self._values[word] = self._compute(word)
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[word] = self._compute(word)
         return value
 
 
