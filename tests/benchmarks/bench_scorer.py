@@ -12,7 +12,8 @@ scores the same call again ("warm", what the caches give a re-score).
 
 Targets: 150 turns ≤ 10 ms cold; 1,500 turns within 10× of that (no quadratic work).
 
-Milliseconds depend on the machine and on how the Python was built, and a shared virtual
+Milliseconds depend on the machine, on how the Python was built and on whether the scorer runs
+compiled (printed first; `SPARRING_PURE_PYTHON=1` times the Python sources), and a shared virtual
 machine can run at half speed for minutes at a time. `--instructions` counts instead, with
 valgrind's callgrind, the instructions one cold 150-turn call takes: the same figure on any
 machine, for telling whether a change made the scorer faster (it takes under a minute).
@@ -330,6 +331,7 @@ def main() -> None:
         print(f"150-turn call, 10 behaviors, cold: {per_call / 1e6:.0f} M instructions per call")
         return
     print(f"Python {platform.python_version()} ({platform.python_implementation()})")
+    print(f"scorer: {scorer.MODE.reason}")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     runs = max(5, args.runs)

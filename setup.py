@@ -1,0 +1,121 @@
+"""Build hook: compiles the scorer's hot modules to C with mypyc, when it can.
+
+Everything else about the package is in pyproject.toml. The scorer is plain Python and runs
+as it is; compiled, a call scores about a third faster. The compiled build is optional:
+
+- `SPARRING_PURE_PYTHON=1` at install time skips it;
+- when the build fails (no C compiler, no Python headers), the install goes on without it and
+  says so; the package then runs from its sources.
+
+At run time, `scorer/__init__.py` uses the compiled modules only while they are newer than
+every source file of the scorer (see `scorer/_compiled.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).parent
+MANIFEST = "_compiled.json"  # read by scorer/_compiled.py
+# Interpreted on purpose: the package root (it chooses compiled or source modules, so it must
+# import before either) and the module that decides it; `conversation.py`, whose
+# `functools.cached_property` attributes need an instance `__dict__`, which compiled classes do not
+# have (compiled, they would be worked out again at every read); the judge and the evaluation
+# runner, which are not on the scoring path.
+INTERPRETED = {
+    "scorer/__init__.py",
+    "scorer/_compiled.py",
+    "scorer/conversation.py",
+    "scorer/judge.py",
+    "scorer/evaluation.py",
+}
+
+
+def compiled_sources() -> list[str]:
+    """The scorer's modules to compile, as paths relative to the project root."""
+    relative = (path.relative_to(ROOT).as_posix() for path in (ROOT / "scorer").rglob("*.py"))
+    return sorted(path for path in relative if path not in INTERPRETED)
+
+
+class OptionalBuildExt(build_ext):
+    """Builds the compiled modules all or none, and records the sources they were built from
+    (`scorer/_compiled.json`); a failure leaves the package as sources."""
+
+    def run(self) -> None:
+        if not self.extensions:
+            return
+        if self.inplace or getattr(self, "editable_mode", False):
+            # Compiled modules of an earlier build, in the source tree: one whose module is no
+            # longer compiled would still be imported ahead of its source.
+            for stale in (ROOT / "scorer").rglob("*.so"):
+                stale.unlink()
+        try:
+            super().run()
+        except Exception as error:  # noqa: BLE001 - any build failure means "run as sources"
+            self._give_up(error)
+            return
+        self._record_sources()
+
+    def _manifests(self) -> list[Path]:
+        found = [Path(self.build_lib) / "scorer" / MANIFEST]
+        if self.inplace or getattr(self, "editable_mode", False):
+            found.append(ROOT / "scorer" / MANIFEST)
+        return found
+
+    def _record_sources(self) -> None:
+        from mypy.version import __version__ as mypy_version
+
+        record = {
+            "mypy": mypy_version,
+            "sources": {
+                path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
+                for path in compiled_sources()
+            },
+        }
+        for manifest in self._manifests():
+            manifest.parent.mkdir(parents=True, exist_ok=True)
+            manifest.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n")
+
+    def _give_up(self, error: Exception) -> None:
+        for manifest in self._manifests():
+            manifest.unlink(missing_ok=True)
+        for output in self.get_outputs():
+            Path(output).unlink(missing_ok=True)
+        self.extensions = []
+        print(
+            f"sparring: the compiled scorer was not built ({str(error)[-300:]}); the scorer runs "
+            "from its Python sources (slower). Install a C compiler and the Python headers "
+            "(Debian: gcc python3-dev) and reinstall to build it.",
+            file=sys.stderr,
+        )
+
+
+# The commands that build the package; the others (metadata, sdist) need no compiling.
+BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "install", "develop"}
+
+
+def ext_modules() -> list[object]:
+    if BUILD_COMMANDS.isdisjoint(sys.argv[1:]):
+        return []
+    if os.environ.get("SPARRING_PURE_PYTHON", "").strip() not in ("", "0"):
+        return []
+    try:
+        from mypyc.build import mypycify
+    except ImportError:
+        print("sparring: mypyc is not available; the scorer runs from its sources", file=sys.stderr)
+        return []
+    try:
+        return list(mypycify(compiled_sources(), opt_level="3", group_name="scorer._native"))
+    except (Exception, SystemExit) as error:  # noqa: BLE001 - mypyc exits on a type error
+        print(f"sparring: mypyc could not compile the scorer ({error})", file=sys.stderr)
+        return []
+
+
+setup(ext_modules=ext_modules(), cmdclass={"build_ext": OptionalBuildExt})
