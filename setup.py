@@ -112,6 +112,7 @@ def ext_modules() -> list[object]:
         print("sparring: mypyc is not available; the scorer runs from its sources", file=sys.stderr)
         return []
     try:
+        # One shared library, scorer/_native__mypyc.*.so (scorer/_compiled.py looks for it).
         return list(mypycify(compiled_sources(), opt_level="3", group_name="scorer._native"))
     except (Exception, SystemExit) as error:  # noqa: BLE001 - mypyc exits on a type error
         print(f"sparring: mypyc could not compile the scorer ({error})", file=sys.stderr)

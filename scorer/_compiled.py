@@ -19,12 +19,20 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib.abc import MetaPathFinder
-from importlib.machinery import SOURCE_SUFFIXES, FileFinder, ModuleSpec, SourceFileLoader
+from importlib.machinery import (
+    EXTENSION_SUFFIXES,
+    SOURCE_SUFFIXES,
+    FileFinder,
+    ModuleSpec,
+    SourceFileLoader,
+)
 from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
 MANIFEST = "_compiled.json"
+# The library the compiled modules share (mypyc's group "scorer._native", see setup.py).
+NATIVE_LIBRARY = "_native__mypyc"
 PURE_PYTHON_ENV = "SPARRING_PURE_PYTHON"
 
 
@@ -51,6 +59,12 @@ def decide(package: Path, environ: dict[str, str] | os._Environ[str] = os.enviro
         sources = recorded["sources"]
     except (OSError, ValueError, KeyError, TypeError) as error:
         return Mode(False, f"Python sources ({manifest} is unreadable: {error}; reinstall)")
+    if not any((package / (NATIVE_LIBRARY + suffix)).is_file() for suffix in EXTENSION_SUFFIXES):
+        return Mode(
+            False,
+            f"Python sources (no compiled modules for Python {sys.version.split()[0]} here; "
+            "reinstall with it to compile them)",
+        )
     root = package.parent
     for relative, digest in sorted(sources.items()):
         path = root / relative

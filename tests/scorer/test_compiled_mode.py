@@ -13,15 +13,24 @@ from pathlib import Path
 import pytest
 
 import scorer
-from scorer._compiled import MANIFEST, PURE_PYTHON_ENV, SourcesOnly, decide, source_digest
+from scorer._compiled import (
+    MANIFEST,
+    NATIVE_LIBRARY,
+    PURE_PYTHON_ENV,
+    SourcesOnly,
+    decide,
+    source_digest,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def _package(tmp_path: Path) -> Path:
-    """A `scorer/` directory with two sources and a manifest of their digests."""
+    """A `scorer/` directory with two sources, a manifest of their digests and (a stand-in
+    for) the compiled library."""
     package = tmp_path / "scorer"
     (package / "markers").mkdir(parents=True)
+    (package / (NATIVE_LIBRARY + EXTENSION_SUFFIXES[0])).write_bytes(b"stand-in")
     (package / "text.py").write_text("X = 1\n")
     (package / "markers" / "patterns.py").write_text("Y = 2\n")
     sources = {
@@ -44,6 +53,15 @@ def test_an_edited_source_runs_the_sources_and_is_named(tmp_path: Path) -> None:
     mode = decide(package, environ={})
     assert not mode.compiled
     assert "scorer/markers/patterns.py changed since the scorer was compiled" in mode.reason
+
+
+def test_no_compiled_library_for_this_python_runs_the_sources(tmp_path: Path) -> None:
+    package = _package(tmp_path)
+    (package / (NATIVE_LIBRARY + EXTENSION_SUFFIXES[0])).unlink()
+    (package / (NATIVE_LIBRARY + ".cpython-399-x86_64-linux-gnu.so")).write_bytes(b"other")
+    mode = decide(package, environ={})
+    assert not mode.compiled
+    assert "no compiled modules for Python" in mode.reason
 
 
 def test_a_removed_source_runs_the_sources(tmp_path: Path) -> None:
