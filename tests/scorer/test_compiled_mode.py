@@ -111,19 +111,21 @@ def test_sources_only_finds_the_py_file_beside_a_compiled_module(tmp_path: Path)
     assert finder.find_spec("scorer.text", None) is None
 
 
-def _report_in_subprocess(pure: bool) -> dict[str, object]:
-    """The report of a fixture, and how the scorer ran, from a new interpreter."""
+def _reports_in_subprocess(pure: bool) -> dict[str, object]:
+    """The reports of every behavior fixture, and how the scorer ran, from a new interpreter."""
     env = {key: value for key, value in os.environ.items() if key != PURE_PYTHON_ENV}
     if pure:
         env[PURE_PYTHON_ENV] = "1"
     code = (
         "import json, sys, scorer, scorer.markers.patterns as p\n"
-        "report = scorer.score(scorer.load(sys.argv[1]))\n"
+        "reports = {path: scorer.score(scorer.load(path)).to_dict() for path in sys.argv[1:]}\n"
         "print(json.dumps({'compiled': scorer.MODE.compiled, 'reason': scorer.MODE.reason,\n"
-        "    'patterns': p.__file__, 'report': report.to_dict()}))\n"
+        "    'patterns': p.__file__, 'reports': reports}))\n"
     )
+    paths = sorted(str(path) for path in FIXTURES.glob("*/*.*"))
+    assert len(paths) >= 40
     done = subprocess.run(
-        [sys.executable, "-c", code, str(FIXTURES / "ownership" / "good_utilities.txt")],
+        [sys.executable, "-c", code, *paths],
         capture_output=True,
         text=True,
         env=env,
@@ -133,10 +135,10 @@ def _report_in_subprocess(pure: bool) -> dict[str, object]:
     return result
 
 
-def test_sources_and_the_installed_scorer_give_the_same_report() -> None:
-    pure = _report_in_subprocess(pure=True)
-    installed = _report_in_subprocess(pure=False)
+def test_sources_and_the_installed_scorer_give_the_same_reports() -> None:
+    pure = _reports_in_subprocess(pure=True)
+    installed = _reports_in_subprocess(pure=False)
     assert pure["compiled"] is False
     assert str(pure["patterns"]).endswith("patterns.py")
     assert installed["compiled"] is scorer.MODE.compiled
-    assert pure["report"] == installed["report"]
+    assert pure["reports"] == installed["reports"]
