@@ -14,17 +14,32 @@ unchanged (see `scorer/_compiled.py`).
 
 from __future__ import annotations
 
-import hashlib
+import importlib.util
 import json
-import os
 import sys
 from pathlib import Path
+from types import ModuleType
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).parent
-MANIFEST = "_compiled.json"  # read by scorer/_compiled.py
+
+
+def _load_compiled_module() -> ModuleType:
+    """scorer/_compiled.py on its own (importing the package would import the whole scorer):
+    its manifest name, library name, digest and environment switch are the ones read at run
+    time."""
+    spec = importlib.util.spec_from_file_location(
+        "_sparring_compiled", ROOT / "scorer" / "_compiled.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+COMPILED = _load_compiled_module()
 # Interpreted on purpose: the package root (it chooses compiled or source modules, so it must
 # import before either) and the module that decides it; `conversation.py`, whose
 # `functools.cached_property` attributes need an instance `__dict__`, which compiled classes do not
@@ -59,15 +74,15 @@ class OptionalBuildExt(build_ext):
                 stale.unlink()
         try:
             super().run()
-        except Exception as error:  # noqa: BLE001 - any build failure means "run as sources"
+        except Exception as error:  # any build failure means "run as sources"
             self._give_up(error)
             return
         self._record_sources()
 
     def _manifests(self) -> list[Path]:
-        found = [Path(self.build_lib) / "scorer" / MANIFEST]
+        found = [Path(self.build_lib) / "scorer" / COMPILED.MANIFEST]
         if self.inplace or getattr(self, "editable_mode", False):
-            found.append(ROOT / "scorer" / MANIFEST)
+            found.append(ROOT / "scorer" / COMPILED.MANIFEST)
         return found
 
     def _record_sources(self) -> None:
@@ -75,10 +90,7 @@ class OptionalBuildExt(build_ext):
 
         record = {
             "mypy": mypy_version,
-            "sources": {
-                path: hashlib.sha256((ROOT / path).read_bytes()).hexdigest()
-                for path in compiled_sources()
-            },
+            "sources": {path: COMPILED.source_digest(ROOT / path) for path in compiled_sources()},
         }
         for manifest in self._manifests():
             manifest.parent.mkdir(parents=True, exist_ok=True)
@@ -105,7 +117,7 @@ BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "instal
 def ext_modules() -> list[object]:
     if BUILD_COMMANDS.isdisjoint(sys.argv[1:]):
         return []
-    if os.environ.get("SPARRING_PURE_PYTHON", "").strip() not in ("", "0"):
+    if COMPILED.pure_python_requested():
         return []
     try:
         from mypyc.build import mypycify
@@ -113,9 +125,9 @@ def ext_modules() -> list[object]:
         print("sparring: mypyc is not available; the scorer runs from its sources", file=sys.stderr)
         return []
     try:
-        # One shared library, scorer/_native__mypyc.*.so (scorer/_compiled.py looks for it).
-        return list(mypycify(compiled_sources(), opt_level="3", group_name="scorer._native"))
-    except (Exception, SystemExit) as error:  # noqa: BLE001 - mypyc exits on a type error
+        group = f"scorer.{COMPILED.NATIVE_GROUP}"  # one library, scorer/_native__mypyc.*.so
+        return list(mypycify(compiled_sources(), opt_level="3", group_name=group))
+    except (Exception, SystemExit) as error:  # mypyc exits on a type error
         print(f"sparring: mypyc could not compile the scorer ({error})", file=sys.stderr)
         return []
 

@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.abc import MetaPathFinder
 from importlib.machinery import (
     EXTENSION_SUFFIXES,
@@ -30,10 +30,16 @@ from pathlib import Path
 from types import ModuleType
 from typing import NamedTuple
 
+# What setup.py and this module share (setup.py loads this file on its own to read them).
 MANIFEST = "_compiled.json"
-# The library the compiled modules share (mypyc's group "scorer._native", see setup.py).
-NATIVE_LIBRARY = "_native__mypyc"
+NATIVE_GROUP = "_native"  # mypyc's group: the compiled modules share one library, named:
+NATIVE_LIBRARY = NATIVE_GROUP + "__mypyc"
 PURE_PYTHON_ENV = "SPARRING_PURE_PYTHON"
+
+
+def pure_python_requested(environ: Mapping[str, str] = os.environ) -> bool:
+    """`SPARRING_PURE_PYTHON` is set to anything but "" or "0"."""
+    return environ.get(PURE_PYTHON_ENV, "").strip() not in ("", "0")
 
 
 class Mode(NamedTuple):
@@ -47,10 +53,10 @@ def source_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def decide(package: Path, environ: dict[str, str] | os._Environ[str] = os.environ) -> Mode:
+def decide(package: Path, environ: Mapping[str, str] = os.environ) -> Mode:
     """How the package at `package` (the `scorer/` directory) should run."""
     manifest = package / MANIFEST
-    if environ.get(PURE_PYTHON_ENV, "").strip() not in ("", "0"):
+    if pure_python_requested(environ):
         return Mode(False, f"Python sources ({PURE_PYTHON_ENV} is set)")
     if not manifest.is_file():
         return Mode(False, "Python sources (the install did not compile the scorer)")
