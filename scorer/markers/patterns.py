@@ -27,7 +27,7 @@ from re import _constants as _c  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any
 
-from scorer.markers.text import TEXT_CACHE
+from scorer.markers.text import TEXT_CACHE, WordTable
 from scorer.markers.text import tokens as _tokens
 
 
@@ -412,7 +412,7 @@ def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
     for position, token in enumerate(tokens):
         if "'" not in token:
             continue
-        bits, tail_pairs, head_cuts = _apostrophe_facts(token)
+        bits, tail_pairs, head_cuts = _APOSTROPHE_FACTS[token]
         if bits:
             found |= bits
         if position < last:
@@ -423,7 +423,7 @@ def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
         if position:
             before = tokens[position - 1]
             if "'" in before:
-                before_pairs = _apostrophe_facts(before)[1]
+                before_pairs = _APOSTROPHE_FACTS[before][1]
             else:
                 starts = _PAIR_INDEX.get(before)
                 before_pairs = (starts,) if starts is not None else ()
@@ -434,44 +434,31 @@ def _apostrophe_bits(tokens: tuple[str, ...]) -> int:
     return found
 
 
-# word with apostrophes -> (the mask of its parts' one-word keys, the pair tables of the parts
-# that end it ("ve" of "who've") as a pair's first word, the first letters of the parts that
-# start it): what `_apostrophe_bits` needs of the word wherever it occurs. Cleared with
-# _TOKEN_KEYS.
-_APOSTROPHE_FACTS: dict[str, tuple[int, tuple[dict[str, int], ...], tuple[str, ...]]] = {}
+def _facts_of_apostrophe_word(
+    token: str,
+) -> tuple[int, tuple[dict[str, int], ...], tuple[str, ...]]:
+    """For a word with apostrophes: the mask of its parts' one-word keys, the pair tables of the
+    parts that end it ("ve" of "who've") as a pair's first word, and the first letters of the
+    parts that start it: what `_apostrophe_bits` needs of the word wherever it occurs."""
+    parts, tails, heads = _apostrophe_parts(token)
+    bits = 0
+    for part in parts:
+        bits |= _KEY_INDEX.get(part[:_PREFIX_LENGTH], 0)
+    pairs = tuple(_PAIR_INDEX[tail] for tail in tails if tail in _PAIR_INDEX)
+    return bits, pairs, tuple(head[:_PREFIX_LENGTH] for head in heads)
 
 
-def _apostrophe_facts(token: str) -> tuple[int, tuple[dict[str, int], ...], tuple[str, ...]]:
-    facts = _APOSTROPHE_FACTS.get(token)
-    if facts is None:
-        if len(_APOSTROPHE_FACTS) >= _TOKEN_KEYS_LIMIT:
-            _APOSTROPHE_FACTS.clear()
-        parts, tails, heads = _apostrophe_parts(token)
-        bits = 0
-        for part in parts:
-            bits |= _KEY_INDEX.get(part[:_PREFIX_LENGTH], 0)
-        pairs = tuple(_PAIR_INDEX[tail] for tail in tails if tail in _PAIR_INDEX)
-        facts = (bits, pairs, tuple(head[:_PREFIX_LENGTH] for head in heads))
-        _APOSTROPHE_FACTS[token] = facts
-    return facts
+def _token_facts(token: str) -> tuple[str, int, dict[str, int] | None]:
+    """(the token's first letters, the mask of the one-word keys it opens, the pairs it
+    starts)."""
+    cut = token[:_PREFIX_LENGTH]
+    return cut, _KEY_INDEX.get(cut, 0), _PAIR_INDEX.get(token)
 
 
-class _TokenKeys(dict[str, tuple[str, int, "dict[str, int] | None"]]):
-    """token -> (its first letters, the mask of the one-word keys it opens, the pairs it
-    starts): words recur across calls even when sentences do not. Worked out by `__missing__`
-    the first time a token is looked up; cleared when a pattern registers keys, and when it
-    grows past _TOKEN_KEYS_LIMIT."""
-
-    def __missing__(self, token: str) -> tuple[str, int, dict[str, int] | None]:
-        if len(self) >= _TOKEN_KEYS_LIMIT:
-            self.clear()
-        cut = token[:_PREFIX_LENGTH]
-        facts = self[token] = (cut, _KEY_INDEX.get(cut, 0), _PAIR_INDEX.get(token))
-        return facts
-
-
-_TOKEN_KEYS = _TokenKeys()
-_TOKEN_KEYS_LIMIT = 50_000
+# Each token's facts (and each word with apostrophes' facts), worked out once: words recur
+# across calls even when sentences do not. Cleared when a pattern registers keys.
+_TOKEN_KEYS = WordTable(_token_facts)
+_APOSTROPHE_FACTS = WordTable(_facts_of_apostrophe_word)
 
 
 def _apostrophe_keys(

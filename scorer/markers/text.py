@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 # How many texts each per-text cache keeps: plenty for every family to share the work on a
 # turn and to read the customer's recent turns again, few enough that a long call does not fill
@@ -198,22 +198,26 @@ def stem(word: str) -> str:
     return word
 
 
-class WordTable(dict[str, str]):
-    """word -> value, worked out by `compute` the first time a word is seen and kept (at most
-    `limit` words): words recur across turns even when sentences do not. A dict whose
-    `__missing__` computes, so that a text's words are looked up in one C loop and only the
-    new ones call back into Python."""
+_Value = TypeVar("_Value")
 
-    def __init__(self, compute: Callable[[str], str], limit: int = 50_000) -> None:
+
+class WordTable(dict[str, _Value]):
+    """word -> value, worked out by `compute` the first time a word is seen and kept (at most
+    `limit` words, then it starts again): words recur across turns and calls even when
+    sentences do not. A dict whose `__missing__` computes, so that a text's words are looked up
+    in one C loop (`map(table.__getitem__, words)`) and only the new ones call back into
+    Python."""
+
+    def __init__(self, compute: Callable[[str], _Value], limit: int = 50_000) -> None:
         super().__init__()
         self._compute = compute
         self._limit = limit
 
-    def values_of(self, words: Iterable[str]) -> frozenset[str]:
+    def values_of(self, words: Iterable[str]) -> frozenset[_Value]:
         """The values of `words`, less the empty one (a word that stands for nothing)."""
         return frozenset(filter(None, map(self.__getitem__, words)))
 
-    def __missing__(self, word: str) -> str:
+    def __missing__(self, word: str) -> _Value:
         if len(self) >= self._limit:
             self.clear()
         value = self[word] = self._compute(word)

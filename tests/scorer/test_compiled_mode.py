@@ -142,4 +142,6 @@ def test_sources_and_the_installed_scorer_give_the_same_reports() -> None:
     assert str(pure["patterns"]).endswith("patterns.py")
     # (The subprocess runs without the switch, whatever this process runs with.)
     assert installed["compiled"] is decide(Path(scorer.__file__).parent, environ={}).compiled
+    # MODE tells the truth: compiled, the modules come from compiled files, else from sources.
+    assert str(installed["patterns"]).endswith(".py") is not installed["compiled"]
     assert pure["reports"] == installed["reports"]

@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scorer.markers.text import content_stems, split_clauses, split_sentences, words
+from scorer.markers.text import WordTable, content_stems, split_clauses, split_sentences, words
 
 
 def test_sentences_keep_offsets():
@@ -102,3 +102,24 @@ def test_clause_breaks_are_the_plain_alternation(text):
 
     plain = re.compile(r"[,;:]|(?<=\s)[-–—]+\s|-{2,}|[–—]")
     assert CLAUSE_BREAK.split(text) == plain.split(text)
+
+
+def test_word_table_computes_each_word_once_and_starts_again_at_its_limit() -> None:
+    computed: list[str] = []
+
+    def compute(word: str) -> str:
+        computed.append(word)
+        return "" if word == "the" else word.upper()
+
+    table = WordTable(compute, limit=3)
+    assert table.values_of(["the", "bill", "bill", "went"]) == frozenset({"BILL", "WENT"})
+    assert computed == ["the", "bill", "went"]
+    assert table["bill"] == "BILL" and computed == ["the", "bill", "went"]  # kept
+    assert table["up"] == "UP"  # the fourth word: the table started again
+    assert len(table) == 1
+    assert table["bill"] == "BILL" and computed[-1] == "bill"  # worked out again
+
+
+def test_word_table_holds_any_kind_of_value() -> None:
+    table = WordTable(lambda word: (word[:2], len(word)))
+    assert list(map(table.__getitem__, ["refund", "re"])) == [("re", 6), ("re", 2)]
