@@ -17,15 +17,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-# The install compiles the scorer (setup.py), so it runs again when a scorer source changed.
-SCORER_SOURCES := $(shell find scorer -name '*.py')
-
 # The default setup includes the offline-voice extra (piper-tts is GPL-3.0: see README, Licence).
-$(VENV)/.installed-run: pyproject.toml setup.py $(SCORER_SOURCES) | $(BIN)/python
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[offline-voice]'
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml setup.py $(SCORER_SOURCES) | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[offline-voice,dev]'
 	touch $@ $(VENV)/.installed-run
 

@@ -3,20 +3,11 @@
 import scorer
 report = scorer.score(scorer.load("call.vtt"), behaviors=["ownership"])
 print(scorer.render_text(report, transcript))
-
-`scorer.MODE` says whether the compiled modules run or the Python sources (see `_compiled.py`).
 """
 
-from pathlib import Path
-
-from scorer._compiled import Mode, choose
-
-# Before any other submodule is imported: it decides where they load from.
-MODE: Mode = choose(__name__, Path(__file__).parent)
-
-from scorer.behaviors import BEHAVIORS  # noqa: E402
-from scorer.render import render_text  # noqa: E402
-from scorer.report import (  # noqa: E402
+from scorer.behaviors import BEHAVIORS
+from scorer.render import render_text
+from scorer.report import (
     LEVELS,
     SCORER_VERSION,
     BehaviorResult,
@@ -25,13 +16,12 @@ from scorer.report import (  # noqa: E402
     Report,
     level_for,
 )
-from scorer.scoring import score  # noqa: E402
-from scorer.transcript import Transcript, TranscriptError, Turn, load  # noqa: E402
+from scorer.scoring import score
+from scorer.transcript import Transcript, TranscriptError, Turn, load
 
 __all__ = [
     "BEHAVIORS",
     "LEVELS",
-    "MODE",
     "SCORER_VERSION",
     "BehaviorResult",
     "Evidence",

@@ -18,7 +18,6 @@ import random
 import statistics
 import time
 
-import scorer
 from scorer.markers import detect
 
 CUSTOMER_TURNS = [
@@ -119,7 +118,6 @@ def main() -> None:
         detect(text, context=context, agent_history=history, glossary=glossary)
         history.append(text)
     call_ms = (time.thread_time() - started) * 1e3
-    print(f"scorer: {scorer.MODE.reason}")
     print(f"turns: {len(durations)} ({'warm' if args.warm else 'cold'})")
     print(f"median: {median:.0f} µs per turn")
     print(f"p95:    {p95:.0f} µs per turn")

@@ -331,7 +331,6 @@ def main() -> None:
         print(f"150-turn call, 10 behaviors, cold: {per_call / 1e6:.0f} M instructions per call")
         return
     print(f"Python {platform.python_version()} ({platform.python_implementation()})")
-    print(f"scorer: {scorer.MODE.reason}")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     runs = max(5, args.runs)
