@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import httpx
@@ -18,6 +18,10 @@ import pytest
 from tests.conftest import TEST_SECRET
 
 CHROMIUM = os.environ.get("SPARRING_TEST_CHROMIUM", "/usr/bin/chromium")
+HOW_TO_ENABLE = (
+    "install Debian's `chromium` package (.ci/run does) or point SPARRING_TEST_CHROMIUM at a "
+    "Chromium binary"
+)
 DEMO_PASSWORD = "browser-demo-pw"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,6 +34,43 @@ CHROMIUM_ARGS = [
 ]
 
 pytestmark = pytest.mark.browser
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive: SPARRING_TEST_CHROMIUM (default /usr/bin/chromium), else the
+    `chromium` on PATH, else None."""
+    if Path(CHROMIUM).is_file():
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def chromium_or_skip(found: str | None, ci: bool) -> str:
+    """Browser tests run when a Chromium is found, are skipped (one summary line, grouped by
+    pytest's `-ra`) when none is, and are required when CI=true."""
+    if found is not None:
+        return found
+    message = f"browser tests need Chromium, none at {CHROMIUM} or on PATH: {HOW_TO_ENABLE}"
+    if ci:
+        pytest.fail(f"CI=true: {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium() -> str:
+    return chromium_or_skip(find_chromium(), os.environ.get("CI", "").lower() == "true")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Every browser test skipped for want of Chromium reports from this file and no line, so
+    pytest's summary folds them into one `SKIPPED [n] tests/browser/conftest.py: ...` line."""
+    report: pytest.TestReport = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and HOW_TO_ENABLE in str(longrepr[2]):
+        report.longrepr = (__file__, None, longrepr[2])  # type: ignore[assignment]
+    return report
 
 
 def _free_port() -> int:
@@ -92,19 +133,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser(chromium: str) -> Iterator[object]:
     """Chromium for one test module. Playwright's sync API keeps an event loop running while it
     is open, so it must be closed before the asyncio tests of other modules run."""
-    if not Path(CHROMIUM).exists() and shutil.which("chromium") is None:
-        pytest.fail(
-            f"Chromium not found at {CHROMIUM}: install Debian's `chromium` package "
-            "(.ci/run does) or set SPARRING_TEST_CHROMIUM"
-        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()
