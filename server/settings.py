@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     workers: Annotated[int, Field(ge=1, le=64)] = Field(
         1, description="Uvicorn worker processes for `sparring serve`."
     )
+    db_pool_size: Annotated[int, Field(ge=1, le=500)] = Field(
+        20,
+        description="Database connections each worker keeps open (half as many again at "
+        "peaks), and the most threads it runs at once; keep workers × 1.5 × this under "
+        "PostgreSQL's `max_connections` (100 by default).",
+    )
     secret_key: str = Field(
         "",
         description="Signs session cookies and CSRF tokens; empty means generate one once and "
@@ -96,6 +102,29 @@ class Settings(BaseSettings):
         description="IANA time zone (e.g. `Europe/London`) in which pages show dates and "
         "times; times are stored in UTC.",
     )
+    broker_url: str = Field(
+        "",
+        description="Celery broker for call processing, e.g. `redis://127.0.0.1:6379/0`; empty "
+        "means an in-process worker.",
+    )
+    keep_audio: str = Field(
+        "off",
+        description="Recorded-call audio retention: `off` (transcripts only; audio is deleted "
+        "once transcribed), a number of days, or `forever`.",
+    )
+    call_agent_channel: str = Field(
+        "left",
+        description="Which channel of a stereo call recording is the agent: `left` or `right` "
+        "(the other is the customer).",
+    )
+    call_upload_max_mb: Annotated[int, Field(ge=1, le=4096)] = Field(
+        200, description="Largest call file, in MB, accepted by the manager's upload page."
+    )
+    job_timeout_s: Annotated[int, Field(ge=5)] = Field(
+        3600,
+        description="Seconds before a call job whose worker died is handed to another worker "
+        "(the Celery visibility timeout).",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -112,6 +141,29 @@ class Settings(BaseSettings):
         if engine not in {"piper", "edge"}:
             raise ValueError("use `piper` (offline) or `edge` (online)")
         return engine
+
+    @field_validator("keep_audio")
+    @classmethod
+    def _retention(cls, value: str) -> str:
+        keep = value.strip().lower()
+        if keep in {"off", "forever"} or (keep.isdigit() and int(keep) >= 1):
+            return keep
+        raise ValueError("use `off` (transcripts only), a number of days such as 30, or `forever`")
+
+    @field_validator("call_agent_channel")
+    @classmethod
+    def _agent_channel(cls, value: str) -> str:
+        channel = value.strip().lower()
+        if channel not in {"left", "right"}:
+            raise ValueError("use `left` or `right` (the channel the agent is recorded on)")
+        return channel
+
+    @field_validator("broker_url")
+    @classmethod
+    def _broker(cls, value: str) -> str:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError("use a Redis URL such as redis://127.0.0.1:6379/0, or leave it empty")
+        return value
 
     @field_validator("time_zone")
     @classmethod

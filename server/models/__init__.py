@@ -2,6 +2,7 @@
 which alembic autogenerates migrations from."""
 
 from server.models.accounts import LoginAttempt, Role, Team, TeamMember, User
+from server.models.calls import Call, CallLabel, CallScore, CallSource, CallStatus
 from server.models.curriculum import Assignment, TeamWeekSetting
 from server.models.practice import PracticeSession, SessionMode, SessionStatus, Turn
 from server.models.scenarios import ScenarioDraft, ScenarioVersion
@@ -10,6 +11,11 @@ from server.models.scoring import BehaviorScore, CalibrationLabel, ScoreRecord
 __all__ = [
     "Assignment",
     "BehaviorScore",
+    "Call",
+    "CallLabel",
+    "CallScore",
+    "CallSource",
+    "CallStatus",
     "CalibrationLabel",
     "LoginAttempt",
     "PracticeSession",
