@@ -12,16 +12,31 @@ list of earlier customer turns). The task follows from the label set:
 
 `evaluate(path)` returns accuracy, per-label precision/recall/F1, macro-F1, the confusion
 matrix and, for the empathy set, the F1 of "any empathy" (specific or generic vs none).
+
+Measure the behaviors against a folder of labelled conversations: each `*.json` file is a
+transcript in the scorer's JSON shape plus `"expect": {behavior_id: "good" | "average" |
+"poor" | "n/a"}`. `evaluate_conversations(folder)` scores every file and compares levels:
+agreement, a confusion matrix and quadratic-weighted Cohen's kappa, overall, per behavior and
+on two fixed halves of the folder. A file belongs to the "tune" half when the first hex digit
+of the SHA-1 of its file name (with `.json`) is even, else to the "check" half: tune on one,
+report both; a check figure well below the tune figure means the rules fit the files, not the
+behavior.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from scorer.agreement import ORDERED_LEVELS, Agreement, agreement
+from scorer.behaviors import BEHAVIORS
 from scorer.markers import MarkerHit, detect
+from scorer.scoring import Judge, score
+from scorer.transcript import Transcript, TranscriptError
 
 TASKS: dict[str, tuple[str, ...]] = {
     "questions": ("open", "closed"),
@@ -225,3 +240,245 @@ def evaluate(path: str | Path) -> EvalResult:
         (row.label or "", predict(task, detect(row.text, context=row.context))) for row in rows
     ]
     return score_predictions(str(path), task, pairs)
+
+
+# --- labelled conversations -------------------------------------------------------------------
+
+HALVES = ("tune", "check")
+
+
+def half_of(file_name: str) -> str:
+    """'tune' when the first hex digit of the SHA-1 of `file_name` is even, else 'check'."""
+    digit = int(hashlib.sha1(file_name.encode("utf-8")).hexdigest()[0], 16)
+    return "tune" if digit % 2 == 0 else "check"
+
+
+@dataclass(frozen=True)
+class LabelledConversation:
+    """One file of a labelled folder: its transcript and the expected level per behavior."""
+
+    name: str
+    transcript: Transcript
+    expect: dict[str, str]
+
+    @property
+    def half(self) -> str:
+        return half_of(self.name)
+
+
+def read_labelled(folder: str | Path) -> list[LabelledConversation]:
+    """The labelled conversations in `folder` (its `*.json` files, sorted by name).
+
+    Raises `EvalFileError("FILE: what is wrong")` for the first file that cannot be used.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise EvalFileError(f"{root}: no such folder; pass a folder of labelled .json files")
+    files = sorted(root.glob("*.json"))
+    if not files:
+        raise EvalFileError(
+            f'{root}: no .json files; each file is a transcript with "expect": '
+            '{"behavior_id": "good|average|poor|n/a"}'
+        )
+    return [_read_case(path) for path in files]
+
+
+def _read_case(path: Path) -> LabelledConversation:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise EvalFileError(f"{path}: cannot be read as UTF-8 text ({error})") from None
+    except json.JSONDecodeError as error:
+        raise EvalFileError(
+            f"{path}:{error.lineno}: not valid JSON ({error.msg}); fix the file or move it out "
+            "of the folder"
+        ) from None
+    if not isinstance(data, dict):
+        raise EvalFileError(f'{path}: expected a JSON object with "turns" and "expect"')
+    expect = data.pop("expect", None)
+    if not isinstance(expect, dict):
+        raise EvalFileError(
+            f'{path}: field "expect" is missing or not an object; add {{"behavior_id": '
+            '"good|average|poor|n/a"} (an empty {} keeps a file whose labels were dropped)'
+        )
+    for behavior, level in expect.items():
+        if behavior not in BEHAVIORS:
+            raise EvalFileError(
+                f'{path}: "expect" names unknown behavior {behavior!r}; valid ids: '
+                f"{', '.join(BEHAVIORS)}"
+            )
+        if level not in ORDERED_LEVELS:
+            raise EvalFileError(
+                f'{path}: "expect.{behavior}" is {level!r}; use one of {", ".join(ORDERED_LEVELS)}'
+            )
+    try:
+        transcript = Transcript.from_dict(data, source=str(path))
+    except TranscriptError as error:
+        raise EvalFileError(str(error)) from None
+    ordered = {b: expect[b] for b in BEHAVIORS if b in expect}
+    return LabelledConversation(path.name, transcript, ordered)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The scorer's level against the label for one behavior of one conversation."""
+
+    name: str
+    half: str
+    behavior: str
+    expected: str
+    got: str
+    decided_by: str = "markers"
+
+    @property
+    def agreed(self) -> bool:
+        return self.expected == self.got
+
+
+@dataclass(frozen=True)
+class ConversationEval:
+    """Every label of a folder next to the scorer's level."""
+
+    folder: str
+    conversations: int
+    outcomes: tuple[Outcome, ...]
+
+    def select(self, *, half: str | None = None, behavior: str | None = None) -> Agreement:
+        """Agreement on the labels of one half and/or one behavior (None: all)."""
+        return agreement(
+            (o.expected, o.got)
+            for o in self.outcomes
+            if (half is None or o.half == half) and (behavior is None or o.behavior == behavior)
+        )
+
+    @property
+    def behaviors(self) -> tuple[str, ...]:
+        """The labelled behaviors, in curriculum order."""
+        present = {o.behavior for o in self.outcomes}
+        return tuple(b for b in BEHAVIORS if b in present)
+
+    def misses(self, half: str | None = "tune") -> list[Outcome]:
+        return [o for o in self.outcomes if not o.agreed and (half is None or o.half == half)]
+
+    def to_dict(self) -> dict[str, Any]:
+        def figures(found: Agreement) -> dict[str, Any]:
+            return {
+                "labels": found.total,
+                "agreed": found.agreed,
+                "agreement": found.rate,
+                "kappa": found.kappa,
+            }
+
+        return {
+            "folder": self.folder,
+            "conversations": self.conversations,
+            "overall": figures(self.select()),
+            "halves": {half: figures(self.select(half=half)) for half in HALVES},
+            "behaviors": {
+                b: {
+                    **figures(self.select(behavior=b)),
+                    "halves": {h: figures(self.select(half=h, behavior=b)) for h in HALVES},
+                    "confusion": self.select(behavior=b).confusion(),
+                }
+                for b in self.behaviors
+            },
+            "levels": list(ORDERED_LEVELS),
+            "outcomes": [
+                {
+                    "file": o.name,
+                    "half": o.half,
+                    "behavior": o.behavior,
+                    "expected": o.expected,
+                    "got": o.got,
+                    "decided_by": o.decided_by,
+                }
+                for o in self.outcomes
+            ],
+        }
+
+    def render(self, *, misses: bool = False) -> str:
+        """Agreement and kappa overall and per half, per behavior, the confusion matrices, and
+        with `misses` the disagreements of the tune half (the check half only in aggregate)."""
+        lines = [
+            f"{self.folder}  conversations={self.conversations}  labels={len(self.outcomes)}",
+            "",
+            f"{'':<26} {'labels':>6} {'agreed':>6} {'agreement':>9} {'kappa':>6}",
+        ]
+        lines.append(_figure_line("all", self.select()))
+        for half in HALVES:
+            lines.append(_figure_line(f"{half} half", self.select(half=half)))
+        lines += [
+            "",
+            f"{'per behavior':<26} {'labels':>6} {'agreed':>6} {'agreement':>9} {'kappa':>6}"
+            f" {'tune':>7} {'check':>7}",
+        ]
+        for behavior in self.behaviors:
+            halves = " ".join(
+                f"{_fraction(self.select(half=h, behavior=behavior)):>7}" for h in HALVES
+            )
+            lines.append(f"{_figure_line(behavior, self.select(behavior=behavior))} {halves}")
+        judged = sum(1 for o in self.outcomes if o.decided_by == "judge")
+        if judged:
+            lines += ["", f"decided by the judge: {judged} of {len(self.outcomes)} labels"]
+        lines += ["", "confusion per behavior (rows: label, columns: scorer)"]
+        header = f"  {'':<9}" + "".join(f"{level:>9}" for level in ORDERED_LEVELS)
+        for behavior in self.behaviors:
+            matrix = self.select(behavior=behavior).confusion()
+            lines += ["", behavior, header]
+            for level, row in zip(ORDERED_LEVELS, matrix, strict=True):
+                lines.append(f"  {level:<9}" + "".join(f"{count:>9}" for count in row))
+        if misses:
+            wrong = self.misses("tune")
+            lines += [
+                "",
+                f"misses on the tune half ({len(wrong)}; the check half is shown only in "
+                "aggregate):",
+            ]
+            lines += [
+                f"  {o.name}: {o.behavior} = {o.got}, labelled {o.expected}"
+                + (" (judge)" if o.decided_by == "judge" else "")
+                for o in wrong
+            ]
+        return "\n".join(lines)
+
+
+def percent(rate: float | None) -> str:
+    """`62.7 %`, or `—` when there is nothing to measure."""
+    return "—" if rate is None else f"{rate * 100:.1f} %"
+
+
+def kappa_text(kappa: float | None) -> str:
+    """Kappa to two decimals, or `—` when it is undefined (one level only on both sides)."""
+    return "—" if kappa is None else f"{round(kappa, 2) + 0.0:.2f}"
+
+
+def _fraction(found: Agreement) -> str:
+    return f"{found.agreed}/{found.total}" if found.total else "—"
+
+
+def _figure_line(name: str, found: Agreement) -> str:
+    return (
+        f"{name:<26} {found.total:>6} {found.agreed:>6} {percent(found.rate):>9} "
+        f"{kappa_text(found.kappa):>6}"
+    )
+
+
+def evaluate_conversations(folder: str | Path, judge: Judge | None = None) -> ConversationEval:
+    """Score every labelled conversation in `folder` (with `judge` on top of the markers when
+    given) and pair each label with the scorer's level."""
+    cases = read_labelled(folder)
+    outcomes: list[Outcome] = []
+    for case in cases:
+        report = score(case.transcript, behaviors=list(case.expect), judge=judge)
+        for behavior, expected in case.expect.items():
+            outcomes.append(
+                Outcome(
+                    name=case.name,
+                    half=case.half,
+                    behavior=behavior,
+                    expected=expected,
+                    got=report.behaviors[behavior].level,
+                    decided_by="judge" if behavior in report.judged else "markers",
+                )
+            )
+    return ConversationEval(str(folder), len(cases), tuple(outcomes))

@@ -1,19 +1,19 @@
-"""`sparring markers FILE.jsonl` and `sparring scorer eval FILE.jsonl`."""
+"""`sparring markers FILE.jsonl` and `sparring scorer eval FILE.jsonl | DIR`."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from scorer.evaluation import EvalFileError, evaluate, read_rows
+from scorer.evaluation import EvalFileError, evaluate, evaluate_conversations, read_rows
 from scorer.markers import detect, marker_names
 
 scorer_app = typer.Typer(
     name="scorer",
-    help="Measure the scorer's markers against labelled data.",
+    help="Measure the scorer against labelled data.",
     no_args_is_help=True,
 )
 
@@ -39,14 +39,61 @@ def markers(file: FileArgument) -> None:
 
 
 @scorer_app.command("eval")
-def eval_command(file: FileArgument) -> None:
-    """Score the markers against a labelled FILE: accuracy, per-label P/R/F1, confusion."""
+def eval_command(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A labelled .jsonl file (markers), or a folder of labelled conversations "
+            '(.json transcripts with "expect": {behavior_id: level}).',
+            show_default=False,
+        ),
+    ],
+    misses: Annotated[
+        bool,
+        typer.Option(
+            "--misses",
+            help="Folder only: list the disagreements of the tune half (the check half is "
+            "shown only in aggregate).",
+        ),
+    ] = False,
+    output: Annotated[
+        str, typer.Option("--format", "-f", help="Folder only: text or json.")
+    ] = "text",
+) -> None:
+    """Measure the scorer against labelled data.
+
+    A .jsonl FILE measures the markers: accuracy, per-label P/R/F1 and confusion.
+    A FOLDER of labelled conversations measures the behaviors: level agreement, a confusion
+    matrix per behavior and quadratic-weighted Cohen's kappa, overall and on the two fixed
+    halves of the folder ("tune" and "check", by the SHA-1 of each file name).
+    """
+    if output not in ("text", "json"):
+        _fail(f"--format: unknown format {output!r}; use text or json")
+    if not path.is_dir():
+        if misses or output != "text":
+            _fail(
+                f"{path}: --misses and --format apply to a folder of labelled conversations, "
+                "not to a .jsonl file"
+            )
+        try:
+            result = evaluate(path)
+        except EvalFileError as error:
+            _fail(str(error))
+        typer.echo(result.render())
+        return
     try:
-        result = evaluate(file)
+        found = evaluate_conversations(path)
     except EvalFileError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(code=1) from None
-    typer.echo(result.render())
+        _fail(str(error))
+    if output == "json":
+        typer.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(found.render(misses=misses))
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=1)
 
 
 def register(app: typer.Typer) -> None:

@@ -91,3 +91,45 @@ def test_installed_command_runs(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout) == {"markers": ["closed_question"]}
+
+
+LABELLED = Path(__file__).resolve().parents[1] / "scorer" / "labelled"
+
+
+def test_scorer_eval_folder_prints_agreement_kappa_and_confusion():
+    result = runner.invoke(app, ["scorer", "eval", str(LABELLED)])
+    assert result.exit_code == 0, result.output
+    assert "conversations=4  labels=8" in result.stdout
+    for part in ("tune half", "check half", "kappa", "confusion per behavior", "ownership"):
+        assert part in result.stdout
+    assert "misses on the tune half" not in result.stdout
+
+
+def test_scorer_eval_folder_misses_and_json():
+    shown = runner.invoke(app, ["scorer", "eval", str(LABELLED), "--misses"])
+    assert shown.exit_code == 0, shown.output
+    assert "misses on the tune half" in shown.stdout
+    assert "broadband_textbook.json" not in shown.stdout  # check half: aggregate only
+    as_json = runner.invoke(app, ["scorer", "eval", str(LABELLED), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.stdout)
+    assert data["conversations"] == 4 and data["overall"]["labels"] == 8
+    assert set(data["halves"]) == {"tune", "check"}
+    assert {o["file"] for o in data["outcomes"]} == {
+        "refund_chat_calm_down.json",
+        "parcel_repeat_as_i_said.json",
+        "broadband_textbook.json",
+    }
+
+
+def test_scorer_eval_folder_errors(tmp_path):
+    bad = tmp_path / "set"
+    bad.mkdir()
+    (bad / "one.json").write_text('{"turns": []}', encoding="utf-8")
+    result = runner.invoke(app, ["scorer", "eval", str(bad)])
+    assert result.exit_code == 1
+    assert f'{bad / "one.json"}: field "expect" is missing' in result.output
+    source = write(tmp_path / "q.jsonl", [json.dumps({"text": "Why?", "label": "open"})])
+    result = runner.invoke(app, ["scorer", "eval", str(source), "--misses"])
+    assert result.exit_code == 1
+    assert "apply to a folder" in result.output
