@@ -18,11 +18,15 @@ def render_text(report: Report, transcript: Transcript) -> str:
     """Per behavior: score and level, the evidence with its time (or turn), the coaching;
     then the metrics."""
     lines: list[str] = []
+    if report.judge is not None:
+        lines += [f"LLM judge: {report.judge}; the markers decide where it gives no verdict", ""]
     width = max((len(name) for name in report.behaviors), default=0)
     for name, result in report.behaviors.items():
         figure = "n/a" if result.score is None else f"{result.score:3d}/100 {result.level}"
         source = "  (judge)" if name in report.judged else ""
         lines.append(f"{name.ljust(width)}  {figure}{source}")
+        if name in report.judge_notes:
+            lines.append(f"  markers decided; judge skipped: {report.judge_notes[name]}")
         for item in result.evidence:
             where = clock(item.time) if item.time is not None else None
             place = f"[{where}]" if where else f"turn {item.turn}"

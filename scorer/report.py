@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -105,14 +106,32 @@ class Metrics:
 
 @dataclass(frozen=True)
 class Report:
+    """`judged`: the behaviors the LLM judge decided (the markers decided the rest);
+    `judge_notes`: per behavior the judge was asked about but did not decide, the reason;
+    `judge`: the judge that was asked (its model), None when scoring used the markers only."""
+
     behaviors: dict[str, BehaviorResult]
     metrics: Metrics
     scorer_version: str = SCORER_VERSION
     judged: frozenset[str] = field(default_factory=frozenset)
+    judge_notes: Mapping[str, str] = field(default_factory=dict)
+    judge: str | None = None
+
+    def decided_by(self, name: str) -> str:
+        """`judge` or `markers`: the layer whose verdict the report holds for `name`."""
+        return "judge" if name in self.judged else "markers"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "scorer_version": self.scorer_version,
-            "behaviors": {name: result.to_dict() for name, result in self.behaviors.items()},
+            "behaviors": {
+                name: {
+                    **result.to_dict(),
+                    "decided_by": self.decided_by(name),
+                    "judge_skipped": self.judge_notes.get(name),
+                }
+                for name, result in self.behaviors.items()
+            },
             "metrics": self.metrics.to_dict(),
+            "judge": self.judge,
         }

@@ -11,9 +11,10 @@ from scorer.metrics import compute_metrics
 from scorer.report import BehaviorResult, Report
 from scorer.transcript import Transcript
 
-# A judge takes the transcript and the behavior ids to judge and returns the verdicts it is
-# sure of; behaviors it leaves out are scored by the marker rules.
-Judge = Callable[[Transcript, Sequence[str]], Mapping[str, BehaviorResult]]
+# A judge takes the transcript and the behavior ids to judge and returns, per behavior, the
+# verdict it is sure of or the reason it has none (a string, kept in the report); the marker
+# rules score every behavior without a verdict. A judge may have a `name` (its model).
+Judge = Callable[[Transcript, Sequence[str]], Mapping[str, BehaviorResult | str]]
 
 
 def select_behaviors(behaviors: Iterable[str] | None) -> tuple[str, ...]:
@@ -43,9 +44,22 @@ def score(
     conv = Conversation(transcript)
     results = {name: RULES[name](conv) for name in chosen}
     judged: set[str] = set()
+    notes: dict[str, str] = {}
+    judge_name: str | None = None
     if judge is not None:
-        for name, verdict in judge(transcript, chosen).items():
-            if name in results:
+        verdicts = judge(transcript, chosen)
+        for name in chosen:
+            verdict = verdicts.get(name, "the judge returned no verdict")
+            if isinstance(verdict, BehaviorResult):
                 results[name] = verdict
                 judged.add(name)
-    return Report(behaviors=results, metrics=compute_metrics(conv), judged=frozenset(judged))
+            else:
+                notes[name] = str(verdict)
+        judge_name = str(getattr(judge, "name", None) or getattr(judge, "__name__", "judge"))
+    return Report(
+        behaviors=results,
+        metrics=compute_metrics(conv),
+        judged=frozenset(judged),
+        judge_notes=notes,
+        judge=judge_name,
+    )

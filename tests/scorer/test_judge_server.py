@@ -1,13 +1,17 @@
-"""The judge end to end: the real `openai` client talking to a tiny chat-completions server on
-127.0.0.1. The server answers per behavior (named in the system prompt) with canned replies,
-messy or wrong on purpose; the scorer keeps what verifies and falls back to markers for the
-rest."""
+"""The judge end to end: the real `openai` client talking to a small chat-completions server on
+127.0.0.1 that can misbehave on purpose: refuse a reply format with HTTP 500 or 400 (as
+llama-cpp-python's server refuses `json_schema`), answer with prose or broken JSON, cite quotes
+that are not in the transcript, answer too slowly, or refuse the key. The judge negotiates the
+format, keeps only verified verdicts, and every behavior it does not decide says why; the
+scorer falls back to the markers for those."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -16,112 +20,269 @@ import openai
 import pytest
 
 import scorer
-from scorer.judge import VERDICT_SCHEMA, LLMJudge, judge
+from scorer.judge import VERDICT_SCHEMA, LLMJudge, _FormatMemory, judge
 
 FIXTURES = Path(__file__).parent / "fixtures"
+TRANSCRIPT = FIXTURES / "ownership/poor_ecommerce.json"
 
-REPLIES = {
-    "ownership": (
-        "Sure! Here is the verdict:\n```json\n"
-        '{"applicable": true, "level": "Poor", "score": 20, "evidence": ['
-        '{"turn": 1, "quote": "We\'ll look into it.", "effect": "-"},], '
-        '"coaching": "Say: I will refund the second laptop by Friday."}\n```'
-    ),
-    # A quote that is not in the transcript: discarded, markers decide.
-    "clarity": (
-        '{"applicable": true, "level": "good", "score": 90, "evidence": '
-        '[{"turn": 1, "quote": "Let me explain the refund policy", "effect": "+"}], '
-        '"coaching": "Great."}'
-    ),
-    "impact_naming": "I cannot grade this transcript.",
-}
+OWNERSHIP = (
+    "Sure! Here is the verdict:\n```json\n"
+    '{"applicable": true, "level": "Poor", "score": 20, "evidence": ['
+    '{"turn": 1, "quote": "We\'ll look into it.", "effect": "-"},], '
+    '"coaching": "Say: I will refund the second laptop by Friday."}\n```'
+)
+INVENTED_QUOTE = (
+    '{"applicable": true, "level": "good", "score": 90, "evidence": '
+    '[{"turn": 1, "quote": "Let me explain the refund policy", "effect": "+"}], '
+    '"coaching": "Great."}'
+)
+NOT_A_VERDICT = "I cannot grade this transcript."
+BROKEN_JSON = '{"applicable": true, "level": "average", "score": 5'
+NOT_APPLICABLE = '{"applicable": false, "level": "n/a", "score": null, "evidence": []}'
+
+
+@dataclass
+class Script:
+    """How the fake endpoint behaves."""
+
+    replies: dict[str, str] = field(default_factory=dict)  # behavior -> reply text
+    refuse: dict[str, int] = field(default_factory=dict)  # reply format -> HTTP status
+    delay_s: float = 0.0
+    status: int | None = None  # answer every request with this HTTP status
+    requests: list[dict[str, Any]] = field(default_factory=list)
+
+
+def reply_format(body: dict[str, Any]) -> str:
+    chosen = body.get("response_format")
+    return "plain" if chosen is None else str(chosen["type"])
 
 
 class ChatCompletions(BaseHTTPRequestHandler):
-    requests: list[dict[str, Any]] = []
+    script = Script()
 
     def do_POST(self) -> None:  # noqa: N802 — http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        ChatCompletions.requests.append({"path": self.path, "body": body})
-        system = body["messages"][0]["content"]
-        behavior = next((b for b in REPLIES if f": {b}." in system), None)
-        if behavior is None:
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(b'{"error": {"message": "no verdict for this behavior"}}')
+        script = ChatCompletions.script
+        script.requests.append({"path": self.path, "body": body})
+        if script.delay_s:
+            time.sleep(script.delay_s)
+        kind = reply_format(body)
+        status = script.status or script.refuse.get(kind)
+        if status is not None:
+            self._send(status, {"error": {"message": f"{kind} is not supported here"}})
             return
-        payload = {
-            "id": "chatcmpl-1",
-            "object": "chat.completion",
-            "created": 0,
-            "model": body["model"],
-            "choices": [
-                {
-                    "index": 0,
-                    "message": {"role": "assistant", "content": REPLIES[behavior]},
-                    "finish_reason": "stop",
-                }
-            ],
-            "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-        }
+        system = body["messages"][0]["content"]
+        behavior = next((b for b in scorer.BEHAVIORS if f": {b}." in system), "")
+        content = script.replies.get(behavior, NOT_A_VERDICT)
+        self._send(
+            200,
+            {
+                "id": "chatcmpl-1",
+                "object": "chat.completion",
+                "created": 0,
+                "model": body["model"],
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+            },
+        )
+
+    def _send(self, status: int, payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (the timeout test)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
         return
 
 
 @pytest.fixture
-def client() -> Iterator[openai.OpenAI]:
-    ChatCompletions.requests = []
+def endpoint() -> Iterator[str]:
+    ChatCompletions.script = Script()
     server = ThreadingHTTPServer(("127.0.0.1", 0), ChatCompletions)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    port = server.server_address[1]
-    api = openai.OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="x", max_retries=0)
     try:
-        yield api
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
     finally:
-        api.close()
         server.shutdown()
         server.server_close()
         thread.join()
 
 
-def test_judge_keeps_only_verified_verdicts(client: openai.OpenAI) -> None:
-    transcript = scorer.load(FIXTURES / "ownership/poor_ecommerce.json")
-    results = judge(
-        transcript, ["impact_naming", "clarity", "ownership", "deescalation"], client, "tiny"
-    )
-    assert list(results) == ["ownership"]
+@pytest.fixture
+def client(endpoint: str) -> Iterator[openai.OpenAI]:
+    api = openai.OpenAI(base_url=endpoint, api_key="x", max_retries=0, timeout=5)
+    try:
+        yield api
+    finally:
+        api.close()
+
+
+def formats_sent() -> list[str]:
+    return [reply_format(r["body"]) for r in ChatCompletions.script.requests]
+
+
+def test_keeps_only_verified_verdicts_and_says_why_for_the_rest(client: openai.OpenAI) -> None:
+    ChatCompletions.script.replies = {
+        "ownership": OWNERSHIP,
+        "clarity": INVENTED_QUOTE,
+        "impact_naming": NOT_A_VERDICT,
+        "deescalation": BROKEN_JSON,
+        "self_regulation": NOT_APPLICABLE,
+    }
+    transcript = scorer.load(TRANSCRIPT)
+    wanted = ["impact_naming", "deescalation", "self_regulation", "clarity", "ownership"]
+    results = judge(transcript, wanted, client, "tiny", memory=_FormatMemory())
+    assert list(results) == wanted
     ownership = results["ownership"]
+    assert isinstance(ownership, scorer.BehaviorResult)
     assert (ownership.level, ownership.score) == ("poor", 20)
     assert [(e.turn, e.quote, e.effect) for e in ownership.evidence] == [
         (1, "We'll look into it.", "-")
     ]
-    sent = ChatCompletions.requests
-    assert len(sent) == 4
-    assert {r["path"] for r in sent} == {"/v1/chat/completions"}
+    assert results["clarity"] == (
+        "judge verdict rejected (json_schema reply): the quote "
+        "'Let me explain the refund policy' is not in the transcript"
+    )
+    assert results["impact_naming"] == (
+        "judge verdict rejected (json_schema reply): the reply holds no JSON verdict with a "
+        "level: 'I cannot grade this transcript.'"
+    )
+    assert "holds no JSON verdict" in str(results["deescalation"])
+    assert results["self_regulation"] == "the judge answered n/a, which cites no quote to verify"
+    sent = ChatCompletions.script.requests
+    assert len(sent) == 5 and formats_sent() == ["json_schema"] * 5
     body = sent[0]["body"]
-    assert body["model"] == "tiny"
+    assert {r["path"] for r in sent} == {"/v1/chat/completions"}
+    assert body["model"] == "tiny" and body["temperature"] == 0 and body["max_tokens"] > 0
     assert body["response_format"]["json_schema"]["schema"] == VERDICT_SCHEMA
     assert "good (score 70-100)" in body["messages"][0]["content"]
     assert "[turn 1 | agent] We'll look into it." in body["messages"][1]["content"]
 
 
-def test_score_falls_back_to_markers_where_the_judge_fails(client: openai.OpenAI) -> None:
-    transcript = scorer.load(FIXTURES / "ownership/poor_ecommerce.json")
+def test_json_schema_refused_with_500_moves_to_json_object_and_is_remembered(
+    client: openai.OpenAI,
+) -> None:
+    script = ChatCompletions.script
+    script.refuse = {"json_schema": 500}
+    script.replies = {"ownership": OWNERSHIP}
+    memory = _FormatMemory()
+    transcript = scorer.load(TRANSCRIPT)
+    first = judge(transcript, ["ownership", "clarity"], client, "tiny", memory=memory)
+    assert isinstance(first["ownership"], scorer.BehaviorResult)
+    assert first["clarity"] == (
+        "judge verdict rejected (json_object reply): the reply holds no JSON verdict with a "
+        "level: 'I cannot grade this transcript.'"
+    )
+    # json_schema once, then json_object (with the schema) for both behaviors.
+    assert formats_sent() == ["json_schema", "json_object", "json_object"]
+    assert script.requests[1]["body"]["response_format"] == {
+        "type": "json_object",
+        "schema": VERDICT_SCHEMA,
+    }
+    script.requests.clear()
+    judge(transcript, ["ownership"], client, "tiny", memory=memory)
+    assert formats_sent() == ["json_object"]  # the endpoint's format is remembered
+    assert LLMJudge(client, "tiny", memory=memory).name == "tiny (json_object)"
+    assert LLMJudge(client, "other", memory=memory).name == "other"  # per endpoint and model
+
+
+def test_plain_instructions_when_both_json_formats_are_refused(client: openai.OpenAI) -> None:
+    script = ChatCompletions.script
+    script.refuse = {"json_schema": 400, "json_object": 422}
+    script.replies = {"ownership": OWNERSHIP}
+    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=_FormatMemory())
+    assert isinstance(results["ownership"], scorer.BehaviorResult)
+    assert formats_sent() == ["json_schema", "json_object", "plain"]
+    assert "response_format" not in ChatCompletions.script.requests[-1]["body"]
+
+
+def test_every_format_failing_is_a_reason_not_a_silence(client: openai.OpenAI) -> None:
+    ChatCompletions.script.refuse = {"json_schema": 500, "json_object": 500, "plain": 500}
+    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=_FormatMemory())
+    reason = results["ownership"]
+    assert isinstance(reason, str)
+    assert reason.startswith("the judge request failed: json_schema: HTTP 500")
+    assert "json_object: HTTP 500" in reason and "plain: HTTP 500" in reason
+    assert "every reply format failed" in reason
+
+
+def test_a_timeout_stops_asking_and_says_so(endpoint: str) -> None:
+    ChatCompletions.script.delay_s = 1.0
+    slow = openai.OpenAI(base_url=endpoint, api_key="x", max_retries=0, timeout=0.3)
+    try:
+        results = judge(
+            scorer.load(TRANSCRIPT),
+            ["clarity", "ownership", "impact_naming"],
+            slow,
+            "tiny",
+            memory=_FormatMemory(),
+        )
+    finally:
+        slow.close()
+    assert results["clarity"] == "the judge timed out after 0.3 s"
+    assert results["ownership"] == "not asked: the judge timed out after 0.3 s"
+    assert results["impact_naming"] == "not asked: the judge timed out after 0.3 s"
+    assert len(ChatCompletions.script.requests) == 1
+
+
+def test_a_refused_key_stops_asking_and_names_the_settings(client: openai.OpenAI) -> None:
+    ChatCompletions.script.status = 401
+    results = judge(
+        scorer.load(TRANSCRIPT), ["clarity", "ownership"], client, "tiny", memory=_FormatMemory()
+    )
+    assert str(results["clarity"]).startswith("the judge endpoint refused the API key (HTTP 401")
+    assert "SPARRING_LLM_API_KEY" in str(results["clarity"])
+    assert str(results["ownership"]).startswith("not asked: the judge endpoint refused")
+    assert len(ChatCompletions.script.requests) == 1
+
+
+def test_no_server_at_all() -> None:
+    nowhere = openai.OpenAI(base_url="http://127.0.0.1:9/v1", api_key="x", max_retries=0)
+    try:
+        results = judge(scorer.load(TRANSCRIPT), ["clarity"], nowhere, "tiny")
+    finally:
+        nowhere.close()
+    assert str(results["clarity"]).startswith("could not reach the judge")
+
+
+def test_the_report_says_which_layer_decided_and_why(client: openai.OpenAI) -> None:
+    script = ChatCompletions.script
+    script.refuse = {"json_schema": 500}
+    script.replies = {"ownership": OWNERSHIP, "clarity": INVENTED_QUOTE}
+    memory = _FormatMemory()
+    transcript = scorer.load(TRANSCRIPT)
     plain = scorer.score(transcript)
-    judged = scorer.score(transcript, judge=LLMJudge(client, "tiny"))
+    judged = scorer.score(transcript, judge=LLMJudge(client, "tiny", memory=memory))
     assert judged.judged == frozenset({"ownership"})
-    assert judged.behaviors["ownership"].coaching.startswith("Say: I will refund")
+    assert judged.judge == "tiny (json_object)"
     for name in scorer.BEHAVIORS:
         if name != "ownership":
             assert judged.behaviors[name] == plain.behaviors[name]
+            assert judged.judge_notes[name]
+    data = judged.to_dict()
+    assert data["judge"] == "tiny (json_object)"
+    assert data["behaviors"]["ownership"]["decided_by"] == "judge"
+    assert data["behaviors"]["ownership"]["judge_skipped"] is None
+    assert data["behaviors"]["ownership"]["coaching"].startswith("Say: I will refund")
+    assert data["behaviors"]["clarity"]["decided_by"] == "markers"
+    assert "is not in the transcript" in data["behaviors"]["clarity"]["judge_skipped"]
+    assert plain.to_dict()["judge"] is None
+    assert plain.to_dict()["behaviors"]["clarity"]["judge_skipped"] is None
     text = scorer.render_text(judged, transcript)
+    assert "LLM judge: tiny (json_object)" in text
     assert "ownership" in text and "(judge)" in text
+    assert "markers decided; judge skipped: judge verdict rejected" in text

@@ -41,11 +41,21 @@ def test_level_boundaries(value: int, level: str) -> None:
 def test_report_to_dict_is_the_design_shape() -> None:
     report = scorer.score(scorer.load(FIXTURES / "forwardable_summary/good_telecom.txt"))
     data = report.to_dict()
-    assert list(data) == ["scorer_version", "behaviors", "metrics"]
+    assert list(data) == ["scorer_version", "behaviors", "metrics", "judge"]
+    assert data["judge"] is None
     assert data["scorer_version"] == scorer.SCORER_VERSION
     assert list(data["behaviors"]) == list(CURRICULUM)
     for result in data["behaviors"].values():
-        assert list(result) == ["applicable", "score", "level", "evidence", "coaching"]
+        assert list(result) == [
+            "applicable",
+            "score",
+            "level",
+            "evidence",
+            "coaching",
+            "decided_by",
+            "judge_skipped",
+        ]
+        assert (result["decided_by"], result["judge_skipped"]) == ("markers", None)
         for item in result["evidence"]:
             assert list(item) == ["turn", "time", "quote", "marker", "effect"]
     assert list(data["metrics"]) == [
