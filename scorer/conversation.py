@@ -13,11 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
+from scorer.asks import asks_again, asks_in, turn_topics
 from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
 from scorer.report import Effect, Evidence
-from scorer.text import content_words, sentence_at, sentence_texts, snippet, word_count
+from scorer.text import STOPWORDS, content_words, sentence_at, sentence_texts, snippet, word_count
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -58,6 +59,32 @@ _ESCALATION = word_pattern(
     r"every time|nobody|no one ever|manager|supervisor|complaint|cancel my|lawyer|"
     r"ombudsman|regulator|worst|incompetent|waste of (?:my )?time|how many times|"
     r"still not|still no|keep telling|you people|are you even|damn|hell|stupid)\b",
+    re.I,
+)
+# Words of feeling and of the problem in general: sharing them with the customer does not
+# ground an impact statement in their situation.
+_FEELING_WORDS = content_words(
+    "frustrating frustrated frustration upset annoying annoyed stressful stressed worrying worried"
+    " concern concerned concerning hard difficult tough awful terrible horrible situation problem"
+    " issue experience inconvenience inconvenient disappointing disappointed thing things day"
+    " time times really listening understand hear feel feeling matter"
+)
+_SARCASM = re.compile(
+    r"(?:i'?m sure (?:that|it) (?:was|must have been)|must be (?:so )?nice|poor you|oh no,? how"
+    r"|what a tragedy|boo[- ]?hoo|welcome to the club|join the club|first world problem)\b",
+    re.I,
+)
+# A question asked a third time heats up only when it says so: "again", "still", "!".
+_IMPATIENT = re.compile(
+    r"!|\b(?:again|still|already|how many times|i (?:asked|told you)|keep|seriously|third time"
+    r"|for the last time|nobody|no one)\b",
+    re.I,
+)
+_LEAVING = re.compile(
+    r"\b(?:forget it|i'?m (?:done|hanging up|leaving|going elsewhere|cancell?ing)|(?:i'?ll|i will)"
+    r" (?:go|take my business|call) (?:elsewhere|somewhere else|someone else)|waste of (?:my )?time"
+    r"|don'?t bother|never mind|i give up|(?:i'?ll|i will) (?:just )?(?:hang up|cancel))\b"
+    r"|\[(?:call ended|hangs up|customer (?:left|hung up))\]",
     re.I,
 )
 # A word of three capitals or more ("\b[A-Z]{3,}\b"), written to open on a capital so that the
@@ -132,6 +159,47 @@ class Conversation:
             return list(self._by_marker.get(markers[0], ()))
         found = [pair for name in markers for pair in self._by_marker.get(name, ())]
         return sorted(found, key=lambda pair: (pair[0], pair[1].start))
+
+    @cached_property
+    def grounded_paraphrases(self) -> list[tuple[int, MarkerHit]]:
+        """Paraphrases that restate what the customer said: they share a content word with the
+        customer's last two turns and are not the agent's own earlier line said again.
+        "These things happen." restates nothing; "Five working days." after "Engineer within
+        five working days." is the agent repeating itself, not the customer."""
+        found: list[tuple[int, MarkerHit]] = []
+        for turn, item in self.marker_hits("paraphrase"):
+            mine = content_words(item.quote)
+            heard: frozenset[str] = frozenset()
+            for earlier in [i for i in self.customer_turns if i < turn][-2:]:
+                heard |= content_words(self.turns[earlier].text)
+            said = [content_words(self.turns[i].text) for i in self.agent_turns if i < turn]
+            if not mine & heard or word_count(item.quote) < 3:
+                continue
+            if any(mine <= before for before in said) and not mine <= heard:
+                continue
+            found.append((turn, item))
+        return found
+
+    @cached_property
+    def grounded_impacts(self) -> list[tuple[int, MarkerHit]]:
+        """Impact statements built on what this customer said: the agent's line shares a
+        content word (their people, dates, money, plans) with the customer's turns so far.
+        Specific-sounding impact the customer never mentioned, or "I am listening.", is not
+        their impact; `ungrounded_impacts` keeps those."""
+        return [pair for pair in self.marker_hits("impact_named") if self._grounded(*pair)]
+
+    @cached_property
+    def ungrounded_impacts(self) -> list[tuple[int, MarkerHit]]:
+        return [pair for pair in self.marker_hits("impact_named") if not self._grounded(*pair)]
+
+    def _grounded(self, turn: int, item: MarkerHit) -> bool:
+        mine = content_words(item.quote) - _FEELING_WORDS
+        heard: frozenset[str] = frozenset()
+        for earlier in self.customer_turns:
+            if earlier > turn:
+                break
+            heard |= content_words(self.turns[earlier].text)
+        return bool(mine & heard) and not _SARCASM.search(item.quote)
 
     def has(self, turn: int, *markers: str) -> bool:
         return any(item.marker in markers for item in self.hits.get(turn, ()))
@@ -238,6 +306,51 @@ class Conversation:
 
     @cached_property
     def repeats(self) -> dict[int, Repeat]:
+        """Customer turns that ask again what an earlier customer turn asked, after an agent
+        turn in between: by shared content words (`_overlap_repeats`) or, in other words, by
+        what they ask for (`scorer.asks`). `original` is the first time it was asked."""
+        by_overlap = self._overlap_repeats
+        found: dict[int, Repeat] = {}
+        asked: dict[int, int] = {}
+        for order, index in enumerate(self.customer_turns):
+            text = self.turns[index].text
+            asking = "?" in text or bool(asks_in(text))
+            match = by_overlap[index].original if index in by_overlap and asking else None
+            if match is None:
+                match = self._asked_before(order)
+            if match is None:
+                continue
+            original = found[match].original if match in found else match
+            asked[original] = asked.get(original, 0) + 1
+            found[index] = Repeat(index, original, asked[original])
+        return found
+
+    def _asked_before(self, order: int) -> int | None:
+        """The earliest customer turn (answered since) that asked what customer turn number
+        `order` asks, in other words."""
+        index = self.customer_turns[order]
+        later_asks = asks_in(self.turns[index].text)
+        if not later_asks:
+            return None
+        answered_after = self._last_agent_before(index)
+        for earlier in self.customer_turns[max(0, order - REPEAT_WINDOW) : order]:
+            if answered_after is None or answered_after < earlier:
+                break  # no agent turn since: the customer is still asking, not asking again
+            text = self.turns[earlier].text
+            topics = turn_topics(text)
+            for before in asks_in(text):
+                if any(asks_again(ask, before, topics) for ask in later_asks):
+                    return earlier
+        return None
+
+    def _last_agent_before(self, index: int) -> int | None:
+        for earlier in range(index - 1, -1, -1):
+            if self.turns[earlier].speaker == "agent":
+                return earlier
+        return None
+
+    @cached_property
+    def _overlap_repeats(self) -> dict[int, Repeat]:
         """Customer turns that ask again what an earlier customer turn asked, by content.
 
         Each question of a turn is compared on its own (as is the whole turn), so a reaction
@@ -327,10 +440,22 @@ class Conversation:
         # The cheap checks first: all are pure, so the order changes no result.
         return (
             text.count("!") >= 2
-            or (index in self.repeats and self.repeats[index].count >= 2)
+            or (
+                index in self.repeats
+                and self.repeats[index].count >= 2
+                and bool(_IMPATIENT.search(text))
+            )
             or (_ESCALATION.may_match_alone(text) and bool(_ESCALATION.search(text)))
             or len(_CAPS_WORD.findall(text)) >= 2
+            or any(_shouted(word) for word in _CAPS_WORD.findall(text))
         )
+
+    @cached_property
+    def customer_left(self) -> bool:
+        """The call ends on the customer leaving: "Forget it, I'll go elsewhere.", "Bye."."""
+        if not self.turns or self.turns[-1].speaker != "customer":
+            return False
+        return bool(_LEAVING.search(self.turns[-1].text))
 
     @cached_property
     def escalated_turns(self) -> list[int]:
@@ -369,6 +494,18 @@ class Conversation:
         position = self.fix_position(index)
         text = self.turns[index].text
         return snippet(text[position:], 10) if position is not None else snippet(text)
+
+
+def _shouted(word: str) -> bool:
+    """A common word in capitals ("I KNOW", "they ARE"), not an acronym ("ATM", "PDF")."""
+    lowered = word.lower()
+    return lowered in STOPWORDS or (
+        len(word) >= 4 and lowered not in _ACRONYMS and bool(re.search("[aeiou]", lowered))
+    )
+
+
+_ACRONYMS_TEXT = "nasa asap faqs http https json html imap smtp voip wifi ofcom"
+_ACRONYMS = frozenset(_ACRONYMS_TEXT.split())
 
 
 def _first_fix(text: str, offset: int, sentence: str) -> int | None:

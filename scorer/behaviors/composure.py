@@ -21,6 +21,10 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     − 15  each filler-only turn ("ok", "mhm", "um, yeah")        evidence `filler_only`
     − 12  each clipped turn: three words or fewer answering a question or a long turn
     − 20  each disengaged turn ("not my department", "nothing I can do", "whatever")
+    − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
+    − 20  most replies five words or fewer to a customer who says more  `terse_replies`
+    − 20  response gaps growing to 4 s and more through the call  evidence `slowing_replies`
+    − 30  the customer left a call of four replies or fewer      evidence `customer_left`
     − up to 25 when the second half of the call has far shorter turns than the first
            (evidence `engagement_drop`)
 """
@@ -33,9 +37,11 @@ from statistics import median
 from scorer.conversation import Conversation
 from scorer.markers.patterns import word_pattern
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import word_count, words
+from scorer.text import content_words, word_count, words
 
 PACE_WINDOW = 5
+TERSE_WORDS = 5
+SLOW_GAP_S = 4.0
 SPEED_UP = 1.25
 SLOWED = 0.95
 HELD = 1.15
@@ -149,6 +155,57 @@ def _is_filler_only(conv: Conversation, index: int) -> bool:
     return word_count(rest) == 0
 
 
+def _copied_lines(
+    conv: Conversation, flagged_turns: set[int], evidence: list[Evidence], flagged: list[str]
+) -> float:
+    """Replies that say again what an earlier reply said, in its words: a macro pasted twice,
+    "Five working days." after "Engineer within five working days." (−15 each)."""
+    penalty = 0.0
+    earlier: list[frozenset[str]] = []
+    for index in conv.agent_turns:
+        mine = content_words(conv.turns[index].text)
+        if (
+            index not in flagged_turns
+            and len(mine) >= 2
+            and any(mine <= before and len(mine) >= 0.5 * len(before) for before in earlier)
+        ):
+            penalty += 15
+            flagged_turns.add(index)
+            evidence.append(conv.evidence(index, "", "copied_reply", "-"))
+            flagged.append(conv.evidence(index, "", "", "-").quote)
+        earlier.append(mine)
+    return penalty
+
+
+def _terse_throughout(conv: Conversation, evidence: list[Evidence], flagged: list[str]) -> float:
+    """Most replies a few words long to a customer who says more: one-line service (−20)."""
+    agents = conv.agent_turns
+    if len(agents) < 3 or not conv.customer_turns:
+        return 0.0
+    terse = [i for i in agents if conv.word_counts[i] <= TERSE_WORDS]
+    customer_words = median(conv.word_counts[i] for i in conv.customer_turns)
+    if len(terse) * 2 < len(agents) or customer_words <= TERSE_WORDS:
+        return 0.0
+    evidence.append(conv.evidence(terse[0], "", "terse_replies", "-"))
+    flagged.append(conv.evidence(terse[0], "", "", "-").quote)
+    return 20.0
+
+
+def _slowing_replies(conv: Conversation, evidence: list[Evidence], flagged: list[str]) -> float:
+    """Response gaps that grow through the call to several seconds: attention draining (−20)."""
+    gaps = [conv.agent_gaps[i] for i in conv.agent_turns if i in conv.agent_gaps]
+    if len(gaps) < 4:
+        return 0.0
+    third = max(1, len(gaps) // 3)
+    early, late = median(gaps[:third]), median(gaps[-third:])
+    if late < SLOW_GAP_S or late < 1.5 * max(early, 0.5):
+        return 0.0
+    turn = [i for i in conv.agent_turns if i in conv.agent_gaps][-1]
+    evidence.append(conv.evidence(turn, "", "slowing_replies", "-"))
+    flagged.append(conv.evidence(turn, "", "", "-").quote)
+    return 20.0
+
+
 def self_regulation(conv: Conversation) -> BehaviorResult:
     if len(conv.agent_turns) < 2:
         return BehaviorResult.not_applicable(
@@ -182,7 +239,14 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
         else:
             continue
         flagged_turns.add(index)
-    score -= min(80.0, penalty)
+    penalty += _copied_lines(conv, flagged_turns, evidence, flagged)
+    penalty += _terse_throughout(conv, evidence, flagged)
+    penalty += _slowing_replies(conv, evidence, flagged)
+    if conv.customer_left and len(conv.agent_turns) <= 4:
+        penalty += 30
+        evidence.append(conv.evidence(conv.agent_turns[-1], "", "customer_left", "-"))
+        flagged.append(conv.evidence(conv.agent_turns[-1], "", "", "-").quote)
+    score -= min(90.0, penalty)
     agents = conv.agent_turns
     half = len(agents) // 2
     # Stability: turns not already penalised, second half against the first.

@@ -26,15 +26,28 @@ thing a third time) or the agent tells them to calm down.
 
 from __future__ import annotations
 
+import re
+
 from scorer.conversation import Conversation
 from scorer.report import BehaviorResult, Evidence
+from scorer.text import snippet
+
+# After naming the loop, the move to solving it: "let's use the receipt…", "here's what I'm
+# doing", "what I can do right now is…".
+_PIVOT = re.compile(
+    r"\b(?:let'?s|let\s+me|here'?s\s+(?:what|where|how)|what\s+i(?:'m|\s+am|\s+can|'ll|\s+will)"
+    r"\s+(?:do|doing)|i(?:'m|\s+am)\s+(?:going\s+to|doing|booking|sending|moving|cancell?ing"
+    r"|escalating|calling|exporting|applying)|i(?:'ll|\s+will)\s+\w+|(?:first|right\s+now|today),?"
+    r"\s+i)\b",
+    re.I,
+)
 
 
 def impact_naming(conv: Conversation) -> BehaviorResult:
     if not conv.agent_turns or not conv.customer_turns:
         return BehaviorResult.not_applicable("There was no customer problem to respond to.")
     fix = conv.first_fix
-    impacts = conv.marker_hits("impact_named")
+    impacts = conv.grounded_impacts
     before = [(t, h) for t, h in impacts if fix is None or (t, h.start) < fix]
     first_reply = conv.next_agent(conv.customer_turns[0])
     evidence: list[Evidence] = []
@@ -56,7 +69,7 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
             f'"{impacts[0][1].quote}" — then "Here is what I\'ll do."'
         )
         return BehaviorResult.scored(55, evidence, coaching)
-    generic = conv.marker_hits("generic_empathy")
+    generic = sorted(conv.marker_hits("generic_empathy") + conv.ungrounded_impacts)
     if generic:
         evidence += [conv.hit_evidence(*generic[0], "+"), *fix_evidence]
         coaching = (
@@ -104,7 +117,12 @@ def deescalation(conv: Conversation) -> BehaviorResult:
         for turn, item in patterns:
             position = conv.fix_position(turn)
             later = conv.next_agent(turn)
-            if position is not None and position >= item.start:
+            pivot = _PIVOT.search(conv.turns[turn].text, item.start)
+            if pivot is not None:
+                quote = conv.turns[turn].text[pivot.start() :]
+                evidence.append(conv.evidence(turn, snippet(quote, 10), "pivot_to_solution", "+"))
+                pivoted = True
+            elif position is not None and position >= item.start:
                 evidence.append(conv.evidence(turn, conv.fix_quote(turn), "pivot_to_solution", "+"))
                 pivoted = True
             elif later is not None and conv.fix_position(later) is not None:
@@ -120,7 +138,7 @@ def deescalation(conv: Conversation) -> BehaviorResult:
         if fixes:
             score += 10
             evidence.append(conv.evidence(fixes[0], conv.fix_quote(fixes[0]), "fix_offered", "+"))
-    impacts = [(t, h) for t, h in conv.marker_hits("impact_named") if t > start]
+    impacts = [(t, h) for t, h in conv.grounded_impacts if t > start]
     softer = [(t, h) for t, h in conv.marker_hits("generic_empathy", "apology") if t > start]
     if impacts:
         score += 15

@@ -9,25 +9,41 @@ question before fixing; response gap 1–2 s.
     + 10  … or a clarifying question only after the fix
     +  5  an open question before the first fix                  (`open_question`)
     − 15  each interruption, at most three                      (`interruption`)
-    + 15  median response gap 0.8–2.5 s; − 10 under 0.5 s; − 5 over 3.5 s (timed calls only)
+    + 15  median response gap 0.8–2.5 s; − 10 under 0.5 s; − 10 over 3.5 s, − 20 over 5 s
+          (timed calls only)
+
+A paraphrase counts only when it restates the customer: it shares a content word with their
+last two turns and is not the agent's own earlier line said again.
 
 `patience_under_repetition` — the third time a question comes, answers fully as if first; never
-"as I mentioned". Applicable only when the customer asks the same thing again (by content).
-Each answer to a repeat starts at 100 and is weighted by how many times the question came:
+"as I mentioned". Applicable when the customer asks the same thing again — in the same words
+or in other words (`scorer.asks`) — or when the agent points back at an earlier answer.
+Each answer to a repeat starts at 100:
 
-    − 70  "as I mentioned" / "like I said"                       (`repeat_reference`)
-    − 35  a clipped answer: under 6 words, or under half the first answer
+    − 45  "as I mentioned" / "like I said" / "I've already told you"  (`repeat_reference`)
+    − 55  a clipped answer: under 6 words                          (`clipped_repeat_answer`)
+    − 40  … or a shrinking one: under 60 % of the last answer       (`shorter_repeat_answer`)
     − 25  defensive or "calm down" in that answer                (`defensive`, `told_to_calm_down`)
+
+The score is the mean of the answers (weighted by how many times the question came) and the
+worst answer, half each; pointing back twice or more caps it at 30 (poor).
 """
 
 from __future__ import annotations
 
+import re
 from statistics import median
 
 from scorer.conversation import Conversation
+from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
 
 GOOD_GAP = (0.8, 2.5)
+SLOW_GAP = (3.5, 5.0)  # a median gap over 3.5 s costs 10, over 5 s 20
+REFERENCE_COST = 45  # "as I said": the answer cannot be good, however complete
+CLIPPED_WORDS = 6
+SHRINKING = 0.6  # an answer under 60 % of the last answer to the same question
+_ALREADY = re.compile(r"\b(?:already|before|twice|times|earlier|again)\b", re.I)
 
 
 def active_listening(conv: Conversation) -> BehaviorResult:
@@ -37,7 +53,7 @@ def active_listening(conv: Conversation) -> BehaviorResult:
         )
     score = 30.0
     evidence: list[Evidence] = []
-    paraphrases = conv.marker_hits("paraphrase")
+    paraphrases = conv.grounded_paraphrases
     if paraphrases:
         score += 25
         evidence += [conv.hit_evidence(t, h, "+") for t, h in paraphrases[:2]]
@@ -71,8 +87,8 @@ def active_listening(conv: Conversation) -> BehaviorResult:
         elif gap < 0.5:
             score -= 10
             evidence.append(conv.evidence(turn, "", "response_gap", "-"))
-        elif gap > 3.5:
-            score -= 5
+        elif gap > SLOW_GAP[0]:
+            score -= 20 if gap > SLOW_GAP[1] else 10
             evidence.append(conv.evidence(turn, "", "response_gap", "-"))
     interrupted = interruptions[0][1].quote if interruptions else None
     coaching = _listening_coaching(interrupted, bool(paraphrases), bool(before_fix), gap)
@@ -113,52 +129,82 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
     scored: list[tuple[float, int]] = []
     evidence: list[Evidence] = []
     worst_reference = ""
+    shrunk = False
+    references_seen = 0
+    answered: set[int] = set()
+    last_answer_words: dict[int, int] = {}  # original question -> words of its last answer
     for repeat in sorted(conv.repeats.values(), key=lambda r: r.turn):
+        if repeat.original not in last_answer_words:
+            first_answer = conv.next_agent(repeat.original)
+            last_answer_words[repeat.original] = (
+                conv.word_counts[first_answer]
+                if first_answer is not None and first_answer < repeat.turn
+                else 0
+            )
         answer = conv.next_agent(repeat.turn)
-        if answer is None:
+        if answer is None or answer in answered:
             continue
-        first_answer = conv.next_agent(repeat.original)
-        first_words = (
-            conv.word_counts[first_answer]
-            if first_answer is not None and first_answer < repeat.turn
-            else 0
-        )
+        answered.add(answer)
+        before_words = last_answer_words[repeat.original]
         value = 100.0
         text = conv.turns[answer].text
-        references = [h for h in conv.hits.get(answer, ()) if h.marker == "repeat_reference"]
+        references = _pointing_back(conv, answer)
         if references:
-            value -= 70
+            value -= REFERENCE_COST
+            references_seen += 1
             worst_reference = worst_reference or references[0].quote
             evidence += [conv.hit_evidence(answer, h, "-") for h in references]
         pushback = [
-            h for h in conv.hits.get(answer, ()) if h.marker in ("defensive", "told_to_calm_down")
+            h
+            for h in conv.hits.get(answer, ())
+            if h.marker in ("defensive", "told_to_calm_down") and h not in references
         ]
         if pushback:
             value -= 25
             evidence += [conv.hit_evidence(answer, h, "-") for h in pushback]
         words = conv.word_counts[answer]
-        if words < 6 or (first_words and words < 0.5 * first_words):
-            value -= 35
+        if words < CLIPPED_WORDS:
+            value -= 55
+            shrunk = True
             evidence.append(conv.evidence(answer, text, "clipped_repeat_answer", "-"))
+        elif before_words and words < SHRINKING * before_words:
+            value -= 40
+            shrunk = True
+            evidence.append(conv.evidence(answer, text, "shorter_repeat_answer", "-"))
         elif not references:
             evidence.append(conv.evidence(answer, text, "full_repeat_answer", "+"))
+        last_answer_words[repeat.original] = words
         scored.append((max(0.0, value), repeat.count))
+    # "As I said" where no repeat was recognised still points back at an earlier answer.
+    for turn, item in conv.marker_hits("repeat_reference"):
+        if turn in answered:
+            continue
+        answered.add(turn)
+        references_seen += 1
+        worst_reference = worst_reference or item.quote
+        evidence.append(conv.hit_evidence(turn, item, "-"))
+        clipped = conv.word_counts[turn] < CLIPPED_WORDS
+        scored.append((100.0 - REFERENCE_COST - (55 if clipped else 0), 1))
     if not scored:
         return BehaviorResult.not_applicable(
             "The customer never asked the same thing twice, so patience under repetition was not "
             "tested in this conversation."
         )
     total_weight = sum(weight for _, weight in scored)
-    score = sum(value * weight for value, weight in scored) / total_weight
+    mean = sum(value * weight for value, weight in scored) / total_weight
+    # One poor answer to a repeat is what the customer remembers: the worst weighs half.
+    score = (mean + min(value for value, _ in scored)) / 2
+    if references_seen >= 2:
+        score = min(score, 30.0)
     if worst_reference:
         coaching = (
             f'Drop "{worst_reference}": answer the repeated question fully, as if it were the '
-            'first time, e.g. "Your refund goes back to the card on Friday — here is why."'
+            "first time, with the facts you gave before and one more detail."
         )
-    elif score < 70:
+    elif shrunk:
         coaching = (
-            "When the question comes again, give the whole answer again instead of a short "
-            "version: restate the facts and the next step as if it were the first time."
+            "Your answers got shorter each time the question came back. Give the whole answer "
+            "again, with the same facts and the next step, as if it were the first time."
         )
     else:
         coaching = (
@@ -166,3 +212,12 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             "ask as if it were the first."
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _pointing_back(conv: Conversation, answer: int) -> list[MarkerHit]:
+    """Lines of `answer` that point at an earlier answer instead of giving it again."""
+    found = [h for h in conv.hits.get(answer, ()) if h.marker == "repeat_reference"]
+    found += [
+        h for h in conv.hits.get(answer, ()) if h.marker == "defensive" and _ALREADY.search(h.quote)
+    ]
+    return found

@@ -78,7 +78,14 @@ _PATTERN = word_pattern(
     r"|repeat)\w*\s+(?:\w+\s+){0,4}(?:again\s+and\s+again|over\s+and\s+over|more\s+than\s+once"
     r"|repeatedly)|\bkeep\s+having\s+to\b|\bthe\s+same\s+(?:conversation|loop|point"
     r"|question)\s+(?:again|keeps|over)|\bwe(?:'re|\s+are)\s+(?:stuck\s+)?(?:in\s+)?a\s+loop"
-    r"|\bstuck\s+on\s+the\s+same|\bwe\s+keep\s+\w+ing\b|\bkeeps?\s+(?:happening|coming\s+up)\b",
+    r"|\bstuck\s+on\s+the\s+same|\bwe\s+keep\s+\w+ing\b|\bkeeps?\s+(?:happening|coming\s+up)\b"
+    r"|\b(?:this|that|it)(?:'s|\s+is|\s+has\s+been|'s\s+been)\s+the\s+(?:second|third|fourth"
+    r"|fifth)\s+time|\byou(?:'ve|\s+have)\s+(?:now\s+)?(?:told|asked|said|mentioned|explained"
+    r"|raised)\s+(?:me\s+|us\s+|this\s+|that\s+|it\s+)?(?:a\s+few|several|three|four|many"
+    r"|multiple|\d+)\s+times|\b(?:instead\s+of|rather\s+than)\s+(?:going|talking)\s+(?:a?round"
+    r"|over)\s+(?:that|this|it)\s+again|\b(?:has|have)\s+(?:come|came)\s+up\s+(?:again|before"
+    r"|twice|\w+\s+times)|\byou(?:'ve|\s+have)\s+been\s+(?:promised|told)\s+(?:this|that"
+    r"|it)\s+(?:before|twice|already)",
     re.I,
 )
 

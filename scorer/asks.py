@@ -1,0 +1,174 @@
+"""What a customer asks, by meaning: the repeat in other words.
+
+Customers seldom repeat themselves word for word. "When will it arrive?", "So when does it
+actually get here?" and "And I'll have it by when?" share no content word, yet they are the
+same question; "My bill." and "What about my bill?" are the same complaint. An `Ask` is one
+customer sentence that asks or demands something, read for
+
+- its **intents**: the kind of answer it wants (a time, whether something is lost, money back,
+  a cost, a confirmation, a list of documents, something faster, a reason);
+- its **topics**: the content words that say what it is about, without the words that only
+  carry the intent ("when", "arrive", "actually");
+- its **re-ask cues**: the words a person uses when asking again ("just to be clear", "so …",
+  "what about", "still", "realistically", "again").
+
+A later ask repeats an earlier one when both want the same kind of answer about a compatible
+topic (a topic they share, or no topic of its own), or when a re-ask cue points back at a
+short earlier ask about the same thing. Asking about a new thing ("And the guest users, what
+happens to them?") is not a repeat: no shared intent, or a topic of its own and no cue.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from scorer.text import content_words, sentence_texts
+
+_I = re.IGNORECASE
+
+# The kind of answer a sentence asks for. Each pattern reads the lower-cased sentence.
+INTENTS: dict[str, re.Pattern[str]] = {
+    "time": re.compile(
+        r"(?:^|[,;]\s*|\b(?:so|and|but|okay|ok|right|then|well)\s+)when\b(?!\s+(?:i|we)\s+"
+        r"(?:do|did|downgrade|upgrade|move|switch|cancel)\b)|\bhow\s+(?:long|soon|quickly|fast)\b"
+        r"|\bby\s+when\b|\bwhen\s+(?:will|would|do|does|can|could|is|are|should|am|shall)\b"
+        r"|\bwhat\s+(?:date|day|time)\b|\bwhich\s+(?:date|day)\b|\b(?:eta|time\s*frame|timeline)\b"
+        r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
+        r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b",
+        _I,
+    ),
+    "loss": re.compile(
+        r"\b(?:lose|losing|lost|delet\w*|remov\w*|wip\w*|eras\w*|disappear\w*|vanish\w*|gone"
+        r"|survive|keep\s+(?:my|our|the|all)|still\s+(?:be\s+)?there|stay(?:s)?\s+(?:safe|put))\b",
+        _I,
+    ),
+    "refund": re.compile(
+        r"\b(?:refund\w*|money\s+back|reimburs\w*|compensat\w*|pay\s+(?:me|us)\s+back"
+        r"|(?:my|the|our)\s+money|get\s+(?:it|that)\s+back|credit(?:ed)?\s+back|back\s+in\s+"
+        r"(?:my|our)\s+account)\b",
+        _I,
+    ),
+    "cost": re.compile(
+        r"\b(?:how\s+much|cost\w*|fee|fees|price\w*|charg\w*|pay|paid|paying|bill|billed"
+        r"|invoice\w*)\b",
+        _I,
+    ),
+    "confirm": re.compile(
+        r"\b(?:confirm\w*|definitely|for\s+sure|guarantee\w*|are\s+you\s+sure|is\s+(?:it|that|this)"
+        r"\s+(?:done|booked|sorted|set|approved|covered|going\s+ahead)|am\s+i\s+(?:on|booked|in"
+        r"|covered|definitely)|(?:will|is)\s+(?:it|that)\s+(?:actually\s+)?(?:happen|go\s+ahead)"
+        r"|on\s+the\s+(?:list|flight|booking|system))\b",
+        _I,
+    ),
+    "documents": re.compile(
+        r"\b(?:documents?|papers?|paperwork|forms?|proof|what\s+(?:do\s+)?(?:i|we)\s+(?:need\s+to\s+)?"
+        r"bring|bring\s+with|checklist|certificates?|id\s+(?:card|documents?))\b",
+        _I,
+    ),
+    "faster": re.compile(
+        r"\b(?:faster|sooner|quicker|earlier|expedit\w*|rush|speed\s+(?:it|this|that)\s+up"
+        r"|anything\s+(?:faster|quicker|sooner))\b",
+        _I,
+    ),
+    "reason": re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+happened\b", _I),
+}
+
+# Words that carry the intent or the asking, not what the ask is about.
+_NOT_TOPIC_TEXT = """
+    actual actually realistic realistically exact exactly sure clear definitely definite
+    arrive arriv arrival come comes coming came happen happens happened long soon quick quickly
+    time date day days week weeks month months hour hours back thing things stuff anything
+    something nothing none everything even mean meant possible probably maybe here there
+    lose losing lost delet delete deleted remov remove removed wip wipe wiped gone keep kept
+    stay stays refund money pay paid cost costs fee fees charge charged how much papers paper
+    document documents form forms bring need faster sooner quicker earlier eta timeframe
+    timeline expect expected confirm confirmed guarantee happen still total point question
+    answer sorry again okay right get make take put sort sorted way
+"""
+_NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
+_STEMMED_NOT_TOPIC = frozenset(content_words(" ".join(_NOT_TOPIC))) | _NOT_TOPIC
+
+# A sentence that asks again: the cues people use when a question comes back.
+_REASK = re.compile(
+    r"\b(?:just\s+to\s+(?:be\s+(?:clear|sure)|confirm|check|double[-\s]check)|to\s+be\s+(?:clear"
+    r"|sure)|so\s+(?:just\s+)?(?:when|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
+    r"|what\s+about|how\s+about|and\s+(?:my|the|our)\b|again\b|still\b|realistically|actually"
+    r"|are\s+you\s+sure|you\s+said|by\s+when|remind\s+me|one\s+more\s+time|even\s+(?:after|if"
+    r"|when)|i\s+(?:still\s+)?(?:don'?t|do\s+not)\s+(?:get|understand)|sorry,?\s+(?:the|what"
+    r"|so|when|how)|i\s+want\s+to\s+be\s+sure|exactly)",
+    _I,
+)
+# An ask: a question, a request for information, or a complaint a few words long.
+_REQUEST = re.compile(
+    r"\b(?:i\s+(?:need|want|would\s+like|'d\s+like)\s+to\s+know|tell\s+me|can\s+you\s+(?:tell"
+    r"|confirm|check|explain)|what\s+about|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"
+    r"|i\s+(?:still\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:get|understand|see|follow)\s+(?:why"
+    r"|how|what|when|where))",
+    _I,
+)
+SHORT_COMPLAINT_WORDS = 4
+# A complaint a few words long names the thing: "My bill." "The refund!" "And my parcel."
+_COMPLAINT = re.compile(r"\s*(?:and\s+|but\s+|so\s+)?(?:what\s+about\s+)?(?:my|our|the)\b", _I)
+# Intents that name what is asked about, not only the kind of answer.
+SUBJECT_INTENTS = frozenset({"loss", "refund", "cost", "documents"})
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One customer sentence that asks for something."""
+
+    text: str
+    intents: frozenset[str]
+    topics: frozenset[str]
+    reask: bool
+
+
+def _words_in(text: str) -> int:
+    return len(text.split())
+
+
+@lru_cache(maxsize=4096)
+def asks_in(text: str) -> tuple[Ask, ...]:
+    """The asks of one customer turn, in order."""
+    found: list[Ask] = []
+    for sentence in sentence_texts(text):
+        question = sentence.rstrip("\"'’”) ").endswith("?")
+        short = _words_in(sentence) <= SHORT_COMPLAINT_WORDS and bool(_COMPLAINT.match(sentence))
+        if not (question or _REQUEST.search(sentence) or short):
+            continue
+        lowered = sentence.lower()
+        intents = frozenset(name for name, pattern in INTENTS.items() if pattern.search(lowered))
+        topics = frozenset(content_words(sentence) - _STEMMED_NOT_TOPIC)
+        if not (question or intents or topics):
+            continue
+        found.append(Ask(sentence, intents, topics, bool(_REASK.search(lowered))))
+    return tuple(found)
+
+
+def turn_topics(text: str) -> frozenset[str]:
+    """What a whole customer turn is about: its content words without the asking words."""
+    return frozenset(content_words(text) - _STEMMED_NOT_TOPIC)
+
+
+def asks_again(later: Ask, earlier: Ask, earlier_turn_topics: frozenset[str]) -> bool:
+    """True when `later` asks what `earlier` (a sentence of a turn about
+    `earlier_turn_topics`) asked."""
+    shared_intent = later.intents & earlier.intents
+    topics_then = earlier.topics | earlier_turn_topics
+    if (later.intents ^ earlier.intents) & SUBJECT_INTENTS and not later.topics & topics_then:
+        return False  # one of them asks about money, loss or papers and the other does not
+    if shared_intent:
+        if later.topics & topics_then or not later.topics or not earlier.topics:
+            return True
+        return later.reask and len(later.topics - topics_then) <= 1
+    # No kind of answer in common: the same short thing raised again ("My bill." … "What
+    # about my bill?") with a cue that points back at it.
+    return (
+        later.reask
+        and bool(later.topics)
+        and len(later.topics) <= 3
+        and later.topics <= earlier.topics
+        and not (later.intents and earlier.intents)
+    )
