@@ -139,7 +139,7 @@ def practice(
         typer.echo(json.dumps(out, indent=2))
         return
     ending = {
-        "resolved": f"{name} is satisfied: every issue resolved.",
+        "resolved": f"Every issue resolved and you closed the call ({name} is satisfied).",
         "hung_up": f"{name} hung up.",
         "ended": "You ended the conversation.",
     }[conversation.outcome or "ended"]

@@ -63,9 +63,22 @@ class TurnRecord:
     fallback: bool = False
     reason: str | None = None
     band: str = ""
+    focus: str | None = None
+    """The issue the agent's turn dealt with."""
+    act: str | None = None
+    """What the agent did to it: answered, resolved, asked, promised, working, dodged, wrong."""
+    repeat_kind: str | None = None
+    """The customer asked again: `unanswered`, or `again` (a repetitive persona's choice)."""
+    closing: str | None = None
+    """Every issue resolved: wrap_up, anything_else, waiting or goodbye."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TurnRecord:
+        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
+        return cls(**known)
 
 
 class ConversationError(RuntimeError):
@@ -150,8 +163,41 @@ class Conversation:
         self._commit(new_state, reaction, spoken, agent_turn)
 
     def finish(self) -> None:
-        """The agent left: end the conversation (outcome `ended` unless it already ended)."""
+        """The agent ended the call: outcome `resolved` when every issue was resolved (the agent
+        closed it), `ended` otherwise (unless the customer had already hung up or said goodbye)."""
         self.state = end(self.state)
+
+    def view(self) -> dict[str, Any]:
+        """What the customer can see of the call, for a trainer's preview: mood, each issue's
+        status with what the agent asked, answered, promised (what and when) and got wrong,
+        the facts given, and whether the customer is waiting for the agent to close."""
+        state = self.state
+        facts = {fact.id: fact.fact for fact in self.scenario.customer.withheld}
+        return {
+            "mood": state.mood,
+            "band": state.band(self.scenario),
+            "closing": state.closing,
+            "outcome": state.outcome,
+            "issues": [
+                {
+                    "id": issue.id,
+                    "summary": spec.summary,
+                    "status": issue.status,
+                    "times_asked": issue.times_asked,
+                    "last_act": issue.last_act,
+                    "asked": list(issue.asked),
+                    "answered_turns": list(issue.answered),
+                    "promises": [
+                        {"what": p.what, "when": p.when, "turn": p.turn, "owned": p.owned}
+                        for p in issue.promises
+                    ],
+                    "wrong": list(issue.wrong),
+                }
+                for issue, spec in zip(state.issues, self.scenario.issues, strict=True)
+            ],
+            "facts_given": [facts[fact_id] for fact_id in state.revealed if fact_id in facts],
+            "terms_asked": list(state.terms_asked),
+        }
 
     def time_customer_turn(self, start: float, end: float) -> None:
         """Set the times of the latest customer turn (voice: when its audio played)."""
@@ -221,6 +267,10 @@ class Conversation:
             fallback=spoken.fallback,
             reason=spoken.reason,
             band=reaction.band,
+            focus=reaction.focus,
+            act=reaction.act,
+            repeat_kind=reaction.repeat_kind,
+            closing=reaction.closing,
         )
         self.states.append(record)
         self.last_reply = CustomerReply(
@@ -276,5 +326,5 @@ class Conversation:
         conversation.turns = [
             Turn(t["speaker"], t["text"], t.get("start"), t.get("end")) for t in snapshot["turns"]
         ]
-        conversation.states = [TurnRecord(**record) for record in snapshot["states"]]
+        conversation.states = [TurnRecord.from_dict(record) for record in snapshot["states"]]
         return conversation

@@ -5,6 +5,13 @@ seed replays the same conversation, different seeds differ, and a conversation r
 another process continues exactly as it would have. A line the customer already said is not
 said again, except the issue repeats, which a persona repeats on purpose. An issue's opening is
 one of its variants picked the same way, so two seeds seldom start a conversation alike.
+
+The reply follows what the agent just did (the reaction's `act` on its `focus` issue), in this
+order: a reaction line; a hang-up; a term question; a correction; revealed (or re-asked) facts;
+the details of an issue the agent asked about; "when?" for a promise without a time, or a nod to
+one with a time; an `issue_resolved` line; a new issue or a repeat (`repeats` when the agent did
+not answer, `asks_again` when a repetitive customer asks again on purpose); the closing lines. A
+mood-band line is said only when none of these applies.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import random
 from collections.abc import AsyncIterator, Sequence
 
 from server.customer.spoken import Spoken, stream_text
-from server.customer.state import CustomerState, Reaction
+from server.customer.state import COMMITMENT_MARKERS, CustomerState, Reaction
 from server.scenario.schema import MOOD_BANDS, MoodBand, Scenario
 
 
@@ -30,27 +37,44 @@ class ScriptedVoice:
         is recorded (its `said` holds the earlier lines)."""
         picker = _Picker(self.seed, reaction.turn, state.said)
         lines = scenario.lines
+        issues = {issue.id: issue for issue in scenario.issues}
         parts: list[str] = []
         if reaction.react_to is not None:
-            parts += picker.maybe("react", scenario.mood.reactions[reaction.react_to].lines)
+            reacted = scenario.mood.reactions[reaction.react_to]
+            variants = reacted.again_lines if reaction.react_again and reacted.again_lines else []
+            parts += picker.maybe("react", variants or reacted.lines)
         if reaction.ending == "hung_up":
             return parts + picker.one("hang_up", lines.hang_up)
         if reaction.ask_term is not None:
             variants = [line.replace("{term}", reaction.ask_term) for line in lines.ask_term]
             parts += picker.one("term", variants)
+        if reaction.correct is not None:
+            mistakes = issues[reaction.correct].wrong
+            if reaction.mistake < len(mistakes):
+                parts += picker.one("correct", mistakes[reaction.mistake].lines)
         facts = {fact.id: fact for fact in scenario.customer.withheld}
-        for fact_id in reaction.revealed:
+        for fact_id in (*reaction.revealed, *reaction.restated):
             parts += picker.one(f"fact:{fact_id}", facts[fact_id].lines)
-        if reaction.resolved and reaction.ending is None:
+        if reaction.answer is not None and not reaction.revealed:
+            issue = issues[reaction.answer]
+            parts += picker.one(f"details:{issue.id}", issue.details or issue.opening)
+        parts += self._promise(picker, scenario, reaction)
+        if reaction.resolved and reaction.closing is None:
             parts += picker.maybe("resolved", lines.issue_resolved)
-        issues = {issue.id: issue for issue in scenario.issues}
         for issue_id in reaction.raised:
-            parts += picker.one(f"opening:{issue_id}", issues[issue_id].opening)
+            issue = issues[issue_id]
+            if issue_id == reaction.answer and not reaction.revealed:
+                continue  # the agent asked about it: its details above explain it
+            if issue_id in reaction.raised_answered and issue.asks_again:
+                parts.append(issue.asks_again[0])
+            else:
+                parts += picker.one(f"opening:{issue_id}", issue.opening)
         if reaction.repeat is not None:
-            repeats = issues[reaction.repeat].repeats
+            issue = issues[reaction.repeat]
+            again = reaction.repeat_kind == "again" and issue.asks_again
+            repeats = issue.asks_again if again else issue.repeats
             parts.append(repeats[min(reaction.repeat_index, len(repeats) - 1)])
-        if reaction.ending == "resolved":
-            parts += picker.one("satisfied", lines.satisfied)
+        parts += self._closing(picker, scenario, state, reaction, bool(parts))
         if not parts:
             parts += self._band_line(picker, scenario, state, reaction.band)
         return parts
@@ -70,20 +94,64 @@ class ScriptedVoice:
         async for chunk in stream_text(self.parts(scenario, state, reaction), spoken):
             yield chunk
 
+    def _promise(self, picker: _Picker, scenario: Scenario, reaction: Reaction) -> list[str]:
+        """'When?' for a promise without a time; a nod to one with a time, unless a reaction
+        line to the commitment or the issue's resolution already said it."""
+        promise = reaction.promise
+        if promise is None or reaction.act == "answered":
+            return []
+        if promise.when is None:
+            if reaction.react_to in {"diffuse_commitment", "vague_follow_up"}:
+                return []  # their reaction lines already ask who and when
+            return picker.maybe("ask_when", scenario.lines.ask_when)
+        if reaction.react_to in COMMITMENT_MARKERS or reaction.resolved:
+            return []
+        return picker.maybe("promise_noted", scenario.lines.promise_noted)
+
+    def _closing(
+        self,
+        picker: _Picker,
+        scenario: Scenario,
+        state: CustomerState,
+        reaction: Reaction,
+        said_something: bool,
+    ) -> list[str]:
+        lines = scenario.lines
+        if reaction.closing == "goodbye":
+            return picker.one("satisfied", lines.satisfied)
+        if reaction.closing == "wrap_up":
+            return picker.one("wrap_up", lines.wrap_up or lines.issue_resolved)
+        if reaction.closing == "anything_else":
+            variants = lines.anything_else or lines.wrap_up or lines.neutral
+            return picker.one("anything_else", variants)
+        if reaction.closing == "waiting" and not said_something:
+            return self._band_line(picker, scenario, state, reaction.band, closing=True)
+        return []
+
     def _band_line(
-        self, picker: _Picker, scenario: Scenario, state: CustomerState, band: MoodBand
+        self,
+        picker: _Picker,
+        scenario: Scenario,
+        state: CustomerState,
+        band: MoodBand,
+        *,
+        closing: bool = False,
     ) -> list[str]:
         """A line for the mood band; when its variants are used up, a neighbouring band's,
-        then the open question again, so nothing is said twice by accident."""
+        then the open question again (or, once everything is resolved, the wrap-up), so nothing
+        is said twice by accident."""
         position = MOOD_BANDS.index(band)
         nearest = sorted(MOOD_BANDS, key=lambda other: abs(MOOD_BANDS.index(other) - position))
         for other in nearest:
             found = picker.maybe(f"band:{other}", scenario.lines.for_band(other))
             if found:
                 return found
-        for issue, issue_state in zip(scenario.issues, state.issues, strict=True):
-            if issue_state.status == "open":
-                return [issue.repeats[-1]]
+        if not closing:
+            for issue, issue_state in zip(scenario.issues, state.issues, strict=True):
+                if issue_state.status == "open":
+                    return [issue.repeats[-1]]
+        if closing and scenario.lines.wrap_up:
+            return picker.one("wrap_up", scenario.lines.wrap_up)
         return picker.one(f"band:{band}", scenario.lines.for_band(band))
 
 

@@ -95,6 +95,7 @@ WORD_FIELDS: tuple[tuple[str, ...], ...] = (
     ("issues", "*", "topics", "*"),
     ("issues", "*", "resolved_by", "phrases", "*"),
     ("customer", "withheld", "*", "revealed_by", "topics", "*"),
+    ("issues", "*", "wrong", "*", "phrases", "*"),
 )
 """Where a persona file holds `Word`s (`*` is any list item); the loader keeps a bare number or
 yes/no there exactly as written (`64.90` stays "64.90", `no` stays "no")."""
@@ -205,6 +206,12 @@ class Reaction(_Model):
         description="said before the rest of the reply when this marker leads the turn "
         "(variants; one is picked)",
     )
+    again_lines: OptionalVariants = Field(
+        default_factory=list,
+        description="said instead of `lines` when the agent already did this earlier in the call "
+        "(\"That's the second 'I understand'.\"); without them `lines` are used every time, so "
+        "keep counting words (twice, again) out of `lines`",
+    )
 
 
 class MoodBands(_Model):
@@ -237,8 +244,9 @@ class MoodModel(_Model):
     start: Mood = Field(description="mood at the opening line, 0 (furious) to 10 (delighted)")
     hang_up_at: Mood = Field(description="the customer hangs up when mood falls to this or below")
     satisfied_at: Mood = Field(
-        description="the customer closes the conversation when every issue is resolved and "
-        "mood is at this or above"
+        description="when every issue is resolved, at this mood or above the customer says "
+        "so contentedly (`wrap_up`) and waits for the agent to close; below it, grudgingly "
+        "(a mood-band line)"
     )
     bands: MoodBands = Field(default_factory=MoodBands)
     repeat_delta: float = Field(
@@ -289,6 +297,18 @@ class ResolveRule(_Model):
         return self
 
 
+class Mistake(_Model):
+    """Something an agent may get wrong about an issue, and how the customer corrects it."""
+
+    phrases: list[Word] = Field(
+        min_length=1,
+        description="words or phrases that show the mistake (e.g. 'size 40', 'old address')",
+    )
+    lines: Variants = Field(
+        min_length=1, description="what the customer says to correct it (variants)"
+    )
+
+
 class AfterTurns(_Model):
     after_turns: int = Field(
         ge=1, description="raise the next issue this many agent turns after this one was raised"
@@ -305,7 +325,25 @@ class Issue(_Model):
     )
     repeats: Variants = Field(
         min_length=1,
-        description="lines used, in order, when the customer asks again; the last one is reused",
+        description="lines used, in order, when the customer asks again because the agent did "
+        "not answer; the last one is reused",
+    )
+    asks_again: OptionalVariants = Field(
+        default_factory=list,
+        description="lines used, in order, when the customer asks again although the agent "
+        "answered (a repetitive customer's choice, said as such: 'Sorry, I'm writing it down. "
+        "When does the card come?'); required when asks_at_least is above 1",
+    )
+    details: OptionalVariants = Field(
+        default_factory=list,
+        description="what the customer says when the agent asks about this issue (variants "
+        "carrying the details an agent would ask for: the new address, the order number); "
+        "without them the customer explains the issue again with its opening",
+    )
+    wrong: list[Mistake] = Field(
+        default_factory=list,
+        description="mistakes an agent may make about this issue, each with the customer's "
+        "correction",
     )
     topics: list[Word] = Field(
         default_factory=list,
@@ -324,6 +362,16 @@ class Issue(_Model):
         "resolved",
         description="when the next issue is raised: `resolved` or `{after_turns: N}`",
     )
+
+    @model_validator(mode="after")
+    def _repetitive_repeats_are_marked(self) -> Issue:
+        if self.asks_at_least > 1 and not self.asks_again:
+            raise ValueError(
+                f"asks_at_least is {self.asks_at_least}, so the customer asks again after a right "
+                "answer: add `asks_again:` lines that say it is a repeat on purpose "
+                '("Sorry, I\'m writing it down. When does the card come?")'
+            )
+        return self
 
     @field_validator("reveal_next_when", mode="before")
     @classmethod
@@ -351,8 +399,31 @@ class Lines(_Model):
     issue_resolved: Variants = Field(
         min_length=1, description="acknowledging that an issue is settled"
     )
-    satisfied: Variants = Field(min_length=1, description="closing the conversation, content")
+    satisfied: Variants = Field(
+        min_length=1,
+        description="the customer's goodbye once the agent closes the call (a goodbye after "
+        "every issue is resolved)",
+    )
     hang_up: Variants = Field(min_length=1, description="the last words before hanging up")
+    wrap_up: OptionalVariants = Field(
+        default_factory=list,
+        description="every issue is resolved: the customer says so and waits for the agent to "
+        'close ("I think that\'s everything."); without them `issue_resolved` is used',
+    )
+    ask_when: OptionalVariants = Field(
+        default_factory=list,
+        description='the agent promised something without saying when ("And when will that be?")',
+    )
+    promise_noted: OptionalVariants = Field(
+        default_factory=list,
+        description="acknowledging a promise with a time when no reaction line already did "
+        '("Okay. I\'ll hold you to that.")',
+    )
+    anything_else: OptionalVariants = Field(
+        default_factory=list,
+        description='the answer to "Anything else I can help with?" once every issue is '
+        "resolved; without them `wrap_up` is used",
+    )
 
     @field_validator("ask_term")
     @classmethod

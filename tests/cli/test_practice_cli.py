@@ -18,6 +18,7 @@ AGENT_LINES = [
     "How has it affected your work?",
     "I will book a technician for tomorrow morning between 8 and 10, and I will call you at noon.",
     "I will also put a credit on your bill for the days without service.",
+    "Thanks for calling, Dana. Goodbye.",
 ]
 
 
@@ -49,7 +50,7 @@ def test_practice_text_replays_and_prints_the_scorecard(tmp_path: Path) -> None:
     assert any(f"Dana Ruiz: {opening}" in out for opening in openings)
     assert f"you> {AGENT_LINES[0]}" in out
     assert out.count("Dana Ruiz: ") == len(AGENT_LINES) + 1
-    assert "Dana Ruiz is satisfied" in out
+    assert "Every issue resolved and you closed the call" in out
     for behavior in ("impact_naming", "deescalation", "ownership"):
         assert behavior in out
 

@@ -10,6 +10,7 @@ import pytest
 
 from server.customer.scripted import ScriptedVoice
 from server.customer.state import CustomerState, advance, end, initial_state
+from tests.customer.conftest import BASE
 from server.paths import SCENARIOS_DIR
 from server.scenario import load_scenario
 from server.scenario.schema import Scenario
@@ -130,17 +131,33 @@ def test_mood_is_clamped(make_scenario: Make) -> None:
 
 
 def test_repetitive_asks_three_times_before_accepting(make_scenario: Make) -> None:
-    scenario = make_scenario(type="repetitive", issues=[{**BASE_ISSUE, "asks_at_least": 3}])
+    issue = {**BASE_ISSUE, "asks_at_least": 3, "asks_again": ["Sorry, when was it?", "Once more?"]}
+    scenario = make_scenario(type="repetitive", issues=[issue])
     state = initial_state(scenario)
     answer = "I will have it delivered on Friday."
     state, first = advance(state, scenario, ["ownership_commitment"], answer)
     state, second = advance(state, scenario, ["ownership_commitment"], answer)
     state, third = advance(state, scenario, ["ownership_commitment"], answer)
-    assert (first.repeat, first.repeat_index) == ("late", 0)
-    assert (second.repeat, second.repeat_index) == ("late", 1)
-    assert third.repeat is None and third.resolved == ("late",)
+    # answered each time: the persona asks again on purpose, and says so (marked repeats)
+    assert (first.act, first.repeat, first.repeat_kind, first.repeat_index) == (
+        "answered",
+        "late",
+        "again",
+        0,
+    )
+    assert (second.repeat, second.repeat_kind, second.repeat_index) == ("late", "again", 1)
+    assert third.repeat is None and third.resolved == ("late",) and third.act == "resolved"
     assert state.repeats == 2
-    assert state.issue("late").times_asked == 3
+    late = state.issue("late")
+    assert late.times_asked == 3 and late.answered == (1, 2, 3) and late.marked_repeats == 2
+    assert [p.when for p in late.promises] == ["on Friday"] * 3
+    said = ScriptedVoice(0).parts(scenario, state, first)
+    assert said[-1] == "Sorry, when was it?"  # the marked line, not the unanswered repeat
+
+
+def test_repetitive_issue_without_marked_repeats_is_a_lint_error(make_scenario: Make) -> None:
+    with pytest.raises(ValueError, match="add `asks_again:` lines"):
+        make_scenario(type="repetitive", issues=[{**BASE_ISSUE, "asks_at_least": 2}])
 
 
 def test_unanswered_question_is_asked_again(make_scenario: Make) -> None:
@@ -150,7 +167,94 @@ def test_unanswered_question_is_asked_again(make_scenario: Make) -> None:
     assert (reaction.repeat, reaction.repeat_index, state.mood) == ("late", 0, 2.5)
     state, reaction = advance(state, scenario, [], "Your parcel is at the depot.")
     assert reaction.repeat is None  # the agent is on it (topic mentioned), though not resolved
-    assert state.issue("late").status == "open"
+    assert reaction.act == "working" and state.issue("late").status == "open"
+
+
+def test_a_question_about_the_issue_gets_its_details(make_scenario: Make) -> None:
+    scenario = make_scenario(issue0__details=["Order 555, sent on the 2nd."])
+    state, reaction = advance(
+        initial_state(scenario), scenario, ["open_question"], "What's the parcel's order number?"
+    )
+    assert (reaction.focus, reaction.act, reaction.answer, reaction.repeat) == (
+        "late",
+        "asked",
+        "late",
+        None,
+    )
+    assert state.issue("late").asked == ("What's the parcel's order number?",)
+    assert ScriptedVoice(0).say(scenario, state, reaction) == "Order 555, sent on the 2nd."
+
+
+def test_a_question_names_no_resolution(make_scenario: Make) -> None:
+    scenario = make_scenario(issue0__resolved_by={"phrases": ["new address"]})
+    state, reaction = advance(initial_state(scenario), scenario, [], "What's the new address?")
+    assert reaction.resolved == () and state.issue("late").answered == ()
+    state, reaction = advance(state, scenario, [], "I've saved the new address.")
+    assert reaction.resolved == ("late",)
+
+
+def test_a_promise_without_a_time_is_asked_when(make_scenario: Make) -> None:
+    scenario = make_scenario(
+        lines={**BASE["lines"], "ask_when": ["When?"], "promise_noted": ["Noted."]}
+    )
+    state, reaction = advance(
+        initial_state(scenario),
+        scenario,
+        [Hit("ownership_commitment", "I will chase it.")],
+        "I will chase the parcel.",
+    )
+    assert reaction.act == "promised" and reaction.promise is not None
+    assert reaction.promise.when is None and reaction.repeat is None
+    assert ScriptedVoice(0).parts(scenario, state, reaction) == ["When?"]
+    state, reaction = advance(
+        state,
+        scenario,
+        [Hit("ownership_commitment", "I will chase it by noon.")],
+        "I will chase the parcel by noon.",
+    )
+    assert reaction.promise is not None and reaction.promise.when == "by noon"
+    assert ScriptedVoice(0).parts(scenario, state, reaction) == ["Noted."]
+    assert [p.when for p in state.issue("late").promises] == [None, "by noon"]
+
+
+def test_a_mistake_is_corrected_and_resolves_nothing(make_scenario: Make) -> None:
+    mistake = {"phrases": ["Thursday"], "lines": ["Not Thursday. I said Friday is too late."]}
+    scenario = make_scenario(issue0__wrong=[mistake], issue0__resolved_by={"phrases": ["friday"]})
+    state, reaction = advance(
+        initial_state(scenario), scenario, [], "It comes Thursday, or Friday at worst."
+    )
+    assert (reaction.act, reaction.correct, reaction.resolved) == ("wrong", "late", ())
+    assert state.issue("late").wrong == ("Thursday",)
+    assert ScriptedVoice(0).say(scenario, state, reaction) == mistake["lines"][0]
+
+
+def test_an_answer_given_before_the_customer_asks_is_remembered(make_scenario: Make) -> None:
+    scenario = make_scenario(type="multi_issue")
+    state = initial_state(scenario)
+    state, reaction = advance(
+        state, scenario, [], "The parcel is on its way, and I'll refund the fee."
+    )
+    assert state.issue("fee").answered == (1,) and state.issue("fee").status == "pending"
+    state, reaction = advance(
+        state, scenario, ["ownership_commitment"], "I will have it with you on Friday."
+    )
+    # the fee was answered before she got to it: she does not ask about it
+    assert reaction.raised == () and state.issue("fee").status == "resolved"
+    assert reaction.closing == "wrap_up"
+
+
+def test_reaction_lines_that_count_need_an_earlier_time(make_scenario: Make) -> None:
+    reactions = {
+        "generic_empathy": {"delta": 0.5, "lines": ["Sure."], "again_lines": ["Twice now."]}
+    }
+    scenario = make_scenario(mood__reactions=reactions, mood__start=5)
+    state = initial_state(scenario)
+    state, first = advance(state, scenario, ["generic_empathy"], "I understand.")
+    assert first.react_to == "generic_empathy" and not first.react_again
+    assert ScriptedVoice(0).parts(scenario, state, first)[0] == "Sure."
+    state, second = advance(state, scenario, ["generic_empathy"], "I understand.")
+    assert second.react_again and state.times_heard("generic_empathy") == 2
+    assert ScriptedVoice(0).parts(scenario, state, second)[0] == "Twice now."
 
 
 # --- multi_issue -------------------------------------------------------------------------------
@@ -167,7 +271,8 @@ def test_second_issue_comes_up_once_the_first_is_settled(make_scenario: Make) ->
     assert state.mood == 4  # +1 for the resolution
     state, reaction = advance(state, scenario, ["impact_named"], "I'll refund the fee too.")
     assert state.all_resolved and state.mood == 7
-    assert (reaction.ending, state.outcome) == ("resolved", "resolved")
+    # every issue resolved: the customer says so and waits for the agent to close
+    assert (reaction.closing, reaction.ending, state.ended) == ("wrap_up", None, False)
 
 
 def test_a_number_phrase_resolves_when_the_agent_says_it(make_scenario: Make) -> None:
@@ -193,14 +298,31 @@ def test_second_issue_comes_up_after_turns_even_if_unresolved(make_scenario: Mak
 # --- calm --------------------------------------------------------------------------------------
 
 
-def test_calm_customer_closes_when_satisfied(make_scenario: Make) -> None:
+def test_calm_customer_waits_for_the_agent_to_close(make_scenario: Make) -> None:
     scenario = make_scenario(
         type="calm", quadrant="calm_reassurance", mood__start=6, issues=[BASE_ISSUE]
     )
     state, reaction = advance(
         initial_state(scenario), scenario, ["ownership_commitment"], "I will send it Friday."
     )
-    assert (state.ended, state.outcome, reaction.ending) == (True, "resolved", "resolved")
+    assert (state.ended, reaction.closing, reaction.content) == (False, "wrap_up", True)
+    assert state.closing
+    state, reaction = advance(state, scenario, ["closed_question"], "Anything else today?")
+    assert (reaction.closing, state.ended) == ("anything_else", False)
+    state, reaction = advance(state, scenario, ["summary"], "So: it ships Friday.")
+    assert (reaction.closing, state.ended) == ("waiting", False)
+    state, reaction = advance(state, scenario, [], "Thanks for calling, goodbye!")
+    assert (reaction.closing, reaction.ending) == ("goodbye", "resolved")
+    assert (state.ended, state.outcome) == (True, "resolved")
+
+
+def test_the_agent_ending_a_finished_call_closes_it_resolved(make_scenario: Make) -> None:
+    scenario = make_scenario(issues=[BASE_ISSUE])
+    state, _ = advance(
+        initial_state(scenario), scenario, ["ownership_commitment"], "I will send it Friday."
+    )
+    assert end(state).outcome == "resolved"
+    assert end(initial_state(scenario)).outcome == "ended"
 
 
 def test_resolved_but_unhappy_customer_stays(make_scenario: Make) -> None:
@@ -210,6 +332,7 @@ def test_resolved_but_unhappy_customer_stays(make_scenario: Make) -> None:
     )
     assert state.all_resolved and state.mood == 4 and not state.ended
     assert reaction.ending is None and reaction.band == "upset"
+    assert (reaction.closing, reaction.content) == ("wrap_up", False)
 
 
 # --- confused ----------------------------------------------------------------------------------
@@ -249,8 +372,9 @@ def test_fact_comes_out_when_asked_about_its_topic(make_scenario: Make) -> None:
     assert told.revealed == ()  # mentioned but not asked
     state, asked = advance(state, scenario, ["closed_question"], "Is it a gift")
     assert asked.revealed == ("birthday",)
-    _, again = advance(state, scenario, ["closed_question"], "A present?")
-    assert again.revealed == ()  # each fact comes out once
+    state, again = advance(state, scenario, ["closed_question"], "A present?")
+    assert again.revealed == ()  # each fact comes out once ...
+    assert again.restated == ("birthday",)  # ... and is given again when asked again
     assert state.revealed == ("birthday",)
 
 
@@ -262,10 +386,26 @@ def test_state_round_trips_through_json(make_scenario: Make) -> None:
     state = initial_state(scenario)
     state, _ = advance(state, scenario, [Hit("jargon", "RTS")], "RTS, so?")
     state, _ = advance(state, scenario, ["impact_named"], "That ruins the birthday.")
+    state, _ = advance(
+        state, scenario, [Hit("ownership_commitment", "I will call at noon")], "I will call at noon"
+    )
     state = state.with_said("Where is my parcel?")
+    assert state.issue("late").promises
     restored = CustomerState.from_dict(json.loads(json.dumps(state.to_dict())))
     assert restored == state
     assert end(restored).outcome == "ended"
+
+
+def test_a_snapshot_from_before_the_listening_state_still_loads(make_scenario: Make) -> None:
+    scenario = make_scenario()
+    old = initial_state(scenario).to_dict()
+    for key in ("heard", "closing"):
+        del old[key]
+    for issue in old["issues"]:
+        for key in ("asked", "answered", "promises", "wrong", "marked_repeats", "last_act"):
+            del issue[key]
+    restored = CustomerState.from_dict(old)
+    assert restored == initial_state(scenario)
 
 
 BASE_ISSUE = {

@@ -20,6 +20,7 @@ RESOLVING = [
     "noon to check it's working.",
     "I will credit your account for the whole week today, so you will not pay for days with "
     "no service.",
+    "Thank you for your patience, Dana. Goodbye.",  # the customer waits for the agent to close
 ]
 SCENARIO = "hostile_telecom_outage"
 
