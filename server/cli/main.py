@@ -9,6 +9,7 @@ import typer
 
 from server import __version__
 from server.accounts import AccountError
+from server.cli import calls as calls_cli
 from server.cli import db as db_cli
 from server.cli import markers as markers_cli
 from server.cli import practice as practice_cli
@@ -41,6 +42,7 @@ scenario_cli.register(app)
 practice_cli.register(app)
 scoring_cli.register(app)
 markers_cli.register(app)
+calls_cli.register(app)
 
 
 def main() -> None:
