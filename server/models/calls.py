@@ -32,7 +32,9 @@ class Call(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     content_hash: str = Field(max_length=64, unique=True, index=True)
     agent_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    team_id: int | None = Field(default=None, foreign_key="team.id", index=True, ondelete="SET NULL")
+    team_id: int | None = Field(
+        default=None, foreign_key="team.id", index=True, ondelete="SET NULL"
+    )
     uploaded_by: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     source: CallSource = Field(sa_type=Enum(CallSource, native_enum=False, length=12))
     file_name: str = Field(max_length=255)

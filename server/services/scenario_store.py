@@ -13,9 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from server.models import ScenarioVersion, User
 from server.paths import SCENARIOS_DIR
@@ -65,8 +65,10 @@ def latest_versions(session: Session) -> list[ScenarioVersion]:
     rows = session.exec(
         select(ScenarioVersion).join(
             newest,
-            (ScenarioVersion.scenario_id == newest.c.scenario_id)
-            & (ScenarioVersion.version == newest.c.v),
+            and_(
+                col(ScenarioVersion.scenario_id) == newest.c.scenario_id,
+                col(ScenarioVersion.version) == newest.c.v,
+            ),
         )
     )
     return sorted(rows, key=lambda v: v.title.lower())

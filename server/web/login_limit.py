@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import ColumnElement, func
+from sqlmodel import Session, col, select
 
 from server.models import LoginAttempt
 from server.models.base import utcnow
@@ -16,7 +16,7 @@ from server.settings import Settings
 ADDRESS_FACTOR = 4
 
 
-def _failures(session: Session, settings: Settings, condition: object) -> int:
+def _failures(session: Session, settings: Settings, condition: ColumnElement[bool]) -> int:
     since = utcnow() - timedelta(seconds=settings.login_window_s)
     query = (
         select(func.count())
@@ -27,10 +27,12 @@ def _failures(session: Session, settings: Settings, condition: object) -> int:
 
 
 def is_locked(session: Session, settings: Settings, *, email: str, address: str) -> bool:
-    if _failures(session, settings, LoginAttempt.email == email) >= settings.login_max_attempts:
+    by_email = col(LoginAttempt.email) == email
+    if _failures(session, settings, by_email) >= settings.login_max_attempts:
         return True
     limit = settings.login_max_attempts * ADDRESS_FACTOR
-    return bool(address) and _failures(session, settings, LoginAttempt.address == address) >= limit
+    by_address = col(LoginAttempt.address) == address
+    return bool(address) and _failures(session, settings, by_address) >= limit
 
 
 def record_attempt(session: Session, *, email: str, address: str, succeeded: bool) -> None:
