@@ -1,4 +1,5 @@
-"""The score report: the scorer's output, shaped exactly like DESIGN.md's JSON."""
+"""The score report: the scorer's output, shaped exactly like the report JSON of
+docs/formats.md."""
 
 from __future__ import annotations
 

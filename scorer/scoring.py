@@ -36,8 +36,9 @@ def score(
     *,
     judge: Judge | None = None,
 ) -> Report:
-    """Score `transcript` (a Transcript or the DESIGN.md JSON dict) on `behaviors` (default:
-    all ten). With `judge`, its verdicts replace the marker rules for the behaviors it judged."""
+    """Score `transcript` (a Transcript or a dict of the JSON in docs/formats.md) on `behaviors`
+    (default: all ten). With `judge`, its verdicts replace the marker rules for the behaviors it
+    judged."""
     chosen = select_behaviors(behaviors)
     if not isinstance(transcript, Transcript):
         transcript = Transcript.from_dict(transcript)

@@ -4,7 +4,7 @@ A `Transcript` is a tuple of `Turn`s, each spoken by the agent or the customer, 
 start/end times in seconds (chat has none; voice and recorded calls have them). Three file
 formats are read:
 
-- JSON in the shape of DESIGN.md (`{"channel": …, "turns": [{"speaker": …, "text": …}]}`);
+- JSON (`{"channel": …, "turns": [{"speaker": …, "text": …}]}`, described in docs/formats.md);
 - plain text, one `Agent: …` / `Customer: …` line per turn, optionally prefixed by `[mm:ss]`,
   `[hh:mm:ss]` or a range `[mm:ss - mm:ss]`; lines without a speaker continue the previous turn;
 - WebVTT with `<v Agent>` / `<v Customer>` voice tags and cue timings.
@@ -129,7 +129,7 @@ class Transcript:
         return any(turn.start is not None for turn in self.turns)
 
     def to_dict(self) -> dict[str, Any]:
-        """The DESIGN.md JSON shape; times are left out of turns that have none."""
+        """The transcript JSON of docs/formats.md; times are left out of turns that have none."""
         return {
             "channel": self.channel,
             "customer_name": self.customer_name,
@@ -139,7 +139,7 @@ class Transcript:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, source: str = "transcript") -> Transcript:
-        """Build a transcript from the DESIGN.md JSON shape, naming the field of any error."""
+        """Build a transcript from the JSON of docs/formats.md, naming the field of any error."""
         if not isinstance(data, Mapping):
             raise TranscriptError(source, None, "expected a JSON object with a 'turns' list")
         raw_turns = data.get("turns")
@@ -207,7 +207,7 @@ def _turn_from_dict(raw: Any, where: str, source: str) -> Turn:
 
 
 def parse_json(content: str, source: str = "transcript.json") -> Transcript:
-    """Parse the DESIGN.md JSON shape; syntax errors name the line."""
+    """Parse the transcript JSON (docs/formats.md); syntax errors name the line."""
     try:
         data = json.loads(content)
     except json.JSONDecodeError as exc:

@@ -1,6 +1,7 @@
 """One validated configuration for the whole server, read from `SPARRING_*` environment variables.
 
-Every field here is documented in the README's settings table (a contract test keeps the two equal).
+Every field's description is the reference users read: `docs/settings.md` is generated from them
+(`python -m server.docs`; tests/test_docs.py fails while it is out of date).
 Bad values end the process with one line naming the setting and what to do (`SettingsError`).
 """
 

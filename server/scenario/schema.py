@@ -25,7 +25,7 @@ from pydantic import (
 from scorer import BEHAVIORS
 
 BEHAVIOR_IDS: tuple[str, ...] = BEHAVIORS
-"""The ten behaviors in curriculum order (DESIGN.md), as the scorer defines them."""
+"""The ten behaviors in curriculum order (docs/formats.md), as the scorer defines them."""
 
 BehaviorId = Literal[
     "active_listening",

@@ -28,7 +28,7 @@ class BehaviorResult:
     applicable: bool
     score: int | None  # None where the behavior did not apply
     level: str
-    evidence: list[dict[str, Any]]  # turn, time, quote, marker, effect (DESIGN.md)
+    evidence: list[dict[str, Any]]  # turn, time, quote, marker, effect (docs/formats.md)
     coaching: str
 
 
