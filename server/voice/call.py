@@ -1,0 +1,565 @@
+"""One voice call: the session clock, and the customer runner as a pipecat processor.
+
+The **session clock** counts the agent's microphone samples (16 kHz) since the call began:
+the browser streams audio continuously, silence included, so the count is a clock that does
+not depend on the server's load or the network. The agent's turn starts where the VAD heard the
+first speech and ends where it heard the last (both corrected by the VAD's own start/stop
+windows); the customer's turn starts where its first audio left the server (pipecat's output
+transport paces audio in real time, so that is when it plays) and lasts as long as its audio,
+or ends where the agent cut in. A call resumed after a dropped socket continues the clock from
+the last stored turn.
+
+`CustomerProcessor` sits after speech-to-text and the user-turn processor: when a turn is over
+(Smart Turn says the sentence is finished and every speech segment is transcribed) it stores the
+agent's turn with its times, asks the same runner the text chat uses for the customer's reply
+(`server.services.practice.answer_pending`), streams the reply as text frames to the TTS service
+(sentence by sentence) and as captions, and stores the customer's times and the heard text once
+the audio has played or was cut off.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipecat.frames.frames import (
+    BotStartedSpeakingFrame,
+    BotStoppedSpeakingFrame,
+    CancelFrame,
+    EndFrame,
+    Frame,
+    InputAudioRawFrame,
+    InputTransportMessageFrame,
+    InterruptionFrame,
+    LLMFullResponseEndFrame,
+    LLMFullResponseStartFrame,
+    OutputTransportMessageUrgentFrame,
+    StartFrame,
+    TextFrame,
+    TranscriptionFrame,
+    UserStartedSpeakingFrame,
+    UserStoppedSpeakingFrame,
+    VADUserStartedSpeakingFrame,
+    VADUserStoppedSpeakingFrame,
+)
+from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from scorer import Turn as ScoredTurn
+from server.models import PracticeSession, SessionMode, Turn
+from server.services import practice
+from server.services.practice import LiveSession, PracticeError
+from server.voice.protocol import SAMPLE_RATE
+from server.voice.stt import SegmentDone
+from server.voice.tts import SentenceSynthesised, SpeechFailed
+
+log = logging.getLogger(__name__)
+
+RESUME_GAP_S = 1.0
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\S+", text)
+
+
+@dataclass
+class Playback:
+    """The customer's turn being spoken."""
+
+    index: int
+    text: str = ""
+    generating: bool = True
+    started: float | None = None  # session clock when its first audio left
+    sentences: list[tuple[str, int]] = field(default_factory=list)  # (text, samples)
+    failed: list[str] = field(default_factory=list)
+    speaking: bool = False
+    cut: bool = False
+
+    @property
+    def samples(self) -> int:
+        return sum(n for _, n in self.sentences)
+
+    def synthesised_all(self) -> bool:
+        done = [w for text, _ in self.sentences for w in words(text)]
+        done += [w for text in self.failed for w in words(text)]
+        return not self.generating and len(done) >= len(words(self.text))
+
+    def heard(self, elapsed_s: float) -> str:
+        """The words of the reply played within `elapsed_s` seconds of its start."""
+        heard: list[str] = []
+        left = elapsed_s * SAMPLE_RATE
+        for text, samples in self.sentences:
+            sentence = words(text)
+            if left >= samples:
+                heard += sentence
+                left -= samples
+                continue
+            if samples > 0 and left > 0:
+                heard += sentence[: int(len(sentence) * left / samples)]
+            break
+        return " ".join(heard)
+
+
+@dataclass
+class Metrics:
+    """Figures the benchmark reads: all in seconds."""
+
+    end_of_turn_delay: list[float] = field(default_factory=list)
+    stt_audio: float = 0.0
+    stt_compute: float = 0.0
+    tts_first_chunk: list[float] = field(default_factory=list)
+    barge_ins: int = 0
+
+
+class VoiceCall:
+    """What one voice socket holds: the live conversation, the clock and the pipeline's
+    outbound messages."""
+
+    def __init__(self, engine: Engine, live: LiveSession) -> None:
+        self.engine = engine
+        self.live = live
+        ends = [t.end for t in live.turns if t.end is not None]
+        self.offset = (max(ends) + RESUME_GAP_S) if ends else 0.0
+        self.samples_in = 0
+        self.first_speech: float | None = None  # first VAD start of the turn being spoken
+        self.last_speech_end: float | None = None
+        self.speaking = False
+        self.metrics = Metrics()
+        self.on_audio: Callable[[bytes], None] | None = None  # SPARRING_KEEP_AUDIO
+
+    def now(self) -> float:
+        return self.offset + self.samples_in / SAMPLE_RATE
+
+    def vad_started(self, start_secs: float) -> None:
+        self.speaking = True
+        if self.first_speech is None:
+            self.first_speech = max(self.now() - start_secs, 0.0)
+
+    def vad_stopped(self, stop_secs: float) -> None:
+        self.speaking = False
+        self.last_speech_end = max(self.now() - stop_secs, self.first_speech or 0.0)
+
+    def take_speech(self) -> tuple[float, float]:
+        """The times of the turn just spoken; the next turn starts afresh."""
+        now = self.now()
+        start = self.first_speech if self.first_speech is not None else now
+        end = self.last_speech_end if self.last_speech_end is not None else now
+        self.first_speech = None
+        self.last_speech_end = None
+        return round(start, 3), round(max(end, start), 3)
+
+
+class SessionClock(FrameProcessor):
+    """Counts the agent's audio samples and notes where the VAD heard speech start and stop."""
+
+    def __init__(self, call: VoiceCall, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.call = call
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, InputAudioRawFrame):
+            self.call.samples_in += len(frame.audio) // 2
+            if self.call.on_audio is not None:
+                self.call.on_audio(frame.audio)
+        elif (
+            isinstance(frame, VADUserStartedSpeakingFrame)
+            and direction is FrameDirection.DOWNSTREAM
+        ):
+            self.call.vad_started(frame.start_secs)
+        elif (
+            isinstance(frame, VADUserStoppedSpeakingFrame)
+            and direction is FrameDirection.DOWNSTREAM
+        ):
+            self.call.vad_stopped(frame.stop_secs)
+        await self.push_frame(frame, direction)
+
+
+class CustomerProcessor(FrameProcessor):
+    """The virtual customer in the pipeline (see the module docstring)."""
+
+    def __init__(self, call: VoiceCall, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.call = call
+        self.segments_open = 0
+        self.texts: list[str] = []
+        self.stt_failed: str | None = None
+        self.stop_requested = False
+        self.awaiting_typed: tuple[float, float] | None = None
+        self.playback: Playback | None = None
+        self.reply_task: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+        self.closed = False
+
+    # --- outbound messages ---------------------------------------------------------------------
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.push_frame(OutputTransportMessageUrgentFrame(message=message))
+
+    async def notice(self, kind: str, message: str) -> None:
+        await self.send({"type": "notice", "kind": kind, "message": message})
+
+    # --- frames --------------------------------------------------------------------------------
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if isinstance(frame, StartFrame):
+            await self.push_frame(frame, direction)
+            await self.on_start()
+        elif isinstance(frame, (EndFrame, CancelFrame)):
+            self.closed = True
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, VADUserStoppedSpeakingFrame):
+            if direction is FrameDirection.DOWNSTREAM:
+                self.segments_open += 1
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, SegmentDone):
+            await self.on_segment(frame)
+        elif isinstance(frame, TranscriptionFrame):
+            partial = " ".join([*self.texts, frame.text.strip()])
+            await self.send(
+                {
+                    "type": "caption",
+                    "speaker": "agent",
+                    "index": None,
+                    "text": partial,
+                    "final": False,
+                }
+            )
+        elif isinstance(frame, UserStartedSpeakingFrame):
+            self.stop_requested = False
+            await self.push_frame(frame, direction)
+        elif isinstance(frame, UserStoppedSpeakingFrame):
+            await self.push_frame(frame, direction)
+            if direction is FrameDirection.DOWNSTREAM:
+                self.stop_requested = True
+                self.call.metrics.end_of_turn_delay.append(
+                    max(self.call.now() - (self.call.last_speech_end or self.call.now()), 0.0)
+                )
+                await self.maybe_take_turn()
+        elif isinstance(frame, InterruptionFrame):
+            await self.push_frame(frame, direction)
+            if direction is FrameDirection.DOWNSTREAM:
+                await self.on_barge_in()
+        elif isinstance(frame, BotStartedSpeakingFrame):
+            await self.push_frame(frame, direction)
+            if self.playback is not None and not self.playback.cut:
+                self.playback.speaking = True
+                if self.playback.started is None:
+                    self.playback.started = round(self.call.now(), 3)
+        elif isinstance(frame, BotStoppedSpeakingFrame):
+            await self.push_frame(frame, direction)
+            if self.playback is not None:
+                self.playback.speaking = False
+                await self.maybe_finish_playback()
+        elif isinstance(frame, SentenceSynthesised):
+            self.call.metrics.tts_first_chunk.append(frame.first_chunk_s)
+            if self.playback is not None and not self.playback.cut:
+                self.playback.sentences.append((frame.text, frame.samples))
+                await self.maybe_finish_playback()
+        elif isinstance(frame, SpeechFailed):
+            if self.playback is not None and not self.playback.cut:
+                if not self.playback.failed:
+                    await self.notice(
+                        "tts_failed",
+                        "The customer's voice failed for this reply; read it in the captions. "
+                        "The call goes on.",
+                    )
+                self.playback.failed.append(frame.text)
+                await self.maybe_finish_playback()
+        elif isinstance(frame, InputTransportMessageFrame):
+            await self.on_message(frame.message)
+        else:
+            await self.push_frame(frame, direction)
+
+    # --- the start of the call -------------------------------------------------------------------
+
+    async def on_start(self) -> None:
+        live = self.call.live
+        await self.send(hello_message(live))
+        if live.ended:
+            await self.send(ended_message(live))
+            return
+        if live.pending is not None:  # a reply was never computed (the process died)
+            self.start_reply(None)
+            return
+        last = live.turns[-1]
+        if last.speaker == "customer" and last.start is None:  # never played: play it now
+            self.playback = Playback(last.index, last.text, generating=False)
+            await self.speak(last.text)
+
+    async def speak(self, text: str) -> None:
+        await self.push_frame(LLMFullResponseStartFrame())
+        await self.push_frame(TextFrame(text=text))
+        await self.push_frame(LLMFullResponseEndFrame())
+
+    # --- the agent's turn ---------------------------------------------------------------------
+
+    async def on_segment(self, frame: SegmentDone) -> None:
+        self.segments_open = max(self.segments_open - 1, 0)
+        self.call.metrics.stt_audio += frame.audio_s
+        self.call.metrics.stt_compute += frame.compute_s
+        if frame.error is not None:
+            self.stt_failed = frame.error
+        elif frame.text:
+            self.texts.append(frame.text)
+        await self.maybe_take_turn()
+
+    async def maybe_take_turn(self) -> None:
+        if not self.stop_requested or self.segments_open > 0:
+            return
+        self.stop_requested = False
+        text = " ".join(self.texts).strip()
+        failed, self.stt_failed = self.stt_failed, None
+        self.texts = []
+        start, end = self.call.take_speech()
+        if failed is not None and not text:
+            self.awaiting_typed = (start, end)
+            log.warning("speech recognition failed: %s", failed)
+            await self.notice(
+                "stt_failed",
+                "Speech recognition failed for what you just said. Type it below and press "
+                "Send; your turn keeps its place and timing.",
+            )
+            return
+        if not text:
+            await self.notice("not_heard", "Nothing was recognised; say it again, or type it.")
+            return
+        if failed is not None:
+            await self.notice(
+                "stt_failed",
+                "Part of what you said could not be recognised; check the caption.",
+            )
+        self.start_reply((text, start, end))
+
+    async def on_message(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        if kind == "invalid":
+            await self.send({"type": "error", "message": message.get("message", "")})
+        elif kind == "say":
+            try:
+                text = practice.check_message(message.get("text"))
+            except PracticeError as exc:
+                await self.send({"type": "error", "message": str(exc)})
+                return
+            now = round(self.call.now(), 3)
+            start, end = self.awaiting_typed or (now, now)
+            self.awaiting_typed = None
+            self.start_reply((text, start, end))
+        elif kind == "end":
+            await self.end_call()
+
+    def start_reply(self, turn: tuple[str, float, float] | None) -> None:
+        previous = self.reply_task
+        self.reply_task = self.create_task(self.reply(turn, previous))
+
+    async def reply(
+        self, turn: tuple[str, float, float] | None, previous: asyncio.Task[None] | None
+    ) -> None:
+        if previous is not None:
+            await asyncio.wait({previous})
+        async with self.lock:
+            try:
+                await self._reply(turn)
+            except PracticeError as exc:
+                await self.send({"type": "error", "message": str(exc)})
+
+    async def _reply(self, turn: tuple[str, float, float] | None) -> None:
+        live = self.call.live
+        if live.ended:
+            return
+        await self.finish_playback(cut_at=None)  # a reply still playing ends where it is
+        if turn is not None:
+            text, start, end = turn
+            with Session(self.call.engine, expire_on_commit=False) as db:
+                stored = practice.store_agent_turn(db, live, text)
+                stored.start, stored.end = start, end
+                db.add(stored)
+                db.commit()
+            await self.send(
+                {
+                    "type": "caption",
+                    "speaker": "agent",
+                    "index": stored.index,
+                    "text": text,
+                    "final": True,
+                    "start": start,
+                    "end": end,
+                }
+            )
+        agent = live.pending
+        assert agent is not None
+        index = agent.index + 1
+        playback = self.playback = Playback(index)
+        await self.push_frame(LLMFullResponseStartFrame())
+        try:
+            # the same runner as the text chat, given the agent turn's times so that talking
+            # over the customer is seen as an interruption
+            async for chunk in live.conversation.areply(
+                agent.text, start=agent.start, end=agent.end
+            ):
+                playback.text += chunk
+                if not playback.cut:
+                    await self.push_frame(TextFrame(text=chunk))
+                    await self.send(
+                        {
+                            "type": "caption",
+                            "speaker": "customer",
+                            "index": index,
+                            "text": playback.text,
+                            "final": False,
+                        }
+                    )
+            with Session(self.call.engine, expire_on_commit=False) as db:
+                practice.store_reply(db, live)
+            reply = live.conversation.last_reply
+            if reply is not None:
+                playback.text = reply.text
+        finally:
+            await self.push_frame(LLMFullResponseEndFrame())
+            playback.generating = False
+        await self.maybe_finish_playback()
+
+    # --- the customer's turn ----------------------------------------------------------------------
+
+    async def on_barge_in(self) -> None:
+        playback = self.playback
+        if playback is None or playback.cut:
+            return
+        if playback.started is None and not playback.generating and not playback.sentences:
+            return
+        playback.cut = True
+        self.call.metrics.barge_ins += 1
+        await self.finish_playback(cut_at=self.call.now())
+
+    async def maybe_finish_playback(self) -> None:
+        playback = self.playback
+        if playback is None or playback.cut or playback.speaking:
+            return
+        if not playback.synthesised_all():
+            return
+        if playback.started is None and playback.sentences and playback.samples > 0:
+            return  # audio made but not yet played
+        await self.finish_playback(cut_at=None)
+
+    async def finish_playback(self, cut_at: float | None) -> None:
+        """Store the customer turn's times (and the text heard, when the agent cut in)."""
+        playback = self.playback
+        if playback is None:
+            return
+        if playback.generating and cut_at is None:
+            return
+        if cut_at is not None and playback.generating:
+            # the reply is still being written: store it once it is complete
+            while playback.generating and not self.closed:
+                await asyncio.sleep(0.01)
+        self.playback = None
+        now = self.call.now()
+        start = playback.started if playback.started is not None else now
+        full = start + playback.samples / SAMPLE_RATE
+        text = playback.text.strip()
+        end = full
+        if cut_at is not None and cut_at < full:
+            end = max(cut_at, start)
+            heard = playback.heard(end - start)
+            if heard:
+                text = heard
+        start, end = round(start, 3), round(end, 3)
+        self.store_customer_times(playback.index, text, start, end)
+        await self.send(
+            {
+                "type": "caption",
+                "speaker": "customer",
+                "index": playback.index,
+                "text": text,
+                "final": True,
+                "start": start,
+                "end": end,
+                "truncated": text != playback.text.strip(),
+            }
+        )
+        if self.call.live.ended:
+            await self.send(ended_message(self.call.live))
+
+    def store_customer_times(self, index: int, text: str, start: float, end: float) -> None:
+        live = self.call.live
+        conversation = live.conversation
+        position = next(
+            (
+                i
+                for i in range(len(conversation.turns) - 1, -1, -1)
+                if conversation.turns[i].speaker == "customer"
+            ),
+            None,
+        )
+        if position is not None:
+            conversation.turns[position] = ScoredTurn("customer", text, start, end)
+        with Session(self.call.engine, expire_on_commit=False) as db:
+            for turn in live.turns:
+                if turn.index == index and turn.speaker == "customer":
+                    turn.text, turn.start, turn.end = text, start, end
+                    db.add(turn)
+            session = db.get(PracticeSession, live.id)
+            assert session is not None
+            session.state_json = snapshot(live)
+            live.session.state_json = session.state_json
+            db.add(session)
+            db.commit()
+
+    async def end_call(self) -> None:
+        if self.reply_task is not None:
+            await asyncio.wait({self.reply_task})
+        async with self.lock:
+            await self.finish_playback(cut_at=self.call.now())
+            live = self.call.live
+            with Session(self.call.engine, expire_on_commit=False) as db:
+                db.add(live.session)
+                practice.finish(db, live)
+            await self.send(ended_message(live))
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def snapshot(live: LiveSession) -> dict[str, Any]:
+    extra = {}
+    state = live.session.state_json or {}
+    if practice.RETURN_URL_KEY in state:
+        extra[practice.RETURN_URL_KEY] = state[practice.RETURN_URL_KEY]
+    return {**live.conversation.snapshot(), **extra}
+
+
+def ended_url(session: PracticeSession) -> str:
+    if session.mode is SessionMode.preview:
+        return f"/practice/{session.id}"
+    return f"/attempts/{session.id}"
+
+
+def ended_message(live: LiveSession) -> dict[str, Any]:
+    return {"type": "ended", "outcome": live.session.outcome, "url": ended_url(live.session)}
+
+
+def hello_message(live: LiveSession) -> dict[str, Any]:
+    return {
+        "type": "hello",
+        "session": live.id,
+        "customer": live.conversation.scenario.customer.name,
+        "sample_rate": SAMPLE_RATE,
+        "status": live.session.status.value,
+        "turns": [turn_message(turn) for turn in live.turns],
+    }
+
+
+def turn_message(turn: Turn) -> dict[str, Any]:
+    return {
+        "index": turn.index,
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "start": turn.start,
+        "end": turn.end,
+    }

@@ -1,0 +1,124 @@
+"""The voice pipeline of one call, on pipecat:
+
+    WebSocket in (16 kHz PCM) → Silero VAD (0.2 s stop) → session clock → faster-whisper
+    (per VAD segment) → user turns (Smart Turn v3.2 decides the end of the turn; a new turn
+    while the customer speaks is a barge-in) → the customer runner → TTS, sentence by
+    sentence → WebSocket out (16 kHz PCM, paced in real time, and JSON messages)
+
+Everything here is pipecat's except the session clock, the customer processor and the
+subclassed STT/TTS services (see their modules for why).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import WebSocket
+from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
+from pipecat.audio.vad.silero import SileroVADAnalyzer
+from pipecat.audio.vad.vad_analyzer import VADParams
+from pipecat.pipeline.pipeline import Pipeline
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.processors.audio.vad_processor import VADProcessor
+from pipecat.transports.websocket.fastapi import (
+    FastAPIWebsocketParams,
+    FastAPIWebsocketTransport,
+)
+from pipecat.turns.user_start.vad_user_turn_start_strategy import VADUserTurnStartStrategy
+from pipecat.turns.user_stop.turn_analyzer_user_turn_stop_strategy import (
+    TurnAnalyzerUserTurnStopStrategy,
+)
+from pipecat.turns.user_turn_processor import UserTurnProcessor
+from pipecat.turns.user_turn_strategies import UserTurnStrategies
+from pipecat.workers.runner import WorkerRunner
+
+from server.voice.call import CustomerProcessor, SessionClock, VoiceCall
+from server.voice.protocol import SAMPLE_RATE, VoiceSerializer
+from server.voice.stt import SparringWhisperSTT
+from server.voice.tts import CustomerTTS
+
+VAD_STOP_S = 0.2
+VAD_START_S = 0.2
+
+
+@dataclass
+class Engines:
+    """What the pipeline speaks and listens with. Defaults: the shared bundled models; tests
+    hand in wrappers of the same models that fail on purpose."""
+
+    stt_model: str = ""
+    whisper: Any = None
+    piper: Any = None
+    tts_engine: str = "piper"
+    edge_voice: str = "en-US-GuyNeural"
+
+
+def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> PipelineWorker:
+    transport = FastAPIWebsocketTransport(
+        websocket,
+        FastAPIWebsocketParams(
+            audio_in_enabled=True,
+            audio_in_sample_rate=SAMPLE_RATE,
+            audio_out_enabled=True,
+            audio_out_sample_rate=SAMPLE_RATE,
+            audio_out_auto_silence=False,
+            audio_out_end_silence_secs=0,
+            serializer=VoiceSerializer(),
+            allowed_origins=[],  # the route checks the origin with the app's own rule
+        ),
+    )
+    vad = VADProcessor(
+        vad_analyzer=SileroVADAnalyzer(
+            params=VADParams(start_secs=VAD_START_S, stop_secs=VAD_STOP_S)
+        )
+    )
+    turns = UserTurnProcessor(
+        user_turn_strategies=UserTurnStrategies(
+            start=[VADUserTurnStartStrategy()],
+            stop=[TurnAnalyzerUserTurnStopStrategy(turn_analyzer=LocalSmartTurnAnalyzerV3())],
+        ),
+    )
+    stt = SparringWhisperSTT(stt_model=engines.stt_model, model=engines.whisper)
+    tts = CustomerTTS(engine=engines.tts_engine, edge_voice=engines.edge_voice, piper=engines.piper)
+    pipeline = Pipeline(
+        [
+            transport.input(),
+            vad,
+            SessionClock(call),
+            stt,
+            turns,
+            CustomerProcessor(call),
+            tts,
+            transport.output(),
+        ]
+    )
+    task = PipelineWorker(
+        pipeline,
+        params=PipelineParams(audio_in_sample_rate=SAMPLE_RATE, audio_out_sample_rate=SAMPLE_RATE),
+        enable_rtvi=False,
+        idle_timeout_secs=None,
+    )
+
+    async def _gone(_transport: Any, _websocket: Any) -> None:
+        await task.cancel()
+
+    transport.add_event_handler("on_client_disconnected", _gone)
+
+    return task
+
+
+async def run_call(websocket: WebSocket, call: VoiceCall, engines: Engines) -> None:
+    """Run the call until the socket closes."""
+    task = build_task(websocket, call, engines)
+    runner = WorkerRunner(handle_sigint=False, handle_sigterm=False)
+    await runner.add_workers(task)
+    try:
+        await runner.run()
+    except asyncio.CancelledError:
+        # the pipeline cancels itself when the client goes away; only a cancellation of this
+        # request (the server shutting down) goes on up
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise

@@ -1,0 +1,96 @@
+"""Speech to text: pipecat's segmented faster-whisper service on the process-wide model.
+
+pipecat's `WhisperSTTService` fits, with three changes, which is why it is subclassed here:
+its constructor loads a model per service (a session), where one int8 model per process is
+shared; its `transcribe` call keeps Whisper's defaults, where a practice turn is short and must
+not be conditioned on earlier text (`condition_on_previous_text=False`, greedy decoding); and
+a failed or empty segment yields nothing, where the customer processor must know that every
+segment of a turn is done, and whether one failed, before it hands the turn over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from pipecat.frames.frames import DataFrame, Frame, TranscriptionFrame
+from pipecat.services.whisper.stt import WhisperSTTService
+from pipecat.transcriptions.language import Language
+from pipecat.utils.time import time_now_iso8601
+
+from server.voice.engines import shared_whisper
+
+
+@dataclass
+class SegmentDone(DataFrame):
+    """One VAD segment was transcribed (`text`, maybe empty) or failed (`error`)."""
+
+    text: str = ""
+    error: str | None = None
+    audio_s: float = 0.0
+    compute_s: float = 0.0
+
+
+class SparringWhisperSTT(WhisperSTTService):
+    """faster-whisper on the shared model; every segment ends in a `SegmentDone` frame."""
+
+    def __init__(self, *, stt_model: str = "", model: Any = None, **kwargs: Any) -> None:
+        self._stt_model_name = stt_model
+        self._injected_model = model
+        super().__init__(
+            settings=WhisperSTTService.Settings(
+                model=stt_model or "bundled-tiny.en", language=Language.EN, no_speech_prob=0.6
+            ),
+            device="cpu",
+            compute_type="int8",
+            trailing_silence_secs=0.3,
+            **kwargs,
+        )
+
+    def _load(self) -> None:
+        # the process-wide model (or one given by the caller), never a per-session load
+        self._model = self._injected_model or shared_whisper(self._stt_model_name)
+
+    async def run_stt(self, audio: bytes) -> AsyncGenerator[Frame, None]:
+        samples = np.frombuffer(audio, dtype=np.int16).astype(np.float32) / 32768.0
+        model = self._model
+        threshold = float(getattr(self._settings, "no_speech_prob", None) or 0.6)
+
+        def transcribe() -> str:
+            assert model is not None
+            segments, _ = model.transcribe(
+                samples,
+                language="en",
+                beam_size=1,
+                condition_on_previous_text=False,
+                without_timestamps=True,
+            )
+            return " ".join(
+                s.text.strip() for s in segments if s.no_speech_prob < threshold
+            ).strip()
+
+        loop = asyncio.get_running_loop()
+        began = loop.time()
+        try:
+            text = await asyncio.to_thread(transcribe)
+        except Exception as exc:  # any engine failure: the turn continues as text
+            yield SegmentDone(error=f"{type(exc).__name__}: {exc}", audio_s=len(samples) / 16000)
+            return
+        compute = loop.time() - began
+        if text:
+            yield TranscriptionFrame(text, self._user_id, time_now_iso8601(), Language.EN)
+        yield SegmentDone(text=text, audio_s=len(samples) / 16000, compute_s=compute)
+
+
+def transcribe_file(samples: np.ndarray, stt_model: str = "") -> str:
+    """Transcribe 16 kHz float samples with the shared model (used by tests and benchmarks)."""
+    segments, _ = shared_whisper(stt_model).transcribe(
+        samples, language="en", beam_size=1, condition_on_previous_text=False
+    )
+    return " ".join(s.text.strip() for s in segments).strip()
+
+
+FailureHook = Callable[[], None]

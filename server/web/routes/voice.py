@@ -1,0 +1,97 @@
+"""Voice practice: the page and its WebSocket (`server.voice` runs the call).
+
+`GET /practice/{id}/voice` shows the voice page of a practice session (the same owner check
+as the text chat; the text chat of the same session is one click away). WebSocket
+`/ws/practice/{id}/voice` (same-origin, signed session cookie, owner only) speaks the protocol
+described in `server.voice.protocol`. A dropped socket loses nothing: every turn is stored when
+its text is final, and connecting again resumes the call.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, WebSocket
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from server.models import PracticeSession, SessionMode
+from server.services import practice
+from server.services.practice import PracticeError
+from server.web.csrf import origin_allowed
+from server.web.deps import AgentDep, DbDep, UserDep, session_user
+from server.web.routes.practice import ended_url, owned_session, practice_chat_context
+from server.web.templating import flash, render
+
+router = APIRouter()
+
+POLICY_VIOLATION = 1008
+
+
+@router.post("/practice/voice")
+def start_voice(
+    request: Request, db: DbDep, user: AgentDep, scenario_id: Annotated[str, Form()] = ""
+) -> Response:
+    """*Practise by voice* on a scenario: a new session, opened on the voice page."""
+    try:
+        session = practice.start_practice(db, user, scenario_id=scenario_id.strip())
+    except PracticeError as exc:
+        flash(request, f"Practice not started: {exc}.", "error")
+        return RedirectResponse("/agent", status_code=303)
+    return RedirectResponse(f"/practice/{session.id}/voice", status_code=303)
+
+
+@router.get("/practice/{session_id}/voice")
+def voice_page(request: Request, session_id: int, db: DbDep, user: UserDep) -> Response:
+    session = owned_session(db, session_id, user)
+    if session.status == "ended" and session.mode is SessionMode.practice:
+        return RedirectResponse(ended_url(session), status_code=303)
+    return render(request, "practice/voice.html", practice_chat_context(db, session))
+
+
+def engines_of(app: Any) -> Any:
+    """The engines a call uses: `app.state.voice_engines` when set, else the settings'."""
+    from server.voice.pipeline import Engines
+
+    engines = getattr(app.state, "voice_engines", None)
+    if isinstance(engines, Engines):
+        return engines
+    settings = app.state.settings
+    return Engines(stt_model=settings.stt_model, tts_engine=settings.tts_engine)
+
+
+@router.websocket("/ws/practice/{session_id}/voice")
+async def voice_socket(websocket: WebSocket, session_id: int) -> None:
+    if not origin_allowed(websocket):
+        await websocket.close(code=POLICY_VIOLATION, reason="cross-site WebSocket refused")
+        return
+    engine = websocket.app.state.engine
+    with Session(engine, expire_on_commit=False) as db:
+        user = session_user(db, dict(websocket.session))
+        session = db.get(PracticeSession, session_id)
+        if user is None or session is None or session.user_id != user.id:
+            await websocket.close(code=POLICY_VIOLATION, reason="not your practice session")
+            return
+        try:  # the voice extra is optional: pipecat and the speech engines load on first use
+            from server.voice.call import VoiceCall, snapshot
+            from server.voice.pipeline import run_call
+        except ImportError as exc:
+            await websocket.close(
+                code=POLICY_VIOLATION,
+                reason=f"voice is not installed ({exc.name}); install sparring[offline-voice]",
+            )
+            return
+        live = practice.open_live(db, session, websocket.app.state.settings)
+        if live.conversation.channel != "voice" and not live.ended:
+            # from now on the transcript carries times: the scorer reads it as a voice call
+            live.conversation.channel = "voice"
+            session.channel = "voice"
+            session.state_json = snapshot(live)
+            db.add(session)
+            db.commit()
+    await websocket.accept()
+    call = VoiceCall(engine, live)
+    try:
+        await run_call(websocket, call, engines_of(websocket.app))
+    finally:
+        await live.aclose()
