@@ -81,7 +81,29 @@ class Settings(BaseSettings):
         "(otherwise the scripted voice).",
     )
     llm_timeout_s: Annotated[float, Field(gt=0, le=120)] = Field(
-        8.0, description="Seconds before an LLM reply falls back to the scripted voice."
+        8.0,
+        description="Seconds for a whole LLM reply; past it the reply is cut at its last "
+        "complete sentence, or the scripted voice answers when none was complete.",
+    )
+    llm_first_token_s: Annotated[float, Field(gt=0, le=120)] = Field(
+        4.0,
+        description="Seconds the LLM may take to start a reply before the scripted voice "
+        "answers that turn.",
+    )
+    llm_max_tokens: Annotated[int, Field(ge=16, le=2048)] = Field(
+        150, description="Most tokens the LLM may write for one customer reply."
+    )
+    llm_stop: str = Field(
+        "",
+        description="Stop sequences for the LLM customer, separated by `|` (`\\n` is a line "
+        "break; at most four); empty means a new `Agent:`/`User:` line and end-of-turn tokens, "
+        "`none` sends none.",
+    )
+    llm_fold_system: bool = Field(
+        False,
+        description="Put the persona at the top of the first user turn instead of a system "
+        "message, for servers whose chat template drops system messages (e.g. llama.cpp's "
+        "`gemma` format).",
     )
     stt_model: str = Field(
         "",

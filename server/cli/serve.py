@@ -9,6 +9,7 @@ from server.db import session_scope
 from server.demo import DEMO_PASSWORD, seed_demo
 from server.scenario import ScenarioError
 from server.services.scenario_store import SyncResult, sync_shipped
+from server.settings import Settings
 
 
 def publish_shipped_scenarios() -> SyncResult:
@@ -26,6 +27,22 @@ def publish_shipped_scenarios() -> SyncResult:
         engine.dispose()
 
 
+def check_llm_model(settings: Settings) -> None:
+    """When an LLM customer is configured, stop with one line unless its endpoint serves the
+    model (GET /v1/models)."""
+    import asyncio
+
+    from server.customer.llm import verify_model
+
+    problem = asyncio.run(verify_model(settings))
+    if problem is not None:
+        raise context.CliError(problem)
+    if settings.llm_model:
+        typer.echo(
+            f"LLM customer voice: {settings.llm_model} at {settings.llm_base_url or 'OpenAI'}"
+        )
+
+
 def serve(
     host: str = typer.Option(None, "--host", help="Bind address (default: SPARRING_HOST)."),
     port: int = typer.Option(None, "--port", help="Port (default: SPARRING_PORT)."),
@@ -39,6 +56,7 @@ def serve(
     settings.effective_secret_key()  # generate it once, before several workers race for it
     for published in publish_shipped_scenarios().published:
         typer.echo(f"published scenario {published}")
+    check_llm_model(settings)
     uvicorn.run(
         "server.asgi:app",
         host=host or settings.host,
