@@ -10,10 +10,10 @@ import pytest
 
 from server.customer.scripted import ScriptedVoice
 from server.customer.state import CustomerState, advance, end, initial_state
-from tests.customer.conftest import BASE
 from server.paths import SCENARIOS_DIR
 from server.scenario import load_scenario
 from server.scenario.schema import Scenario
+from tests.customer.conftest import BASE
 
 Make = Callable[..., Scenario]
 
