@@ -36,7 +36,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|\bby\s+when\b|\bwhen\s+(?:will|would|do|does|can|could|is|are|should|am|shall)\b"
         r"|\bwhat\s+(?:date|day|time)\b|\bwhich\s+(?:date|day)\b|\b(?:eta|time\s*frame|timeline)\b"
         r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
-        r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b",
+        r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b"
+        r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight)\b",
         _I,
     ),
     "loss": re.compile(
@@ -102,7 +103,8 @@ _REASK = re.compile(
 )
 # An ask: a question, a request for information, or a complaint a few words long.
 _REQUEST = re.compile(
-    r"\b(?:i\s+(?:need|want|would\s+like|'d\s+like)\s+to\s+know|tell\s+me|can\s+you\s+(?:tell"
+    r"\b(?:i(?:\s+need|\s+want|\s+would\s+like|'d\s+like)\s+to\s+(?:know|check|ask)|tell\s+me"
+    r"|can\s+you\s+(?:tell"
     r"|confirm|check|explain)|what\s+about|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"
     r"|i\s+(?:still\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:get|understand|see|follow)\s+(?:why"
     r"|how|what|when|where))",
@@ -133,7 +135,7 @@ def _words_in(text: str) -> int:
 def asks_in(text: str) -> tuple[Ask, ...]:
     """The asks of one customer turn, in order."""
     found: list[Ask] = []
-    for sentence in sentence_texts(text):
+    for sentence in sentence_texts(text.replace("’", "'")):
         question = sentence.rstrip("\"'’”) ").endswith("?")
         short = _words_in(sentence) <= SHORT_COMPLAINT_WORDS and bool(_COMPLAINT.match(sentence))
         if not (question or _REQUEST.search(sentence) or short):

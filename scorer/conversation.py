@@ -18,7 +18,15 @@ from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
 from scorer.report import Effect, Evidence
-from scorer.text import STOPWORDS, content_words, sentence_at, sentence_texts, snippet, word_count
+from scorer.text import (
+    STOPWORDS,
+    content_words,
+    sentence_at,
+    sentence_texts,
+    sentences,
+    snippet,
+    word_count,
+)
 from scorer.transcript import Transcript, Turn
 
 # Earlier turns handed to `detect`: enough for paraphrase and repeat references, bounded so a
@@ -55,10 +63,17 @@ _FIX = word_pattern(
 _NOT_YET = re.compile(r"\b(?:before|until|unless|if|when|without|can|could|should|may)\s+$", re.I)
 _ESCALATION = word_pattern(
     r"\b(?:ridiculous|unacceptable|useless|pathetic|joke|absurd|outrageous|disgusting|"
-    r"furious|fed up|sick of|sick and tired|third time|fourth time|again and again|"
-    r"every time|nobody|no one ever|manager|supervisor|complaint|cancel my|lawyer|"
-    r"ombudsman|regulator|worst|incompetent|waste of (?:my )?time|how many times|"
-    r"still not|still no|keep telling|you people|are you even|damn|hell|stupid)\b",
+    r"furious|fed up|sick of|sick and tired|lawyer|ombudsman|regulator|worst|incompetent|"
+    r"waste of (?:my )?time|how many times|keep telling|you people|are you even|damn|hell|"
+    r"stupid|disgrace|shambles|appalling|absolutely not|i'?m done|enough is enough)\b",
+    re.I,
+)
+DEMANDING_WORDS = 3
+# Words an upset customer uses, but also a calm one ("I'd like to make a complaint", "could I
+# speak to a manager?"): heat only with an exclamation, or three of them in one turn.
+_DEMANDING = re.compile(
+    r"\b(?:third time|fourth time|again and again|every time|nobody|no one ever|manager|"
+    r"supervisor|complaint|complain|cancel my|still not|still no|again)\b",
     re.I,
 )
 # Words of feeling and of the problem in general: sharing them with the customer does not
@@ -72,6 +87,60 @@ _FEELING_WORDS = content_words(
 _SARCASM = re.compile(
     r"(?:i'?m sure (?:that|it) (?:was|must have been)|must be (?:so )?nice|poor you|oh no,? how"
     r"|what a tragedy|boo[- ]?hoo|welcome to the club|join the club|first world problem)\b",
+    re.I,
+)
+# A reply to the customer's question, not a restatement of what they said.
+_ANSWER = re.compile(r"\W*(?:yes|no|yeah|yep|nope|correct|exactly|that'?s right)\b", re.I)
+# Questions that identify, offer or close rather than find out about the problem.
+_NOT_CLARIFYING = re.compile(
+    r"\b(?:anything else|is there anything|can i help|how (?:can|may) i help|hold|shall i|should i"
+    r"|would you like|do you want (?:me|to)|want me to|is that (?:ok|okay|alright|all right)"
+    r"|does that"
+    r"|how does that sound|sound good|account number|policy number|reference|postcode|zip code"
+    r"|date of birth|full name|your name|spell|security|password|email address|phone number"
+    r"|mobile number|can i take|could i take|can i have your|could i have your|may i have your"
+    r"|have you considered|would you be interested|are you interested)\b",
+    re.I,
+)
+# An agent sentence that leads into the customer's situation.
+_RESTATING = re.compile(
+    r"\W*(?:(?:ok(?:ay)?|right|hi|oh|thanks?|you|for|that|yes|yeah|\w+)\W+){0,3}?"
+    r"(?:so\b|(?:it )?sounds like"
+    r"|if i'?ve got (?:this|that|it) right|just so i'?m clear"
+    r"|you(?:'re|'ve|\s+have|\s+were|\s+are|\s+had)\b|your\b|since\b"
+    r"|after\b|with\b)",
+    re.I,
+)
+RESTATED_WORDS = 3
+# The same, at the very start: "So you…", "It sounds like…", "You've…".
+_RESTATING_FRAME = re.compile(
+    r"\W*(?:so\b|(?:it )?sounds like|if i'?ve got (?:this|that|it) right|just so i'?m clear"
+    r"|you(?:'re|'ve|\s+have|\s+were|\s+are|\s+had)\b)",
+    re.I,
+)
+# "Let me look now", "I'll check": finding out, not yet fixing.
+_INVESTIGATING = re.compile(
+    r"\b(?:look|looking|check|checking|see|find out|investigate|dig|pull up|have a look|take a look"
+    r"|search|searching)\b",
+    re.I,
+)
+# The agent's own news or action, not the customer's impact.
+_AGENT_NEWS = re.compile(
+    r"\W*(?:(?:ok(?:ay)?|right|so|good news|great)\W+)?(?:i(?:'ve|\s+have|'m|\s+am|\s+found"
+    r"|\s+can\s+see|\s+checked|\s+traced|\s+booked|\s+sent|'ll|\s+will)|we(?:'ve|\s+have|'ll"
+    r"|\s+will))\b",
+    re.I,
+)
+_CONSEQUENCE = re.compile(
+    r"\b(?:worr(?:y|ying|ied)|stressful|frightening|scary|awful|hard|tough|serious|a lot"
+    r"|exhausting|upsetting|unfair|worst|nightmare|must be|that means|which means|can'?t"
+    r" (?:get|go|work|pay|use|have)|left (?:you )?without|on top of)\b",
+    re.I,
+)
+_REFUSAL = re.compile(
+    r"\b(?:can'?t|cannot|won'?t be able to|unable to) (?:do|help)(?: you)? (?:anything|with"
+    r" that|there)|nothing (?:i|we) can do|not (?:my|our) (?:problem|department|fault)|these"
+    r" things happen|it is what it is|that'?s (?:just )?(?:how it is|life|policy)\b",
     re.I,
 )
 # A question asked a third time heats up only when it says so: "again", "still", "!".
@@ -167,17 +236,60 @@ class Conversation:
         "These things happen." restates nothing; "Five working days." after "Engineer within
         five working days." is the agent repeating itself, not the customer."""
         found: list[tuple[int, MarkerHit]] = []
-        for turn, item in self.marker_hits("paraphrase"):
+        for turn, item in sorted(self.marker_hits("paraphrase") + self._restatements):
             mine = content_words(item.quote)
             heard: frozenset[str] = frozenset()
             for earlier in [i for i in self.customer_turns if i < turn][-2:]:
                 heard |= content_words(self.turns[earlier].text)
             said = [content_words(self.turns[i].text) for i in self.agent_turns if i < turn]
-            if not mine & heard or word_count(item.quote) < 3:
+            shared = mine & heard
+            if word_count(item.quote) < 3 or _ANSWER.match(item.quote) or not shared:
                 continue
+            if len(shared) < 2 and not _RESTATING_FRAME.match(item.quote):
+                continue  # one word in common ("thirty") is a coincidence, not a restatement
             if any(mine <= before for before in said) and not mine <= heard:
                 continue
             found.append((turn, item))
+        found = list(dict.fromkeys(found))
+        return found
+
+    @cached_property
+    def clarifying_questions(self) -> list[tuple[int, MarkerHit]]:
+        """Questions the agent asks to understand the problem: the `clarifying_question` marker,
+        and any other question about the customer's situation ("Can I ask whether the router
+        lights are on?", "Is the salary normally paid into this account?"), but not asking for
+        an account number or offering something ("anything else?", "shall I…?")."""
+        found = list(self.marker_hits("clarifying_question"))
+        marked = {turn for turn, _ in found}
+        for turn in self.agent_turns:
+            if turn in marked:
+                continue
+            for start, sentence in sentences(self.turns[turn].text):
+                if (
+                    sentence.rstrip("\"'’”) ").endswith("?")
+                    and not _NOT_CLARIFYING.search(sentence)
+                    and word_count(sentence) >= 4
+                ):
+                    found.append((turn, MarkerHit("clarifying_question", sentence, start)))
+                    break
+        return sorted(found, key=lambda pair: (pair[0], pair[1].start))
+
+    @cached_property
+    def _restatements(self) -> list[tuple[int, MarkerHit]]:
+        """Agent sentences that put the customer's situation back to them with three or more
+        of their words ("So Bella's surgery is on Monday and the vet can't go ahead without our
+        approval"), which the paraphrase marker may not read as one."""
+        found: list[tuple[int, MarkerHit]] = []
+        for turn in self.agent_turns:
+            before = self.previous_other[turn]
+            if before is None:
+                continue
+            heard = content_words(self.turns[before].text)
+            for start, sentence in sentences(self.turns[turn].text):
+                if not _RESTATING.match(sentence) or _AGENT_NEWS.match(sentence):
+                    continue
+                if len(content_words(sentence) & heard) >= RESTATED_WORDS:
+                    found.append((turn, MarkerHit("paraphrase", sentence, start)))
         return found
 
     @cached_property
@@ -186,11 +298,39 @@ class Conversation:
         content word (their people, dates, money, plans) with the customer's turns so far.
         Specific-sounding impact the customer never mentioned, or "I am listening.", is not
         their impact; `ungrounded_impacts` keeps those."""
-        return [pair for pair in self.marker_hits("impact_named") if self._grounded(*pair)]
+        found = [pair for pair in self._impact_statements if self._grounded(*pair)]
+        # A restatement of the customer's situation with a word for what it means to them
+        # ("So Bella's surgery is on Monday … That's a worrying weekend to face.") names it too.
+        for turn, item in self.grounded_paraphrases:
+            if any(t == turn for t, _ in found):
+                continue
+            if self.has(turn, "generic_empathy") or _CONSEQUENCE.search(self.turns[turn].text):
+                found.append((turn, MarkerHit("impact_named", item.quote, item.start)))
+        return sorted(found, key=lambda pair: (pair[0], pair[1].start))
 
     @cached_property
     def ungrounded_impacts(self) -> list[tuple[int, MarkerHit]]:
-        return [pair for pair in self.marker_hits("impact_named") if not self._grounded(*pair)]
+        return [pair for pair in self._impact_statements if not self._grounded(*pair)]
+
+    @cached_property
+    def _impact_statements(self) -> list[tuple[int, MarkerHit]]:
+        """`impact_named` hits that are not the agent's own news or action ("I've traced the
+        bag: it's in Madrid", "I've approved the claim")."""
+        return [
+            (turn, item)
+            for turn, item in self.marker_hits("impact_named")
+            if not _AGENT_NEWS.match(item.quote) and _first_fix(item.quote, 0, item.quote) is None
+        ]
+
+    @cached_property
+    def refusals(self) -> list[tuple[int, MarkerHit]]:
+        """Empathy or apology said while refusing to help ("I can't do anything about that,
+        sorry."; "These things happen."): not empathy for the customer."""
+        found: list[tuple[int, MarkerHit]] = []
+        for turn, item in self.marker_hits("generic_empathy", "apology"):
+            if _REFUSAL.search(sentence_at(self.turns[turn].text, item.start)):
+                found.append((turn, item))
+        return found
 
     def _grounded(self, turn: int, item: MarkerHit) -> bool:
         mine = content_words(item.quote) - _FEELING_WORDS
@@ -446,6 +586,9 @@ class Conversation:
                 and bool(_IMPATIENT.search(text))
             )
             or (_ESCALATION.may_match_alone(text) and bool(_ESCALATION.search(text)))
+            or ("!" in text or "?!" in text)
+            and bool(_DEMANDING.search(text))
+            or len(_DEMANDING.findall(text)) >= DEMANDING_WORDS
             or len(_CAPS_WORD.findall(text)) >= 2
             or any(_shouted(word) for word in _CAPS_WORD.findall(text))
         )
@@ -471,7 +614,11 @@ class Conversation:
         turn = self.turns[index]
         if turn.speaker != "agent":
             return None
-        positions = [h.start for h in self.hits.get(index, ()) if h.marker in FIX_MARKERS]
+        positions = [
+            h.start
+            for h in self.hits.get(index, ())
+            if h.marker in FIX_MARKERS and not _INVESTIGATING.search(h.quote)
+        ]
         text = turn.text
         # Sentence by sentence (a fix never spans two), on the texts detection already read.
         for sentence in split_sentences(text):

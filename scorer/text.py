@@ -88,17 +88,16 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def sentences(text: str) -> Iterator[tuple[int, str]]:
-    """(start, sentence) pairs; each sentence is an exact, stripped substring of `text`."""
-    for match in _SENTENCE.finditer(text):
-        raw = match.group(0)
-        stripped = raw.strip()
-        if stripped:
-            yield match.start() + raw.index(stripped), stripped
+    """(start, sentence) pairs; each sentence is an exact, stripped substring of `text`. The
+    markers' sentence splitter: a dot inside "ben.support@shop.example", "3.5" or "Mr." does not
+    end a sentence."""
+    for span in split_sentences(text):
+        yield span.start, span.text
 
 
 def sentence_texts(text: str) -> list[str]:
     """The sentences of `text` as `sentences` gives them, without their offsets."""
-    return list(filter(None, map(str.strip, _SENTENCE.findall(text))))
+    return [span.text for span in split_sentences(text)]
 
 
 def snippet(text: str, limit: int = 12) -> str:

@@ -2,8 +2,12 @@
 
 `clarity` — every internal term or acronym translated into customer language.
 
-    25 + 75 × (terms translated ÷ terms used)     markers `jargon_explained` (+) / `jargon` (−)
-    85 when the agent used no internal terms at all (longest reply cited as `plain_language`)
+    85 − 20 for each internal term left untranslated, at most three (`jargon`; office
+       language such as "your application has been actioned" counts too, evidence
+       `bureaucratic`): one or two are average, three are poor. Translated terms
+       (`jargon_explained`) cost nothing; a term the customer used first is their language,
+       not jargon. With no internal terms at all the longest reply is cited as
+       `plain_language`.
     − 10  the customer then asks what a term means               evidence `customer_confused`
     −  5  each hedge ("I think", "probably"), at most four        (`hedge`)
 
@@ -15,7 +19,10 @@ service call.
     + 15  … and leads with it, in the first two replies
     − 10  the first real reply leads with an internal term        evidence `product_led`
           (without a job reference the first real reply is cited as `no_customer_job`)
-    − 35  each cross-sell, at most two                            (`cross_sell`)
+    − 35  each cross-sell, at most two (`cross_sell`, and a bigger plan or an upgrade
+          named by the agent); an option the customer asked about is an answer, not a
+          cross-sell; "so you can…"/"you want her to…" in the customer's words counts as
+          talking about their job
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import re
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
+from scorer.text import content_words, sentences
 
 _CONFUSED = re.compile(
     r"\b(?:what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
@@ -46,6 +54,22 @@ def _translated(item: MarkerHit, explained: list[MarkerHit]) -> bool:
     return False
 
 
+UNTRANSLATED_COST = 20
+# Office language the customer has to translate: "your application has been actioned".
+_BUREAUCRATIC = re.compile(
+    r"\b(?:please be advised|kindly be advised|be informed that|has been actioned|actioned|pursuant"
+    r" to|in accordance with|pending (?:issuance|review|determination|adjudication)|herewith|the"
+    r" aforementioned|hereby|as per (?:our|the) (?:policy|terms|procedure)|we regret to inform you"
+    r"|at this juncture|in due course|the relevant department)\b",
+    re.IGNORECASE,
+)
+
+
+def _customers_word(conv: Conversation, turn: int, term: str) -> bool:
+    lowered = term.lower()
+    return any(lowered in conv.turns[i].text.lower() for i in conv.customer_turns if i < turn)
+
+
 def clarity(conv: Conversation) -> BehaviorResult:
     if not conv.agent_turns:
         return BehaviorResult.not_applicable("The agent said nothing to judge for clarity.")
@@ -61,11 +85,22 @@ def clarity(conv: Conversation) -> BehaviorResult:
             translated += 1
             evidence.append(conv.hit_evidence(turn, item, "+"))
         for item in hits:
+            if item.marker == "jargon" and _customers_word(conv, turn, item.quote):
+                continue  # the customer's own word ("PIN", "ATM"): their language already
             if item.marker == "jargon" and not _translated(item, explained):
                 used += 1
                 untranslated.append((turn, item))
                 evidence.append(conv.hit_evidence(turn, item, "-"))
-    score = 25 + 75 * translated / used if used else 85.0
+    # One untranslated term in a plain call is average; three or more are poor.
+    bureaucratic = [
+        (turn, MarkerHit("bureaucratic", found.group(0), found.start()))
+        for turn in conv.agent_turns
+        for found in _BUREAUCRATIC.finditer(conv.turns[turn].text)
+    ]
+    for turn, item in bureaucratic[:2]:
+        untranslated.append((turn, item))
+        evidence.append(conv.hit_evidence(turn, item, "-"))
+    score = 85.0 - UNTRANSLATED_COST * min(3, len(untranslated))
     if not used:
         plain = max(conv.agent_turns, key=lambda i: conv.word_counts[i])
         evidence.append(conv.evidence(plain, "", "plain_language", "+"))
@@ -101,12 +136,90 @@ def clarity(conv: Conversation) -> BehaviorResult:
     return BehaviorResult.scored(score, evidence, coaching)
 
 
+# The agent putting the customer's goal in words: "you want her to use her phone normally",
+# "so you can get the pack to the board", "without a surprise bill".
+_GOAL_FRAME = re.compile(
+    r"\b(?:so\s+(?:that\s+)?(?:you|she|he|they|your\s+\w+)(?:'re|\s+are|\s+aren'?t)?\s+(?:can"
+    r"|could|will|won'?t|don'?t|not|never|able)"
+    r"|(?:you|she|he|they)\s+(?:want|need|needs|wants|would\s+like)\s+(?:to|her|him|them|it|the|a)"
+    r"|you'?re\s+(?:trying|hoping|looking)\s+to|in\s+time\s+for|without\s+(?:a|any|another)"
+    r"|what\s+matters\s+(?:to\s+you|here)|the\s+(?:goal|point)\s+is)\b",
+    re.IGNORECASE,
+)
+
+
+def _goal_restated(conv: Conversation) -> list[tuple[int, MarkerHit]]:
+    """Agent sentences that frame the customer's goal in words the customer used."""
+    found: list[tuple[int, MarkerHit]] = []
+    heard: frozenset[str] = frozenset()
+    for turn in range(len(conv.turns)):
+        text = conv.turns[turn].text
+        if conv.turns[turn].speaker == "customer":
+            heard |= content_words(text)
+            continue
+        for start, sentence in sentences(text):
+            if _GOAL_FRAME.search(sentence) and len(content_words(sentence) & heard) >= 2:
+                found.append((turn, MarkerHit("customer_job_reference", sentence, start)))
+                break
+    return found
+
+
+# A higher tier or an upgrade named by the agent: on a service call, a pitch unless asked for.
+_PITCH = re.compile(
+    r"\b(?:(?:enterprise|premium|pro|plus|business|gold|platinum|unlimited|family|max|ultra)"
+    r"\s+(?:plan|tier|package|edition|subscription|bundle|membership|account)|upgrad(?:e|ed|ing)"
+    r"\s+(?:to|your|you)|(?:move|switch|moving|switching)\s+(?:you\s+)?(?:up\s+)?to\s+(?:the|our)"
+    r"\s+\w+\s+(?:plan|tier|package))\b",
+    re.IGNORECASE,
+)
+
+
+def _pitches(conv: Conversation) -> list[tuple[int, MarkerHit]]:
+    """Agent sentences that put a bigger product in front of the customer."""
+    found: list[tuple[int, MarkerHit]] = []
+    for turn in conv.agent_turns:
+        for start, sentence in sentences(conv.turns[turn].text):
+            if _PITCH.search(sentence) and not _STEERS_AWAY.search(sentence):
+                found.append((turn, MarkerHit("cross_sell", sentence, start)))
+    return found
+
+
+# "…but I wouldn't go that way", "you don't need the bigger plan": advice against buying more.
+_STEERS_AWAY = re.compile(
+    r"\b(?:wouldn'?t|would\s+not|don'?t\s+need|do\s+not\s+need|no\s+need|not\s+worth|cost\s+you"
+    r"\s+more|instead\s+of)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_for(conv: Conversation, turn: int, item: MarkerHit) -> bool:
+    """The customer asked about this option ("is there a plan for that?", "what about the
+    add-on?"): offering it answers them, it is not a cross-sell."""
+    offered = content_words(item.quote)
+    for earlier in conv.customer_turns:
+        if earlier > turn:
+            break
+        text = conv.turns[earlier].text
+        if _ASKS_OPTIONS.search(text) or ("?" in text and len(offered & content_words(text)) >= 2):
+            return True
+    return False
+
+
+_ASKS_OPTIONS = re.compile(
+    r"\b(?:what\s+(?:do\s+i|should\s+i|can\s+i|are\s+my)\s+(?:need\s+to\s+do|do|options)"
+    r"|is\s+there\s+(?:a|an|any)\s+(?:plan|option|package|add-?on|bundle|way|cheaper|better)"
+    r"|which\s+(?:plan|option|package)|what\s+(?:plans?|options?|packages?)\s+(?:do|are|is)"
+    r"|(?:upgrade|switch|change)\s+(?:my|our)\s+(?:plan|package|tariff))\b",
+    re.IGNORECASE,
+)
+
+
 def customer_language(conv: Conversation) -> BehaviorResult:
     if not conv.agent_turns:
         return BehaviorResult.not_applicable("The agent said nothing to judge.")
     score = 45.0
     evidence: list[Evidence] = []
-    jobs = conv.marker_hits("customer_job_reference")
+    jobs = sorted(conv.marker_hits("customer_job_reference") + _goal_restated(conv))
     first_replies = [i for i in conv.agent_turns if conv.word_counts[i] >= 8][:2]
     if jobs:
         score += 25
@@ -126,7 +239,12 @@ def customer_language(conv: Conversation) -> BehaviorResult:
     if not jobs:
         opening_turn = first_replies[0] if first_replies else conv.agent_turns[0]
         evidence.append(conv.evidence(opening_turn, "", "no_customer_job", "-"))
-    cross = conv.marker_hits("cross_sell")
+    cross = [
+        (t, h)
+        for t, h in sorted(conv.marker_hits("cross_sell") + _pitches(conv))
+        if not _asked_for(conv, t, h)
+    ]
+    cross = [pair for i, pair in enumerate(cross) if i == 0 or pair[0] != cross[i - 1][0]]
     score -= 35 * min(2, len(cross))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in cross[:3]]
     if cross:

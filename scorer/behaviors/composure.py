@@ -6,11 +6,15 @@ speeds up when a turn runs at least 25 % above their median of the previous five
 the agent's reply is then compared with the agent's own median of their previous five turns:
 
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
-     70  held their usual pace (≤ 115 %)                          evidence `held_pace`
+     55  held their usual pace (≤ 115 %)                          evidence `held_pace`
      25  sped up with the customer                                evidence `sped_up`
          the mean over all such moments (80 when the customer escalated but never sped up;
          the reply to the first heated turn is cited as `even_pace`)
-    − 25  each defensive line, at most three                      (marker `defensive`)
+    − 25  each defensive line, at most three                      (marker `defensive`);
+          one defensive line caps the score at 60 (average), two at 30 (poor)
+    "calm down" in any wording caps it at 20                      (`told_to_calm_down`)
+    − 20  each reply to a heated turn that cuts in or comes within 0.3 s, at most two
+          (evidence `rushed_reply`)
 
 Applicable when the customer sped up or escalated, or the agent got defensive.
 
@@ -21,6 +25,7 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     − 15  each filler-only turn ("ok", "mhm", "um, yeah")        evidence `filler_only`
     − 12  each clipped turn: three words or fewer answering a question or a long turn
     − 20  each disengaged turn ("not my department", "nothing I can do", "whatever")
+    − 10  more for each of those that came after a pause over 2.5 s
     − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
     − 20  most replies five words or fewer to a customer who says more  `terse_replies`
     − 20  response gaps growing to 4 s and more through the call  evidence `slowing_replies`
@@ -41,6 +46,8 @@ from scorer.text import content_words, word_count, words
 
 PACE_WINDOW = 5
 TERSE_WORDS = 5
+RUSHED_GAP_S = 0.3
+LATE_GAP_S = 2.5
 SLOW_GAP_S = 4.0
 SPEED_UP = 1.25
 SLOWED = 0.95
@@ -92,7 +99,7 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             moments.append(100)
             evidence.append(conv.evidence(reply, "", "slowed_down", "+"))
         elif ratio <= HELD:
-            moments.append(70)
+            moments.append(55)
             evidence.append(conv.evidence(reply, "", "held_pace", "+"))
         else:
             moments.append(25)
@@ -100,12 +107,17 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             sped_up_quote = sped_up_quote or item.quote
             evidence.append(item)
     defensive = conv.marker_hits("defensive")
-    if not moments and not defensive and not conv.escalated_turns:
+    if (
+        not moments
+        and not defensive
+        and not conv.escalated_turns
+        and not conv.marker_hits("told_to_calm_down")
+    ):
         return BehaviorResult.not_applicable(
             "The customer never sped up or escalated, so tone calibration was not tested."
         )
     score = sum(moments) / len(moments) if moments else 80.0
-    if not moments and not defensive:
+    if not moments and not defensive and conv.escalated_turns:
         heated = conv.escalated_turns[0]
         reply = conv.next_agent(heated)
         evidence.append(
@@ -115,6 +127,16 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
         )
     score -= 25 * min(3, len(defensive))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in defensive[:4]]
+    if defensive:  # one defensive line keeps it from good, two make it poor
+        score = min(score, 60.0 if len(defensive) == 1 else 30.0)
+    calm_down = conv.marker_hits("told_to_calm_down")
+    if calm_down:
+        score = min(score, 20.0)
+        evidence += [conv.hit_evidence(t, h, "-") for t, h in calm_down[:2]]
+    rushed = _rushed_replies(conv)
+    if rushed:
+        score -= 20 * min(2, len(rushed))
+        evidence += [conv.evidence(i, "", "rushed_reply", "-") for i in rushed[:3]]
     unit = conv.pace_unit
     if defensive:
         coaching = (
@@ -137,6 +159,20 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             "tightening your sentences as their pace rises."
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _rushed_replies(conv: Conversation) -> list[int]:
+    """Agent replies to a heated customer turn that cut in or come within RUSHED_GAP_S: the
+    agent matching the customer's speed instead of slowing it."""
+    rushed: list[int] = []
+    for heated in conv.escalated_turns:
+        reply = conv.next_agent(heated)
+        if reply is None or reply != heated + 1:
+            continue
+        gap = conv.response_gap(reply)
+        if gap is not None and gap < RUSHED_GAP_S:
+            rushed.append(reply)
+    return rushed
 
 
 def _is_filler_only(conv: Conversation, index: int) -> bool:
@@ -238,6 +274,9 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             flagged.append(text.strip())
         else:
             continue
+        gap = conv.agent_gaps.get(index)
+        if gap is not None and gap > LATE_GAP_S:
+            penalty += 10  # a short reply that also came late: attention has gone
         flagged_turns.add(index)
     penalty += _copied_lines(conv, flagged_turns, evidence, flagged)
     penalty += _terse_throughout(conv, evidence, flagged)

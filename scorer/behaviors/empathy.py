@@ -69,7 +69,11 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
             f'"{impacts[0][1].quote}" — then "Here is what I\'ll do."'
         )
         return BehaviorResult.scored(55, evidence, coaching)
-    generic = sorted(conv.marker_hits("generic_empathy") + conv.ungrounded_impacts)
+    refused = set(conv.refusals)
+    generic = sorted(
+        [p for p in conv.marker_hits("generic_empathy") if p not in refused]
+        + conv.ungrounded_impacts
+    )
     if generic:
         evidence += [conv.hit_evidence(*generic[0], "+"), *fix_evidence]
         coaching = (
@@ -77,7 +81,7 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
             '"Being charged twice right before rent is due is a real worry."'
         )
         return BehaviorResult.scored(50, evidence, coaching)
-    apologies = conv.marker_hits("apology")
+    apologies = [p for p in conv.marker_hits("apology") if p not in refused]
     if apologies:
         evidence += [conv.hit_evidence(*apologies[0], "+"), *fix_evidence]
         return BehaviorResult.scored(

@@ -58,7 +58,7 @@ def active_listening(conv: Conversation) -> BehaviorResult:
         score += 25
         evidence += [conv.hit_evidence(t, h, "+") for t, h in paraphrases[:2]]
     fix = conv.first_fix
-    clarifying = conv.marker_hits("clarifying_question")
+    clarifying = conv.clarifying_questions
     before_fix = [(t, h) for t, h in clarifying if fix is None or (t, h.start) < fix]
     if before_fix:
         score += 25

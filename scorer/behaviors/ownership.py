@@ -4,10 +4,13 @@
 "we'll look into it".
 
     15 + 85 × (owned commitments ÷ all commitments)
-         owned: `ownership_commitment`; diffuse: `diffuse_commitment`, `vague_follow_up`
+         owned: `ownership_commitment`; diffuse: `diffuse_commitment`, `vague_follow_up`; an
+         owned one hedged in its sentence ("I'll try…", "hopefully", "as soon as possible")
+         counts half
     25 when the customer asked for something to be done and the agent committed to nothing
        (evidence `request_without_commitment`, quoting the customer)
-    n/a when nothing in the conversation called for a commitment
+    n/a when nothing in the conversation called for a commitment: questions for information
+       ("what documents do I need?", "when does it open?") do not
 
 `forwardable_summary` — closes with a forwardable summary: what happened, what was done, when
 to expect resolution, direct contact. Applicable when the conversation reaches a close (a
@@ -18,6 +21,13 @@ sentence by sentence:
     25 for each part present: what_happened, what_was_done, when, contact
        (evidence `summary_what_happened`, `summary_what_was_done`, `summary_when`,
        `summary_contact`); a close with none of them is cited as `no_summary`
+    at most 60 (average) without `when` or `contact`, or when the summary is written in
+       internal codes (four or more such as "INC-40721", "RCA", "EOD"; evidence
+       `internal_codes`)
+
+The close is the last agent turn, the agent turns said in one go just before it, and a recap
+a little earlier ("here's the summary for your records: …" before "anything else?"). A time
+in the sentence that tells what happened ("charged twice on the 1st") is not the `when`.
 """
 
 from __future__ import annotations
@@ -26,15 +36,54 @@ import re
 from collections.abc import Callable
 
 from scorer import markers
-from scorer.conversation import CLOSE_WINDOW, Conversation
+from scorer.conversation import Conversation
+from scorer.markers import MarkerHit
 from scorer.markers.text import clause_texts
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import sentences
 
+# The customer asks for something to be done (not only to be told something).
 _REQUEST = re.compile(
-    r"\b(?:can|could|would|will) you\b|\b(?:i|we) (?:need|want|would like|'d like)\b|"
-    r"\bplease\b|\bwhen (?:will|can|is|are|do)\b|\b(?:fix|refund|cancel|replace|sort|resolve|"
-    r"change|send|call me back|get back to me)\b",
+    r"\b(?:can|could|would|will) you (?:please )?(?!tell|explain|confirm|let me know|say|check if"
+    r"|remind|repeat|spell|give me (?:the|a) (?:number|address|list))(?:fix|refund|cancel|replace"
+    r"|sort|resolve|change|send|call|get|book|arrange|move|stop|remove|waive|reverse|credit|update"
+    r"|escalate|chase|expedite|speed|reconnect|unlock|reset|restore|switch|add|take|put|make)\b"
+    r"|\b(?:i|we) (?:need|want|would like|'d like) (?:you to|it (?:fixed|sorted|cancell?ed|back)"
+    r"|(?:a|my|our|the) (?:refund|replacement|engineer|technician|callback|call back|credit|money"
+    r"|fix|new|rental|replacement|repair|loan|booking|appointment|visit)|to (?:cancel|return|change"
+    r"|complain|get (?:a|my|it)|have (?:it|this)|start|open|file|make a|book|report|claim))"
+    r"|\bcan i (?:get|have|pick up|book|collect)\b|\b(?:anything|something) you can do\b"
+    r"|\b(?:fix (?:it|this)|refund me|cancel (?:it|my|the)|sort (?:it|this) out|call me back"
+    r"|get back to me|send (?:me|someone|an engineer|a technician))\b",
+    re.IGNORECASE,
+)
+HEDGED_CREDIT = 0.5
+_THIRD_PARTY = re.compile(
+    r"\b(?:the|our|a|an)\s+(?:\w+\s+){0,2}?(?:team|department|depot|engineers?|technicians?"
+    r"|specialists?|colleagues?|office|courier|adjuster|back office|billing|supervisor)s?\s+(?:will"
+    r"|'ll|should|is going to|are going to|would)\b|\b(?:someone|somebody)\s+(?:will|'ll|should)\b"
+    r"|\b(?:will|'ll)\s+be\s+in\s+touch\b",
+    re.IGNORECASE,
+)
+# "I've asked our team leader to call you": the agent did it, the team only carries it out.
+_AGENT_ACTED = re.compile(r"\bi(?:'ve|\s+have)\s+(?:asked|booked|arranged|told|instructed)\b", re.I)
+_UNTIMED = re.compile(
+    r"\W*(?:(?:yes|yeah|ok(?:ay)?|sure|right|of course)\W+)?i(?:'ll|\s+will|'m\s+going\s+to)\s+"
+    r"(?!try|look|see|check|have|find|get\s+back|be\s+in\s+touch|let\s+you|keep|do\s+my|need|put"
+    r"\s+you\s+on)\w+",
+    re.IGNORECASE,
+)
+# "I'll try to get the transfer through today": the agent owns it, hedged.
+_FIRST_PERSON_TRY = re.compile(
+    r"\W*(?:\w+\W+){0,3}?i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to)\s+(?:try|do\s+my\s+best"
+    r"|aim|hope)\b[^.!?]*\b(?:today|tonight|tomorrow|by|before|within|at\s+\d|this\s+\w+|monday"
+    r"|tuesday|wednesday|thursday|friday)\b",
+    re.IGNORECASE,
+)
+# A promise the agent hedges: "I'll try…", "hopefully", "should be able to".
+_HEDGED = re.compile(
+    r"\b(?:try|trying|hopefully|hope|should be able|might|may be able|if (?:i|we) can"
+    r"|as soon as (?:possible|i can|we can)|asap|i think|probably|ideally|fingers crossed)\b",
     re.IGNORECASE,
 )
 
@@ -62,7 +111,7 @@ _PART_PATTERNS = {
         r"month|monday|tuesday|wednesday|thursday|friday)|(?:mon|tues|wednes|thurs|fri|satur|"
         r"sun)day|within \d+|in (?:\d+|one|two|three|four|five|24|48|72) (?:business |working )?"
         r"(?:minutes?|hours?|days?|weeks?)|by (?:the )?(?:end|noon|midday|close|\d)|"
-        r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
+        r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
         r"oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2}(?:st|nd|rd|th)\b)",
         re.IGNORECASE,
     ),
@@ -87,8 +136,33 @@ _CUSTOMER_CLOSE = re.compile(
 
 
 def ownership(conv: Conversation) -> BehaviorResult:
-    owned = conv.marker_hits("ownership_commitment")
-    diffuse = conv.marker_hits("diffuse_commitment", "vague_follow_up")
+    marked = conv.marker_hits("ownership_commitment")
+    owned = [(t, h) for t, h in marked if not _hedged(conv, t, h)]
+    hedged = [(t, h) for t, h in marked if _hedged(conv, t, h)]
+    vague = [
+        (t, h)
+        for t, h in conv.marker_hits("diffuse_commitment", "vague_follow_up")
+        if not _FIRST_PERSON_TRY.match(h.quote)
+    ]
+    hedged += [
+        (t, h)
+        for t, h in conv.marker_hits("diffuse_commitment")
+        if _FIRST_PERSON_TRY.match(h.quote)
+    ]
+    # Unmarked promises: "I'll sort the refund" (owned, no time: half), "the depot team will
+    # arrange delivery" (nobody in particular: diffuse).
+    seen = {t for t, _ in marked} | {t for t, _ in vague} | {t for t, _ in hedged}
+    for turn in conv.agent_turns:
+        if turn in seen:
+            continue
+        for start, sentence in sentences(conv.turns[turn].text):
+            if _THIRD_PARTY.search(sentence) and not _AGENT_ACTED.search(sentence):
+                vague.append((turn, MarkerHit("diffuse_commitment", sentence, start)))
+            elif _UNTIMED.match(sentence):
+                hedged.append((turn, MarkerHit("ownership_commitment", sentence, start)))
+    vague.sort()
+    hedged.sort()
+    diffuse = sorted(vague + hedged)
     evidence: list[Evidence] = [conv.hit_evidence(t, h, "+") for t, h in owned]
     evidence += [conv.hit_evidence(t, h, "-") for t, h in diffuse]
     if not owned and not diffuse:
@@ -107,7 +181,9 @@ def ownership(conv: Conversation) -> BehaviorResult:
             "The customer asked for something and you never said what you would do. Commit "
             'with "I will <action> by <when>": "I\'ll call you back by 4 pm today."',
         )
-    score = 15 + 85 * len(owned) / (len(owned) + len(diffuse))
+    # A hedged promise still names who and what: half the credit of an owned one.
+    credit = len(owned) + HEDGED_CREDIT * len(hedged)
+    score = 15 + 85 * credit / (len(owned) + len(hedged) + len(vague))
     if diffuse:
         coaching = (
             f'Replace "{diffuse[0][1].quote}" with "I will <action> <when>", e.g. '
@@ -121,29 +197,50 @@ def ownership(conv: Conversation) -> BehaviorResult:
     return BehaviorResult.scored(score, evidence, coaching)
 
 
+def _hedged(conv: Conversation, turn: int, item: MarkerHit) -> bool:
+    """The commitment's own sentence hedges it: "I'll try to get it out today, hopefully"."""
+    text = conv.turns[turn].text
+    end = item.start + len(item.quote)
+    for start, sentence in sentences(text):
+        inside = start <= item.start < start + len(sentence) or start < end <= start + len(sentence)
+        if inside and _HEDGED.search(sentence):
+            return True
+    return bool(_HEDGED.search(item.quote))
+
+
 def _summary_parts_detector() -> Callable[[str], set[str]] | None:
     found = getattr(markers, "summary_parts", None)
     return found if callable(found) else None
 
 
+RECAP_WINDOW = 9
 _RECAP = re.compile(
-    r"\b(?:to recap|recap|to sum up|in summary|summari[sz]e|what happened|what I've done)\b",
+    r"\b(?:to recap|recap|to sum up|in summary|summary|summari[sz]e|what happened|what I've done"
+    r"|short version|for your records|(?:something|this) (?:you can|to) (?:share|forward))\b",
     re.IGNORECASE,
 )
 
 
 def _closing_turns(conv: Conversation) -> list[int]:
-    """The last agent turn, with the one before it when that one opened the summary."""
+    """The agent turns of the close: the last one, the agent turns said in one go just before
+    it, and a recap a little earlier ("here's the summary for your records: …" before "anything
+    else?"). A summary spread over several turns counts."""
     if not conv.agent_turns or conv.agent_turns[-1] < len(conv.turns) - 3:
         return []
-    *earlier, last = conv.agent_turns[-2:]
+    last = conv.agent_turns[-1]
+    near: list[int] = []
+    for index in range(last - 1, -1, -1):
+        if conv.turns[index].speaker != "agent":
+            break
+        near.insert(0, index)
     opened = [
         i
-        for i in earlier
-        if i >= len(conv.turns) - CLOSE_WINDOW
+        for i in conv.agent_turns[:-1]
+        if len(conv.turns) - RECAP_WINDOW <= i
+        and i not in near
         and (conv.has(i, "summary") or _RECAP.search(conv.turns[i].text))
     ]
-    return [*opened, last]
+    return [*opened, *near, last]
 
 
 def _is_close(conv: Conversation, closing: list[int]) -> bool:
@@ -195,6 +292,10 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
             parts = {p for p, pattern in _PART_PATTERNS.items() if pattern.search(sentence)}
             if detector is not None:
                 parts |= set(detector(sentence)) & set(SUMMARY_PARTS)
+            if "when" in parts and "what_happened" in parts:
+                clause = _part_quote(sentence, "when", detector)
+                if _PART_PATTERNS["what_happened"].search(clause) and not _AHEAD.search(clause):
+                    parts.discard("when")  # "charged twice on the 1st": when it happened
             for part in parts:
                 if part not in found:
                     quote = _part_quote(sentence, part, detector)
@@ -217,4 +318,31 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
             "\"Today your card was charged twice; I've refunded £40; it lands by Friday; my "
             'direct line is 0161 555 0123."'
         )
-    return BehaviorResult.scored(25 * len(found), evidence, coaching)
+    score = 25.0 * len(found)
+    if "when" not in found or "contact" not in found:
+        score = min(score, 60.0)  # nobody can act on it: no time, or no way back to the agent
+    codes = sorted(
+        {code for turn in closing for code in _INTERNAL_CODE.findall(conv.turns[turn].text)}
+    )
+    if len(codes) >= INTERNAL_CODES:
+        score = min(score, 60.0)
+        turn = next(i for i in closing if _INTERNAL_CODE.search(conv.turns[i].text))
+        evidence.append(conv.evidence(turn, codes[0], "internal_codes", "-"))
+        coaching = (
+            f"Your summary is written in internal codes ({', '.join(codes[:4])}): the customer "
+            "cannot forward it. Say it in their words: what happened, what you did, when, and "
+            "how to reach you."
+        )
+    return BehaviorResult.scored(score, evidence, coaching)
+
+
+# A time ahead: when to expect the resolution, not when the problem happened.
+_AHEAD = re.compile(
+    r"\b(?:will|'ll|should|expect|arriv\w*|within|by|until|in \d+|in (?:one|two|three|a few)"
+    r"|next|tomorrow|tonight|later|lands?|reach(?:es)?|from|starting|comes?|due|going to)\b",
+    re.IGNORECASE,
+)
+# A code only the company reads: INC-40721, RCA, DLQ, EOD, T2 (two capitals or more, or
+# capitals with digits), not the customer's own words written in capitals.
+_INTERNAL_CODE = re.compile(r"\b(?:[A-Z]{2,}(?:-?\d+)?|[A-Z]\d+)\b")
+INTERNAL_CODES = 4

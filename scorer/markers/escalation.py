@@ -84,8 +84,15 @@ _PATTERN = word_pattern(
     r"|raised)\s+(?:me\s+|us\s+|this\s+|that\s+|it\s+)?(?:a\s+few|several|three|four|many"
     r"|multiple|\d+)\s+times|\b(?:instead\s+of|rather\s+than)\s+(?:going|talking)\s+(?:a?round"
     r"|over)\s+(?:that|this|it)\s+again|\b(?:has|have)\s+(?:come|came)\s+up\s+(?:again|before"
-    r"|twice|\w+\s+times)|\byou(?:'ve|\s+have)\s+been\s+(?:promised|told)\s+(?:this|that"
-    r"|it)\s+(?:before|twice|already)",
+    r"|twice|\w+\s+times)|\byou(?:'ve|\s+have)\s+been\s+(?:promised|told|given)\s+(?:\w+\s+){0,3}?"
+    r"(?:before|twice|already|again|(?:two|three|four|five|several|many|\d+)\s+times)",
+    re.I,
+)
+
+
+_REASSURING = re.compile(
+    r"\byou (?:can|could|may) (?:now |finally |all )?(?:relax|breathe|take it easy)\b"
+    r"|\brelax,? (?:it'?s|everything|you'?re|the|your|nothing)\b",
     re.I,
 )
 
@@ -101,6 +108,8 @@ def markers_of(text: str) -> tuple[str, ...]:
         return ()
     found: list[str] = []
     for match in _CALM_DOWN.finditer(text):
+        if _REASSURING.search(text):
+            break  # "You can relax on that part": reassurance, not an order
         if not _NEGATED_PREFIX.search(text[: match.start()]):
             found.append("told_to_calm_down")
             break

@@ -7,119 +7,39 @@ scorer falls back to the markers for those."""
 
 from __future__ import annotations
 
-import json
-import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import openai
 import pytest
 
 import scorer
 from scorer.judge import VERDICT_SCHEMA, LLMJudge, _FormatMemory, judge
+from tests.scorer.fake_chat import (
+    NOT_A_VERDICT,
+    ChatCompletions,
+    Script,
+    reply_format,
+    serve,
+)
+from tests.scorer.fake_chat import OWNERSHIP_POOR as OWNERSHIP
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TRANSCRIPT = FIXTURES / "ownership/poor_ecommerce.json"
 
-OWNERSHIP = (
-    "Sure! Here is the verdict:\n```json\n"
-    '{"applicable": true, "level": "Poor", "score": 20, "evidence": ['
-    '{"turn": 1, "quote": "We\'ll look into it.", "effect": "-"},], '
-    '"coaching": "Say: I will refund the second laptop by Friday."}\n```'
-)
 INVENTED_QUOTE = (
     '{"applicable": true, "level": "good", "score": 90, "evidence": '
     '[{"turn": 1, "quote": "Let me explain the refund policy", "effect": "+"}], '
     '"coaching": "Great."}'
 )
-NOT_A_VERDICT = "I cannot grade this transcript."
 BROKEN_JSON = '{"applicable": true, "level": "average", "score": 5'
 NOT_APPLICABLE = '{"applicable": false, "level": "n/a", "score": null, "evidence": []}'
 
 
-@dataclass
-class Script:
-    """How the fake endpoint behaves."""
-
-    replies: dict[str, str] = field(default_factory=dict)  # behavior -> reply text
-    refuse: dict[str, int] = field(default_factory=dict)  # reply format -> HTTP status
-    delay_s: float = 0.0
-    status: int | None = None  # answer every request with this HTTP status
-    requests: list[dict[str, Any]] = field(default_factory=list)
-
-
-def reply_format(body: dict[str, Any]) -> str:
-    chosen = body.get("response_format")
-    return "plain" if chosen is None else str(chosen["type"])
-
-
-class ChatCompletions(BaseHTTPRequestHandler):
-    script = Script()
-
-    def do_POST(self) -> None:  # noqa: N802 — http.server's naming
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        script = ChatCompletions.script
-        script.requests.append({"path": self.path, "body": body})
-        if script.delay_s:
-            time.sleep(script.delay_s)
-        kind = reply_format(body)
-        status = script.status or script.refuse.get(kind)
-        if status is not None:
-            self._send(status, {"error": {"message": f"{kind} is not supported here"}})
-            return
-        system = body["messages"][0]["content"]
-        behavior = next((b for b in scorer.BEHAVIORS if f": {b}." in system), "")
-        content = script.replies.get(behavior, NOT_A_VERDICT)
-        self._send(
-            200,
-            {
-                "id": "chatcmpl-1",
-                "object": "chat.completion",
-                "created": 0,
-                "model": body["model"],
-                "choices": [
-                    {
-                        "index": 0,
-                        "message": {"role": "assistant", "content": content},
-                        "finish_reason": "stop",
-                    }
-                ],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            },
-        )
-
-    def _send(self, status: int, payload: dict[str, Any]) -> None:
-        data = json.dumps(payload).encode()
-        try:
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up (the timeout test)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        return
-
-
 @pytest.fixture
 def endpoint() -> Iterator[str]:
-    ChatCompletions.script = Script()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ChatCompletions)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(Script()) as (url, _):
+        yield url
 
 
 @pytest.fixture
