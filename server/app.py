@@ -17,6 +17,7 @@ from server.db import database_status, make_engine
 from server.logging_setup import configure_logging
 from server.paths import STATIC_DIR
 from server.request_log import RequestLogMiddleware
+from server.services import judging
 from server.settings import Environment, Settings, load_settings
 from server.web.csrf import CSRFMiddleware
 from server.web.deps import Forbidden, LoginRequired, NotFound
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="Sparring", version=__version__, docs_url=None, redoc_url=None, openapi_url=None
     )
     app.state.settings = settings
+    judging.configure(settings)  # scores use the LLM judge when one is configured
     app.state.engine = make_engine(settings)
     app.state.secret_key = settings.effective_secret_key()
     app.state.time_zone = ZoneInfo(settings.time_zone)

@@ -105,6 +105,16 @@ class Settings(BaseSettings):
         "message, for servers whose chat template drops system messages (e.g. llama.cpp's "
         "`gemma` format).",
     )
+    llm_judge: bool = Field(
+        True,
+        description="When `LLM_MODEL` is set, score with the LLM judge on top of the marker "
+        "rules (the markers decide where it gives no verified verdict); false: markers only.",
+    )
+    llm_judge_timeout_s: Annotated[float, Field(gt=0, le=300)] = Field(
+        30.0,
+        description="Seconds one judge request may take; after a timeout the markers decide the "
+        "report's remaining behaviors.",
+    )
     stt_model: str = Field(
         "",
         description="faster-whisper model name or path; empty means the bundled tiny.en model.",

@@ -59,6 +59,14 @@ def eval_command(
     output: Annotated[
         str, typer.Option("--format", "-f", help="Folder only: text or json.")
     ] = "text",
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Folder only: score with the LLM judge configured by SPARRING_LLM_* on top of "
+            "the markers (shows how many labels the judge decided).",
+        ),
+    ] = False,
 ) -> None:
     """Measure the scorer against labelled data.
 
@@ -70,10 +78,10 @@ def eval_command(
     if output not in ("text", "json"):
         _fail(f"--format: unknown format {output!r}; use text or json")
     if not path.is_dir():
-        if misses or output != "text":
+        if misses or judge or output != "text":
             _fail(
-                f"{path}: --misses and --format apply to a folder of labelled conversations, "
-                "not to a .jsonl file"
+                f"{path}: --misses, --judge and --format apply to a folder of labelled "
+                "conversations, not to a .jsonl file"
             )
         try:
             result = evaluate(path)
@@ -81,8 +89,17 @@ def eval_command(
             _fail(str(error))
         typer.echo(result.render())
         return
+    llm_judge = None
+    if judge:
+        from server.services.judging import judge_from_settings, judge_status
+        from server.settings import load_settings
+
+        settings = load_settings()
+        llm_judge = judge_from_settings(settings)
+        if llm_judge is None:
+            _fail(f"--judge: {judge_status(settings)}")
     try:
-        found = evaluate_conversations(path)
+        found = evaluate_conversations(path, judge=llm_judge)
     except EvalFileError as error:
         _fail(str(error))
     if output == "json":

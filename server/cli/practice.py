@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
+from scorer.scoring import Judge
 from server.customer import Conversation, LLMVoice, Voice
 from server.scenario.loader import ScenarioError, find_scenario
 
@@ -37,6 +38,15 @@ def _voice(choice: VoiceChoice, seed: int) -> Voice | None:
             param_hint="--voice",
         )
     return voice
+
+
+def _judge() -> Judge | None:
+    """The LLM judge when SPARRING_LLM_MODEL is set and SPARRING_LLM_JUDGE is on (whatever the
+    voice): the markers decide where it gives no verified verdict."""
+    from server.services.judging import judge_from_settings
+    from server.settings import load_settings
+
+    return judge_from_settings(load_settings())
 
 
 def _agent_turns(agent_lines: Path | None) -> Iterator[str]:
@@ -126,7 +136,7 @@ def practice(
             runner.run(chosen.aclose())
     conversation.finish()
     transcript = conversation.transcript()
-    report = score(transcript)
+    report = score(transcript, judge=_judge())
     if as_json:
         out: dict[str, Any] = {
             "scenario": persona.id,

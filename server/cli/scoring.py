@@ -1,4 +1,5 @@
-"""`sparring score FILE`: grade a transcript (JSON, plain text or WebVTT) with the shared scorer."""
+"""`sparring score FILE`: grade a transcript (JSON, plain text or WebVTT) with the shared scorer;
+`--judge` adds the LLM judge configured by `SPARRING_LLM_*` on top of the marker rules."""
 
 from __future__ import annotations
 
@@ -22,13 +23,31 @@ def score(
     output: Annotated[
         str, typer.Option("--format", "-f", help="text (scorecard) or json.")
     ] = "text",
+    judge: Annotated[
+        bool,
+        typer.Option(
+            "--judge",
+            help="Ask the LLM judge (SPARRING_LLM_MODEL, SPARRING_LLM_BASE_URL, "
+            "SPARRING_LLM_API_KEY) per behavior; the markers decide where it gives no verified "
+            "verdict, and the report says which layer decided and why.",
+        ),
+    ] = False,
 ) -> None:
     """Score a transcript: per behavior a score, level, quoted evidence and coaching."""
     if output not in ("text", "json"):
         _fail(f"--format: unknown format {output!r} — use text or json")
+    llm_judge = None
+    if judge:
+        from server.services.judging import judge_from_settings, judge_status
+        from server.settings import load_settings
+
+        settings = load_settings()
+        llm_judge = judge_from_settings(settings)
+        if llm_judge is None:
+            _fail(f"--judge: {judge_status(settings)}")
     try:
         transcript = scorer.load(file)
-        report = scorer.score(transcript, behaviors=behavior or None)
+        report = scorer.score(transcript, behaviors=behavior or None, judge=llm_judge)
     except scorer.TranscriptError as exc:
         _fail(str(exc))
     except ValueError as exc:

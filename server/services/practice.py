@@ -38,6 +38,7 @@ from server.models import (
 )
 from server.models.base import utcnow
 from server.scenario import Scenario, parse_scenario
+from server.services import judging
 from server.services.curriculum import plan_for, week_of_behavior
 from server.services.scenario_store import latest_version, scenario_of
 from server.settings import Settings
@@ -385,7 +386,7 @@ def score_session(
     """Score a practice transcript into a ScoreRecord and one BehaviorScore per behavior."""
     if session.mode is not SessionMode.practice:
         raise PracticeError("preview sessions are never scored")
-    report = scorer.score(transcript)
+    report = scorer.score(transcript, judge=judging.take(session.id))
     assert session.id is not None
     record = ScoreRecord(
         session_id=session.id,

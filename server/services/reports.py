@@ -30,6 +30,8 @@ class BehaviorResult:
     level: str
     evidence: list[dict[str, Any]]  # turn, time, quote, marker, effect (docs/formats.md)
     coaching: str
+    decided_by: str = "markers"  # "judge" when the LLM judge's verified verdict decided it
+    judge_skipped: str = ""  # why the judge, when one was asked, did not decide it
 
 
 def result_in(report: Report | None, behavior_id: str) -> BehaviorResult | None:
@@ -51,6 +53,8 @@ def result_in(report: Report | None, behavior_id: str) -> BehaviorResult | None:
         level=str(entry.get("level", "n/a")),
         evidence=[e for e in evidence if isinstance(e, dict)] if isinstance(evidence, list) else [],
         coaching=str(entry.get("coaching") or ""),
+        decided_by="judge" if entry.get("decided_by") == "judge" else "markers",
+        judge_skipped=str(entry.get("judge_skipped") or ""),
     )
 
 

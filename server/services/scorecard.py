@@ -46,6 +46,7 @@ class Scorecard:
     transcript: list[TranscriptLine]
     scored: bool
     curriculum_week: Week  # the practised behavior's week
+    judge: str | None = None  # the LLM judge asked when it was scored; None: markers only
 
     @property
     def passed(self) -> bool:
@@ -130,4 +131,5 @@ def scorecard(db: Session, session: PracticeSession, report: Report | None) -> S
         transcript=transcript_of(db, session.id, focus.evidence if focus else []),
         scored=report is not None,
         curriculum_week=week,
+        judge=str((report or {}).get("judge") or "") or None,
     )
