@@ -9,6 +9,7 @@ fix. All of it is linear in the number of turns: history handed to `detect` is a
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -238,10 +239,11 @@ class Conversation:
         found: list[tuple[int, MarkerHit]] = []
         for turn, item in sorted(self.marker_hits("paraphrase") + self._restatements):
             mine = content_words(item.quote)
-            heard: frozenset[str] = frozenset()
-            for earlier in [i for i in self.customer_turns if i < turn][-2:]:
-                heard |= content_words(self.turns[earlier].text)
-            said = [content_words(self.turns[i].text) for i in self.agent_turns if i < turn]
+            heard = self.words_of(self.before(self.customer_turns, turn, 2))
+            said = [
+                content_words(self.turns[i].text)
+                for i in self.before(self.agent_turns, turn, HISTORY_WINDOW)
+            ]
             shared = mine & heard
             if word_count(item.quote) < 3 or _ANSWER.match(item.quote) or not shared:
                 continue
@@ -334,12 +336,21 @@ class Conversation:
 
     def _grounded(self, turn: int, item: MarkerHit) -> bool:
         mine = content_words(item.quote) - _FEELING_WORDS
-        heard: frozenset[str] = frozenset()
-        for earlier in self.customer_turns:
-            if earlier > turn:
-                break
-            heard |= content_words(self.turns[earlier].text)
+        heard = self.words_of(self.before(self.customer_turns, turn, HISTORY_WINDOW))
         return bool(mine & heard) and not _SARCASM.search(item.quote)
+
+    @staticmethod
+    def before(turns: list[int], turn: int, limit: int) -> list[int]:
+        """The last `limit` of `turns` (a sorted list of turn indexes) before `turn`."""
+        end = bisect_left(turns, turn)
+        return turns[max(0, end - limit) : end]
+
+    def words_of(self, turns: list[int]) -> frozenset[str]:
+        """The content words of the given turns together."""
+        found: frozenset[str] = frozenset()
+        for index in turns:
+            found |= content_words(self.turns[index].text)
+        return found
 
     def has(self, turn: int, *markers: str) -> bool:
         return any(item.marker in markers for item in self.hits.get(turn, ()))

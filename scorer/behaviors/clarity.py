@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from scorer.conversation import Conversation
+from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import content_words, sentences
@@ -151,14 +151,15 @@ _GOAL_FRAME = re.compile(
 def _goal_restated(conv: Conversation) -> list[tuple[int, MarkerHit]]:
     """Agent sentences that frame the customer's goal in words the customer used."""
     found: list[tuple[int, MarkerHit]] = []
-    heard: frozenset[str] = frozenset()
-    for turn in range(len(conv.turns)):
-        text = conv.turns[turn].text
-        if conv.turns[turn].speaker == "customer":
-            heard |= content_words(text)
+    for turn in conv.agent_turns:
+        framed = [
+            (start, s) for start, s in sentences(conv.turns[turn].text) if _GOAL_FRAME.search(s)
+        ]
+        if not framed:
             continue
-        for start, sentence in sentences(text):
-            if _GOAL_FRAME.search(sentence) and len(content_words(sentence) & heard) >= 2:
+        heard = conv.words_of(conv.before(conv.customer_turns, turn, HISTORY_WINDOW))
+        for start, sentence in framed:
+            if len(content_words(sentence) & heard) >= 2:
                 found.append((turn, MarkerHit("customer_job_reference", sentence, start)))
                 break
     return found
@@ -196,9 +197,7 @@ def _asked_for(conv: Conversation, turn: int, item: MarkerHit) -> bool:
     """The customer asked about this option ("is there a plan for that?", "what about the
     add-on?"): offering it answers them, it is not a cross-sell."""
     offered = content_words(item.quote)
-    for earlier in conv.customer_turns:
-        if earlier > turn:
-            break
+    for earlier in conv.before(conv.customer_turns, turn, HISTORY_WINDOW):
         text = conv.turns[earlier].text
         if _ASKS_OPTIONS.search(text) or ("?" in text and len(offered & content_words(text)) >= 2):
             return True

@@ -48,6 +48,7 @@ PACE_WINDOW = 5
 TERSE_WORDS = 5
 RUSHED_GAP_S = 0.3
 LATE_GAP_S = 2.5
+COPY_WINDOW = 12  # earlier replies compared for a copied line
 SLOW_GAP_S = 4.0
 SPEED_UP = 1.25
 SLOWED = 0.95
@@ -203,7 +204,10 @@ def _copied_lines(
         if (
             index not in flagged_turns
             and len(mine) >= 2
-            and any(mine <= before and len(mine) >= 0.5 * len(before) for before in earlier)
+            and any(
+                mine <= before and len(mine) >= 0.5 * len(before)
+                for before in earlier[-COPY_WINDOW:]
+            )
         ):
             penalty += 15
             flagged_turns.add(index)
