@@ -212,17 +212,18 @@ class VoiceClient:
     def say(self, samples: np.ndarray) -> None:
         self.queue.append(samples)
 
-    def of(self, kind: str, **match: Any) -> list[dict[str, Any]]:
+    def of(self, message_type: str, **match: Any) -> list[dict[str, Any]]:
         return [
             r.message
             for r in self.messages
-            if r.message.get("type") == kind
+            if r.message.get("type") == message_type
             and all(r.message.get(k) == v for k, v in match.items())
         ]
 
     async def wait_for(
-        self, kind: str, timeout: float = 60.0, count: int = 1, **match: Any
+        self, message_type: str, timeout: float = 60.0, count: int = 1, **match: Any
     ) -> dict[str, Any]:
+        kind = message_type
         deadline = time.monotonic() + timeout
         while len(self.of(kind, **match)) < count:
             if time.monotonic() > deadline:

@@ -1,0 +1,252 @@
+"""Voice calls end to end on real audio: agent lines synthesised with the bundled Piper voice are
+streamed in real time through the voice WebSocket into the pipecat pipeline (Silero VAD, Smart
+Turn, faster-whisper tiny.en, the scripted customer, Piper), and what comes back and what is
+stored is checked: transcript text, turn times on the session clock, the scorecard, and the
+faults (speech recognition failing, the customer's voice failing, a dropped socket, barge-in).
+
+Word error rate bound: tiny.en on the Piper voice measured 0.00-0.07 per utterance here (a
+dropped or merged short word at most, e.g. "I'm" → "I am" counts as two errors); 0.2 per
+utterance and 0.1 over the call leave room for another CPU's rounding, and still fail when the
+audio is garbled, cut or resampled wrongly, which gives 0.5 and more."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from server.voice.engines import shared_piper, shared_whisper
+from server.voice.pipeline import Engines
+from tests.voice.harness import (
+    RATE,
+    VoiceServer,
+    close,
+    connect,
+    run_client,
+    synthesise,
+    voice_server,
+    wer,
+)
+
+LINES = [
+    "I'm sorry your internet has been down since Monday. That sounds like it is costing you work.",
+    "I will book an engineer for tomorrow morning and I will call you at five with the time.",
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoiceServer]:
+    with voice_server(tmp_path_factory.mktemp("voice")) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def speech() -> dict[str, Any]:
+    """The agent's lines as 16 kHz audio (synthesised once for the module)."""
+    return {line: synthesise(line) for line in LINES}
+
+
+@pytest.fixture
+def engines(server: VoiceServer) -> Iterator[None]:
+    yield
+    server.app.state.voice_engines = None
+
+
+async def open_call(server: VoiceServer, session_id: int):  # type: ignore[no-untyped-def]
+    http = server.login()
+    ws = await connect(server, http, session_id)
+    client, tasks = await run_client(ws)
+    await client.wait_for("hello", 20)
+    return http, client, tasks
+
+
+def check_times(turns: list[Any]) -> None:
+    """Every turn timed, each within itself, and none starting before the previous one ended
+    (no barge-in in these calls)."""
+    for turn in turns:
+        assert turn.start is not None and turn.end is not None, turn
+        assert turn.start <= turn.end, turn
+    for before, after in zip(turns, turns[1:], strict=False):
+        assert after.start >= before.end - 0.05, (before, after)
+
+
+async def test_a_spoken_call_is_transcribed_timed_and_scored(
+    server: VoiceServer, speech: dict[str, Any]
+) -> None:
+    session_id = server.start_session()
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        opening = await client.customer_final(0)
+        assert opening["text"] and not opening["truncated"]
+        for n, line in enumerate(LINES):
+            client.say(speech[line])
+            agent = await client.wait_for("caption", 60, speaker="agent", index=2 * n + 1)
+            assert agent["final"]
+            await client.customer_final(2 * n + 2)
+        await client.send_json({"type": "end"})
+        ended = await client.wait_for("ended", 30)
+        assert ended["url"] == f"/attempts/{session_id}"
+    finally:
+        await close(client, tasks)
+        http.close()
+
+    turns = server.turns(session_id)
+    assert [t.speaker for t in turns] == ["customer", "agent"] * len(LINES) + ["customer"]
+    agent_turns = [t for t in turns if t.speaker == "agent"]
+    rates = [wer(line, turn.text) for line, turn in zip(LINES, agent_turns, strict=True)]
+    assert max(rates) <= 0.2, list(zip(LINES, [t.text for t in agent_turns], strict=True))
+    assert sum(rates) / len(rates) <= 0.1
+    check_times(turns)
+    for line, turn in zip(LINES, agent_turns, strict=True):
+        spoken = len(speech[line]) / RATE
+        # the VAD's start/stop windows are taken off; Piper's leading/trailing silence remains
+        assert abs((turn.end - turn.start) - spoken) < 0.8, (turn.start, turn.end, spoken)
+    session = server.session(session_id)
+    assert session.channel == "voice" and session.status == "ended"
+    report = server.score(session_id)
+    assert report is not None
+    metrics = report["metrics"]
+    assert metrics["median_response_gap_s"] is not None and metrics["median_response_gap_s"] >= 0
+    assert 100 <= metrics["agent_wpm"] <= 300
+    assert metrics["interruptions_per_min"] == 0
+
+
+async def test_barge_in_stops_the_customer_and_keeps_what_was_heard(
+    server: VoiceServer, speech: dict[str, Any]
+) -> None:
+    session_id = server.start_session(seed=5)
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        full = client.of("hello")[0]["turns"][0]["text"]
+        # wait until about a second of the customer's opening has been played, then talk
+        while client.audio_bytes < RATE * 2 * 1.2:
+            await asyncio.sleep(0.02)
+        client.say(speech[LINES[0]])
+        await client.wait_for("interrupt", 20)
+        cut = await client.customer_final(0)
+        await client.customer_final(2)
+        await client.send_json({"type": "end"})
+        await client.wait_for("ended", 30)
+    finally:
+        await close(client, tasks)
+        http.close()
+
+    assert cut["truncated"] is True
+    heard = cut["text"].split()
+    assert 0 < len(heard) < len(full.split())
+    assert full.split()[: len(heard)] == heard
+    turns = server.turns(session_id)
+    assert turns[0].text == cut["text"]
+    assert turns[1].speaker == "agent"
+    assert turns[1].start < turns[0].end  # the agent talked over the customer
+    assert "interruption" in (turns[1].markers or [])
+    report = server.score(session_id)
+    assert report is not None and report["metrics"]["interruptions_per_min"] > 0
+
+
+class BrokenWhisper:
+    """The real model's interface, failing the way a crashed decoder does."""
+
+    def transcribe(self, *args: object, **kwargs: object) -> object:
+        raise RuntimeError("CTranslate2 decoder crashed")
+
+
+class BrokenPiper:
+    """The real voice's interface and config, failing on synthesis."""
+
+    def __init__(self) -> None:
+        self.config = shared_piper().config
+
+    def synthesize(self, text: str) -> object:
+        raise OSError("onnxruntime: cannot allocate memory")
+
+
+async def test_speech_recognition_failure_continues_by_text(
+    server: VoiceServer, speech: dict[str, Any], engines: None
+) -> None:
+    server.app.state.voice_engines = Engines(whisper=BrokenWhisper())
+    session_id = server.start_session()
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        await client.customer_final(0)
+        client.say(speech[LINES[0]])
+        failed = await client.wait_for("notice", 60, kind="stt_failed")
+        assert "Type it" in failed["message"]
+        await client.send_json({"type": "say", "text": LINES[0]})
+        agent = await client.wait_for("caption", 30, speaker="agent", index=1)
+        await client.customer_final(2)
+    finally:
+        await close(client, tasks)
+        http.close()
+    turns = server.turns(session_id)
+    assert turns[1].text == LINES[0]
+    # the typed turn keeps the time the agent actually spoke
+    spoken = len(speech[LINES[0]]) / RATE
+    assert abs((agent["end"] - agent["start"]) - spoken) < 0.8
+    check_times(turns[:3])
+
+
+async def test_voice_failure_continues_as_captions(
+    server: VoiceServer, speech: dict[str, Any], engines: None
+) -> None:
+    server.app.state.voice_engines = Engines(piper=BrokenPiper())
+    session_id = server.start_session()
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        notice = await client.wait_for("notice", 30, kind="tts_failed")
+        assert "captions" in notice["message"]
+        opening = await client.customer_final(0)
+        assert opening["text"] and opening["start"] == opening["end"]
+        client.say(speech[LINES[0]])
+        await client.wait_for("caption", 60, speaker="agent", index=1)
+        reply = await client.customer_final(2)
+        assert reply["text"]
+    finally:
+        await close(client, tasks)
+        http.close()
+    assert client.audio_bytes == 0
+    turns = server.turns(session_id)
+    assert wer(LINES[0], turns[1].text) <= 0.2
+    check_times(turns)
+
+
+async def test_a_dropped_socket_resumes_the_call(
+    server: VoiceServer, speech: dict[str, Any]
+) -> None:
+    session_id = server.start_session(seed=11)
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        await client.customer_final(0)
+        client.say(speech[LINES[0]])
+        await client.wait_for("caption", 60, speaker="customer", index=2)  # reply started
+        await close(client, tasks)  # the connection drops mid-reply
+    finally:
+        await close(client, tasks)
+    await asyncio.sleep(0.5)
+    stored = server.turns(session_id)
+    assert [t.index for t in stored] == [0, 1, 2]
+    assert stored[2].start is None  # never heard in full: played again on resume
+
+    ws = await connect(server, http, session_id)
+    client, tasks = await run_client(ws)
+    try:
+        hello = await client.wait_for("hello", 20)
+        assert [t["index"] for t in hello["turns"]] == [0, 1, 2]
+        replayed = await client.customer_final(2)
+        assert replayed["start"] > stored[1].end  # the clock goes on from the stored turns
+        client.say(speech[LINES[1]])
+        await client.customer_final(4)
+    finally:
+        await close(client, tasks)
+        http.close()
+    turns = server.turns(session_id)
+    assert [t.index for t in turns] == [0, 1, 2, 3, 4]
+    check_times(turns)
+    assert wer(LINES[1], turns[3].text) <= 0.2
+
+
+def test_engines_load_once_per_process() -> None:
+    assert shared_whisper() is shared_whisper()
+    assert shared_piper() is shared_piper()
