@@ -6,11 +6,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
 
-from server.paths import ALEMBIC_DIR, PROJECT_ROOT
+from server.paths import ALEMBIC_DIR, ALEMBIC_INI
 
 
 def alembic_config() -> Config:
-    config = Config(str(PROJECT_ROOT / "alembic.ini"))
+    config = Config(str(ALEMBIC_INI))
     config.set_main_option("script_location", str(ALEMBIC_DIR))
     return config
 
