@@ -39,10 +39,13 @@ class ScriptedVoice:
         lines = scenario.lines
         issues = {issue.id: issue for issue in scenario.issues}
         parts: list[str] = []
+        reacted_to: str | None = None
         if reaction.react_to is not None:
             reacted = scenario.mood.reactions[reaction.react_to]
             variants = reacted.again_lines if reaction.react_again and reacted.again_lines else []
-            parts += picker.maybe("react", variants or reacted.lines)
+            said = picker.maybe("react", variants or reacted.lines)
+            parts += said
+            reacted_to = reaction.react_to if said else None
         if reaction.ending == "hung_up":
             return parts + picker.one("hang_up", lines.hang_up)
         if reaction.ask_term is not None:
@@ -58,7 +61,7 @@ class ScriptedVoice:
         if reaction.answer is not None and not reaction.revealed:
             issue = issues[reaction.answer]
             parts += picker.one(f"details:{issue.id}", issue.details or issue.opening)
-        parts += self._promise(picker, scenario, reaction)
+        parts += self._promise(picker, scenario, reaction, reacted_to)
         if reaction.resolved and reaction.closing is None:
             parts += picker.maybe("resolved", lines.issue_resolved)
         for issue_id in reaction.raised:
@@ -94,17 +97,22 @@ class ScriptedVoice:
         async for chunk in stream_text(self.parts(scenario, state, reaction), spoken):
             yield chunk
 
-    def _promise(self, picker: _Picker, scenario: Scenario, reaction: Reaction) -> list[str]:
+    def _promise(
+        self, picker: _Picker, scenario: Scenario, reaction: Reaction, reacted_to: str | None
+    ) -> list[str]:
         """'When?' for a promise without a time; a nod to one with a time, unless a reaction
-        line to the commitment or the issue's resolution already said it."""
+        line to the commitment (`reacted_to`: the marker whose line was said) or the issue's
+        resolution already said it."""
         promise = reaction.promise
         if promise is None or reaction.act == "answered":
             return []
         if promise.when is None:
-            if reaction.react_to in {"diffuse_commitment", "vague_follow_up"}:
+            if reacted_to in {"diffuse_commitment", "vague_follow_up"}:
                 return []  # their reaction lines already ask who and when
-            return picker.maybe("ask_when", scenario.lines.ask_when)
-        if reaction.react_to in COMMITMENT_MARKERS or reaction.resolved:
+            return (
+                picker.one("ask_when", scenario.lines.ask_when) if scenario.lines.ask_when else []
+            )
+        if reacted_to in COMMITMENT_MARKERS or reaction.resolved:
             return []
         return picker.maybe("promise_noted", scenario.lines.promise_noted)
 

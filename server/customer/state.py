@@ -504,6 +504,7 @@ def advance(
             elif spec.asks_at_least > 1:
                 raised.append(spec.id)
                 raised_answered.append(spec.id)
+                focus_state = replace(focus_state, marked_repeats=1)
         mistake = _mistake(spec, agent_text)
         commitment = COMMITMENT_MARKERS & set(names)
         if mistake is not None:
@@ -575,10 +576,11 @@ def advance(
                 # the agent answered it before the customer got to it: nothing left to ask
                 issues[i + 1] = replace(opened, status="resolved", resolved_turn=turn)
                 continue
+            if following.answered:  # said as a marked repeat: the next one is the second
+                opened = replace(opened, marked_repeats=1)
+                raised_answered.append(following.id)
             issues[i + 1] = opened
             raised.append(following.id)
-            if following.answered:
-                raised_answered.append(following.id)
             break  # one new issue per turn
 
     # 7. asking again
@@ -589,12 +591,23 @@ def advance(
         issue_state = issues[focus_index]
         spec = specs[focus_index]
         quiet = bool(raised or revealed or restated or term or correct or answer)
+        earlier = issue_state.promises[:-1] if act == "promised" else ()
+        promised_before = bool(earlier) and (
+            promise is None or promise.when in {None, *(p.when for p in earlier)}
+        )  # a promise again that adds no time is no progress
         if issue_state.status == "open" and act == "answered":
             repeat, repeat_kind = spec.id, "again"
             repeat_index = issue_state.marked_repeats
-        elif issue_state.status == "open" and act == "dodged" and not quiet:
-            repeat, repeat_kind = spec.id, "unanswered"
-            repeat_index = issue_state.times_asked - 1 - issue_state.marked_repeats
+        elif issue_state.status == "open" and (act == "dodged" or promised_before) and not quiet:
+            # not answered now (a stall, or a promise again with nothing done): asked again;
+            # when the agent did answer it earlier, the repeat is said as one (marked)
+            answered_before = bool(issue_state.answered) and bool(spec.asks_again)
+            repeat, repeat_kind = spec.id, "again" if answered_before else "unanswered"
+            repeat_index = (
+                issue_state.marked_repeats
+                if answered_before
+                else issue_state.times_asked - 1 - issue_state.marked_repeats
+            )
             mood += scenario.mood.repeat_delta
         if repeat is not None:
             issues[focus_index] = replace(
