@@ -501,23 +501,26 @@ def trust_intro() -> str:
         "of labels where the two are equal, *κ* is Cohen's kappa with quadratic weights (1 is "
         "perfect, 0 is chance; a level off by one costs less than one off by three). Two "
         f"independent human raters agree on {percent(HUMAN_AGREEMENT)} of such labels, always "
-        "within one level: read every figure below against that. *Tune* and *check* are the two "
+        "within one level: read every figure against that. *Tune* and *check* are the two "
         "fixed halves of each folder (by the SHA-1 of the file name); a check figure well below "
         "the tune figure would mean the rules fit those files rather than the behavior.\n"
     )
 
 
-def trust_block(name: str, found: ConversationEval) -> str:
-    """One labelled set's figures: overall, per half and per behavior, as Markdown."""
+def trust_row(name: str, found: ConversationEval) -> str:
+    """One labelled set's line of the summary table."""
     total = found.select()
-    halves = ", ".join(
-        f"{half} half {percent(found.select(half=half).rate)}"
-        f" ({found.select(half=half).agreed}/{found.select(half=half).total})"
-        for half in HALVES
+    halves = " | ".join(_fraction(found.select(half=half)) for half in HALVES)
+    return (
+        f"| {name} | {found.conversations} | {total.total} | {percent(total.rate)} | "
+        f"{kappa_text(total.kappa)} | {halves} |"
     )
+
+
+def trust_block(name: str, found: ConversationEval) -> str:
+    """One labelled set's figures per behavior, as Markdown."""
     lines = [
-        f"**{name}**: {found.conversations} conversations, {total.total} labels; agreement "
-        f"{percent(total.rate)}, κ {kappa_text(total.kappa)} ({halves}).",
+        f"Per behavior, {name}:",
         "",
         "| Behavior | Labels | Agreement | κ |",
         "|---|---:|---:|---:|",
@@ -530,9 +533,17 @@ def trust_block(name: str, found: ConversationEval) -> str:
     return "\n".join(lines) + "\n"
 
 
+TRUST_TABLE_HEAD = (
+    "| Labelled set | Conversations | Labels | Agreement | κ | Tune half | Check half |\n"
+    "|---|---:|---:|---:|---:|---:|---:|\n"
+    f"| two independent human raters | | | {percent(HUMAN_AGREEMENT)} | | | |\n"
+)
+
+
 def trust_section(sets: Sequence[tuple[str, ConversationEval]]) -> str:
     """The whole generated section, between its two marker comments."""
-    blocks = [trust_intro(), *(trust_block(name, found) for name, found in sets)]
+    table = TRUST_TABLE_HEAD + "".join(trust_row(name, found) + "\n" for name, found in sets)
+    blocks = [trust_intro(), table, *(trust_block(name, found) for name, found in sets)]
     return TRUST_BEGIN + "\n" + "\n".join(blocks) + TRUST_END
 
 

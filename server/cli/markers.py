@@ -1,4 +1,5 @@
-"""`sparring markers FILE.jsonl` and `sparring scorer eval FILE.jsonl | DIR`."""
+"""`sparring markers FILE.jsonl`, `sparring scorer eval FILE.jsonl | DIR` and `sparring scorer
+trust` (the README's "How far to trust the scorer" section, generated)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,14 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from scorer.evaluation import EvalFileError, evaluate, evaluate_conversations, read_rows
+from scorer.evaluation import (
+    EvalFileError,
+    evaluate,
+    evaluate_conversations,
+    read_rows,
+    replace_trust_section,
+    trust_section,
+)
 from scorer.markers import detect, marker_names
 
 scorer_app = typer.Typer(
@@ -106,6 +114,57 @@ def eval_command(
         typer.echo(json.dumps(found.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(found.render(misses=misses))
+
+
+SHIPPED = Path(__file__).resolve().parents[2] / "tests" / "scorer" / "conversations"
+
+
+@scorer_app.command("trust")
+def trust_command(
+    sets: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Folders of labelled conversations, each DIR or NAME=DIR (NAME is what the "
+            "section calls it; default: the folder's path). Default: the conversations shipped "
+            "in tests/scorer/conversations.",
+            show_default=False,
+        ),
+    ] = None,
+    write: Annotated[
+        Path | None,
+        typer.Option(
+            "--write",
+            help="Replace the generated section of this Markdown file (between its "
+            "scorer-trust marker comments) instead of printing it.",
+        ),
+    ] = None,
+) -> None:
+    """Generate the "How far to trust the scorer" section: per-behavior level agreement and
+    quadratic-weighted kappa on labelled conversations, next to the human-human figure."""
+    chosen = list(sets or [f"tests/scorer/conversations={SHIPPED}"])
+    measured = []
+    for item in chosen:
+        name, _, folder = item.rpartition("=")
+        name = name or folder
+        try:
+            measured.append((name, evaluate_conversations(folder)))
+        except EvalFileError as error:
+            _fail(str(error))
+    section = trust_section(measured)
+    if write is None:
+        typer.echo(section)
+        return
+    try:
+        text = write.read_text(encoding="utf-8")
+    except OSError as error:
+        _fail(f"{write}: cannot be read ({error.strerror}); pass the Markdown file to update")
+    try:
+        updated = replace_trust_section(text, section, str(write))
+    except EvalFileError as error:
+        _fail(str(error))
+    if updated != text:
+        write.write_text(updated, encoding="utf-8")
+    typer.echo(f"{write}: section {'updated' if updated != text else 'already current'}")
 
 
 def _fail(message: str) -> NoReturn:

@@ -133,3 +133,32 @@ def test_scorer_eval_folder_errors(tmp_path):
     result = runner.invoke(app, ["scorer", "eval", str(source), "--misses"])
     assert result.exit_code == 1
     assert "apply to a folder" in result.output
+
+
+def test_scorer_trust_prints_and_writes_the_section(tmp_path):
+    from scorer.evaluation import TRUST_BEGIN, TRUST_END
+
+    printed = runner.invoke(app, ["scorer", "trust", f"mine={LABELLED}"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout.startswith(TRUST_BEGIN)
+    assert "| mine | 4 | 8 |" in printed.stdout
+    page = tmp_path / "page.md"
+    page.write_text(f"# Page\n\n{TRUST_BEGIN}\nstale\n{TRUST_END}\n\nend\n", encoding="utf-8")
+    written = runner.invoke(app, ["scorer", "trust", f"mine={LABELLED}", "--write", str(page)])
+    assert written.exit_code == 0, written.output
+    assert "section updated" in written.stdout
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("# Page\n\n") and text.endswith("\n\nend\n")
+    assert printed.stdout.strip() in text and "stale" not in text
+    again = runner.invoke(app, ["scorer", "trust", f"mine={LABELLED}", "--write", str(page)])
+    assert "already current" in again.stdout
+
+
+def test_scorer_trust_errors(tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text("# no markers\n", encoding="utf-8")
+    result = runner.invoke(app, ["scorer", "trust", str(LABELLED), "--write", str(page)])
+    assert result.exit_code == 1
+    assert f"{page} has no <!-- scorer-trust:begin" in result.output
+    missing = runner.invoke(app, ["scorer", "trust", str(tmp_path / "nothing")])
+    assert missing.exit_code == 1 and "no such folder" in missing.output
