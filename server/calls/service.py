@@ -152,7 +152,7 @@ def import_call(
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         try:
-            info = probe(target)
+            info = probe(target, file_name)
             call.duration_s = round(info.duration_s, 2)
             if transcript is not None:
                 call.transcript_json, _fmt = _parse(*transcript)

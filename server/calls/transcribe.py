@@ -49,15 +49,18 @@ class AudioInfo:
     sample_rate: int
 
 
-def probe(path: Path) -> AudioInfo:
-    """Channels, duration and codec of an audio file, or an `AudioError` saying what is wrong."""
+def probe(path: Path, name: str = "") -> AudioInfo:
+    """Channels, duration and codec of an audio file, or an `AudioError` saying what is wrong
+    (naming the file as `name`, by default its own name)."""
     import av
+
+    name = name or path.name
 
     try:
         with av.open(str(path)) as container:
             streams = container.streams.audio
             if not streams:
-                raise AudioError(f"{path.name}: the file has no audio stream")
+                raise AudioError(f"{name}: the file has no audio stream")
             stream = streams[0]
             duration = (
                 float(stream.duration * stream.time_base)
@@ -72,7 +75,7 @@ def probe(path: Path) -> AudioInfo:
             )
     except av.error.FFmpegError as exc:
         raise AudioError(
-            f"{path.name}: cannot read it as audio ({exc.strerror or exc}); "
+            f"{name}: cannot read it as audio ({exc.strerror or exc}); "
             "use wav, mp3, m4a, ogg or webm"
         ) from None
 
