@@ -7,6 +7,7 @@ Bad values end the process with one line naming the setting and what to do (`Set
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from enum import StrEnum
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -65,8 +66,8 @@ class Settings(BaseSettings):
         "peaks), and the most threads it runs at once; keep workers × 1.5 × this under "
         "PostgreSQL's `max_connections` (100 by default).",
     )
-    secret_key: str = Field(
-        "",
+    secret_key: SecretStr = Field(
+        SecretStr(""),
         description="Signs session cookies and CSRF tokens; empty means generate one once and "
         "keep it in `DATA_DIR/secret_key`.",
     )
@@ -74,7 +75,7 @@ class Settings(BaseSettings):
     llm_base_url: str = Field(
         "", description="Base URL of an OpenAI-compatible API for the LLM customer voice."
     )
-    llm_api_key: str = Field("", description="API key for `LLM_BASE_URL`.")
+    llm_api_key: SecretStr = Field(SecretStr(""), description="API key for `LLM_BASE_URL`.")
     llm_model: str = Field(
         "",
         description="Chat model name; the customer uses the LLM only when this is set "
@@ -125,10 +126,17 @@ class Settings(BaseSettings):
         "piper on any network error).",
     )
     login_max_attempts: Annotated[int, Field(ge=1, le=1000)] = Field(
-        5, description="Failed sign-ins allowed per email and address within the login window."
+        5,
+        description="Failed sign-ins allowed per account from one address within the login "
+        "window (four times as many per address over all accounts); then that address waits.",
     )
     login_window_s: Annotated[int, Field(ge=1)] = Field(
         300, description="Length in seconds of the login rate-limit window."
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="Comma-separated addresses or networks (e.g. `127.0.0.1, 10.0.0.0/8`) of "
+        "reverse proxies whose `X-Forwarded-For` is believed; empty means none.",
     )
     time_zone: str = Field(
         "UTC",
@@ -210,6 +218,19 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        for item in _split(value):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an IP address or network; list addresses such as "
+                    "127.0.0.1 or 10.0.0.0/8, separated by commas"
+                ) from None
+        return ", ".join(_split(value))
+
     @field_validator("database_url")
     @classmethod
     def _parseable_url(cls, value: str) -> str:
@@ -232,7 +253,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_placeholder_secret_in_production(self) -> Settings:
-        if self.env is Environment.production and self.secret_key.strip().lower() in (
+        if self.env is Environment.production and self._secret().strip().lower() in (
             PLACEHOLDER_SECRETS
         ):
             raise ValueError(
@@ -247,17 +268,40 @@ class Settings(BaseSettings):
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'sparring.db').resolve()}"
 
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(
+            ipaddress.ip_network(item, strict=False) for item in _split(self.trusted_proxies)
+        )
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None for PostgreSQL and in-memory SQLite."""
+        if not self.is_sqlite:
+            return None
+        database = make_url(self.resolved_database_url).database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return None
+        return Path(database)
+
+    def _secret(self) -> str:
+        return self.secret_key.get_secret_value()
+
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
 
     def ensure_data_dir(self) -> Path:
-        """Create `DATA_DIR` if needed and check it is writable."""
+        """Create `DATA_DIR` (owner-only, 0700, when it is new) and check it is writable."""
         try:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             probe = self.data_dir / ".write-test"
             probe.write_text("ok")
             probe.unlink()
+            if self.sqlite_path is not None and not self.sqlite_path.exists():
+                # SQLite would create it world-readable; it holds password hashes
+                self.sqlite_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                os.close(os.open(self.sqlite_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except OSError as exc:
             raise SettingsError(
                 f"SPARRING_DATA_DIR={self.data_dir}: not writable ({exc.strerror}); "
@@ -267,8 +311,8 @@ class Settings(BaseSettings):
 
     def effective_secret_key(self) -> str:
         """The configured secret, or one generated once and kept under `DATA_DIR`."""
-        if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS:
-            return self.secret_key
+        if self._secret().strip().lower() not in PLACEHOLDER_SECRETS:
+            return self._secret()
         path = self.ensure_data_dir() / SECRET_FILE_NAME
         if path.exists():
             return path.read_text().strip()
@@ -277,6 +321,10 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w") as handle:
             handle.write(key)
         return key
+
+
+def _split(value: str) -> list[str]:
+    return [item.strip() for item in value.split(",") if item.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -26,6 +26,8 @@ class UserBase(SQLModel):
 class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
+    session_epoch: int = Field(default=0)
+    """Stored in the session cookie at sign-in; raising it ends every session of the user."""
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -49,6 +51,6 @@ class TeamMember(SQLModel, table=True):
 class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, index=True)
-    address: str = Field(default="", max_length=64)
+    address: str = Field(default="", max_length=64, index=True)
     succeeded: bool = False
     at: datetime = Field(default_factory=utcnow, index=True)

@@ -1,10 +1,17 @@
-"""CSRF protection for every state-changing request.
+"""CSRF protection for every state-changing request, and the limits on what a client may send.
 
 A random token lives in the signed session cookie; every form carries it as a hidden
 `csrf_token` field (JavaScript sends it as the `X-CSRF-Token` header). The middleware refuses any
 POST/PUT/PATCH/DELETE whose token does not match, before a route sees the request, so no form
 can forget the check. WebSockets are protected by checking the Origin header instead
-(`origin_allowed`)."""
+(`origin_allowed`).
+
+Before any of that work, and before anyone has signed in, the body is bounded: a declared
+`Content-Length` over `MAX_BODY_BYTES` is refused at once with 413, a streamed body is counted
+chunk by chunk and refused with 413 the moment it passes the limit (nothing larger is ever held),
+and a form with more than `MAX_FORM_FIELDS` fields or a field over `MAX_FIELD_BYTES` gets 400.
+A WebSocket message over `MAX_WS_MESSAGE_CHARS` closes the socket with code 1009 and a reason.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +20,8 @@ import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,6 +30,20 @@ UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+"""The largest request body accepted (4 MiB): a 200,000-character persona fits with room."""
+MAX_FIELD_BYTES = 2 * 1024 * 1024
+"""The largest single form field, as sent (2 MiB)."""
+MAX_FORM_FIELDS = 1000
+"""The most fields one form may have."""
+MAX_WS_MESSAGE_CHARS = 64 * 1024
+"""The largest WebSocket message accepted (64 Ki characters); a larger one closes the socket."""
+FORM_LIMITS = {
+    "max_fields": MAX_FORM_FIELDS,
+    "max_files": MAX_FORM_FIELDS,
+    "max_part_size": MAX_FIELD_BYTES,
+}
 
 
 def csrf_token(request: Any) -> str:
@@ -40,20 +63,79 @@ def origin_allowed(conn: HTTPConnection) -> bool:
     return urlsplit(origin).netloc == conn.headers.get("host", "")
 
 
+class BodyTooLarge(Exception):
+    """The request body passed `MAX_BODY_BYTES`."""
+
+
+def _too_large(method: str, path: str) -> PlainTextResponse:
+    return PlainTextResponse(
+        f"413 Content Too Large: {method} {path} sent more than {MAX_BODY_BYTES // 1024:,} KiB; "
+        "send less (a persona must stay under 200,000 characters).",
+        status_code=413,
+        headers={"Connection": "close"},
+    )
+
+
+def _bad_request(message: str) -> PlainTextResponse:
+    return PlainTextResponse(f"400 Bad Request: {message}", status_code=400)
+
+
+def declared_length(scope: Scope) -> int | None:
+    """The Content-Length header as a number; -1 when it is present but not a number."""
+    for name, value in scope.get("headers", []):
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            if not text.isdigit() or len(text) > 18:
+                return -1
+            return int(text)
+    return None
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole body, read in chunks and joined once; None when the client went away. Raises
+    `BodyTooLarge` as soon as more than `MAX_BODY_BYTES` have arrived."""
+    chunks: list[bytes] = []
+    size = 0
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise BodyTooLarge()
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
 class CSRFMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in UNSAFE_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        body = b""
-        more = True
-        while more:
-            message = await receive()
-            body += message.get("body", b"")
-            more = message.get("more_body", False)
+        method, path = scope["method"], scope["path"]
+        length = declared_length(scope)
+        if length == -1:
+            await _bad_request("the Content-Length header is not a number.")(scope, receive, send)
+            return
+        if length is not None and length > MAX_BODY_BYTES:
+            await _too_large(method, path)(scope, receive, send)
+            return
+        if method not in UNSAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await read_body(receive)
+        except BodyTooLarge:
+            await _too_large(method, path)(scope, receive, send)
+            return
+        if body is None:
+            return
 
         async def replay() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
@@ -64,11 +146,28 @@ class CSRFMiddleware:
         if sent is None:
             content_type = request.headers.get("content-type", "")
             if content_type.startswith(FORM_TYPES):
-                form = await request.form()
+                try:
+                    form = await request.form(
+                        max_files=MAX_FORM_FIELDS,
+                        max_fields=MAX_FORM_FIELDS,
+                        max_part_size=MAX_FIELD_BYTES,
+                    )
+                except (MultiPartException, HTTPException) as exc:
+                    detail = exc.message if isinstance(exc, MultiPartException) else exc.detail
+                    message = (
+                        f"{method} {path}: the form could not be read ({detail}) — at most "
+                        f"{MAX_FORM_FIELDS:,} fields of up to {MAX_FIELD_BYTES // 1024:,} KiB each."
+                    )
+                    await _bad_request(message)(scope, replay, send)
+                    return
                 value = form.get(FIELD)
                 sent = value if isinstance(value, str) else None
                 await form.close()
-        if not expected or not sent or not hmac.compare_digest(str(expected), sent):
+        if (
+            not expected
+            or not sent
+            or not hmac.compare_digest(str(expected).encode(), sent.encode())
+        ):
             response = PlainTextResponse(
                 "403 Forbidden: the form's security token is missing or expired. "
                 "Reload the page and submit again.",

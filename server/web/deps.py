@@ -5,12 +5,13 @@ to the sign-in page, signed-in users without the role get 403."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, WebSocket
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from server.db import session_scope
 from server.models import Role, User
@@ -49,13 +50,45 @@ DbDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def load_user(session: Session, user_id: object) -> User | None:
-    if not isinstance(user_id, int):
+MAX_ID_DIGITS = 18
+"""Ids in forms and addresses are at most 18 ASCII digits, so they fit a 64-bit column."""
+
+
+def small_int(text: str) -> int | None:
+    """`text` as a non-negative id (ASCII digits only, at most 18 of them), else None: `²`,
+    `٣` and 25-digit numbers are not ids and must not reach `int()` or the database."""
+    text = text.strip()
+    if not text or len(text) > MAX_ID_DIGITS or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
+def load_user(session: Session, user_id: object, epoch: object = 0) -> User | None:
+    """The active user `user_id` when `epoch` (from the session cookie) is still theirs: a
+    sign-out, password reset, role change or deactivation raises the user's epoch and so ends
+    every session issued before it."""
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
         return None
     user = session.get(User, user_id)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.session_epoch != epoch:
         return None
     return user
+
+
+def session_user(session: Session, cookie: Mapping[str, Any]) -> User | None:
+    """The user a (request or WebSocket) session cookie belongs to, if it is still valid."""
+    return load_user(session, cookie.get("user_id"), cookie.get("epoch", 0))
+
+
+async def still_signed_in(websocket: WebSocket) -> bool:
+    """Whether the socket's session is still valid (checked before every turn), in a thread so
+    the event loop never waits on the database."""
+
+    def check() -> bool:
+        with Session(websocket.app.state.engine) as db:
+            return session_user(db, websocket.session) is not None
+
+    return await run_in_threadpool(check)
 
 
 @dataclass(frozen=True)
@@ -69,7 +102,7 @@ class Viewer:
 
 
 def optional_user(request: Request, db: DbDep) -> User | None:
-    user = load_user(db, request.session.get("user_id"))
+    user = session_user(db, request.session)
     if user is not None:
         assert user.id is not None
         request.state.user = Viewer(id=user.id, email=user.email, name=user.name, role=user.role)

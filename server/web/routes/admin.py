@@ -1,4 +1,9 @@
-"""Admin pages: users (create, role, active, password, teams) and teams."""
+"""Admin pages: users (create, role, active, password, teams) and teams.
+
+The rules (password policy, name lengths, no self-demotion, membership sync, signing a user out
+everywhere when their password, role or active flag changes) live in `server.accounts`; these
+routes only read the form and report the outcome. Deactivated users are not listed on the teams
+page."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ from sqlmodel import select
 
 from server import accounts
 from server.models import Role, Team, TeamMember, User
-from server.web.deps import AdminDep, DbDep, NotFound
+from server.web.deps import AdminDep, DbDep, NotFound, small_int
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/admin")
@@ -54,7 +59,8 @@ def create_user(
     except accounts.AccountError as exc:
         flash(request, f"User not created: {exc}.", "error")
         return RedirectResponse("/admin/users", status_code=303)
-    if team_id.isdigit() and (team := db.get(Team, int(team_id))) is not None:
+    team_number = small_int(team_id)
+    if team_number is not None and (team := db.get(Team, team_number)) is not None:
         accounts.add_member(db, team=team, user=user)
     flash(request, f"Created {user.email} ({user.role.value}).")
     return RedirectResponse("/admin/users", status_code=303)
@@ -96,34 +102,21 @@ def update_user(
     team_ids: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     user = _user_or_404(db, user_id)
+    teams = [number for t in team_ids or [] if (number := small_int(t)) is not None]
     try:
-        new_role = accounts.parse_role(role)
-        if password:
-            accounts.check_password(password)
+        accounts.update_user(
+            db,
+            actor=admin,
+            user=user,
+            role=role,
+            name=name,
+            active=bool(active),
+            password=password,
+            team_ids=teams,
+        )
     except accounts.AccountError as exc:
         flash(request, f"Not saved: {exc}.", "error")
         return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
-    if user.id == admin.id and (new_role is not Role.admin or not active):
-        flash(
-            request,
-            "Not saved: you cannot remove your own admin role or deactivate "
-            "yourself; ask another admin.",
-            "error",
-        )
-        return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
-    user.role, user.is_active = new_role, bool(active)
-    user.name = name.strip() or user.name
-    if password:
-        accounts.reset_password(db, email=user.email, password=password)
-    wanted = {int(t) for t in team_ids or [] if t.isdigit()}
-    for membership in db.exec(select(TeamMember).where(TeamMember.user_id == user_id)):
-        if membership.team_id not in wanted:
-            db.delete(membership)
-        wanted.discard(membership.team_id)
-    for team_id in wanted:
-        if (team := db.get(Team, team_id)) is not None:
-            accounts.add_member(db, team=team, user=user)
-    db.add(user)
     flash(request, f"Saved {user.email}.")
     return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
@@ -132,7 +125,8 @@ def update_user(
 def teams_page(request: Request, db: DbDep, admin: AdminDep) -> Response:
     teams = list(db.exec(select(Team).order_by(Team.name)))
     members: dict[int, list[User]] = {}
-    for team_id, user in db.exec(select(TeamMember.team_id, User).join(User)):
+    active_members = select(TeamMember.team_id, User).join(User).where(User.is_active == True)  # noqa: E712
+    for team_id, user in db.exec(active_members.order_by(User.email)):
         members.setdefault(team_id, []).append(user)
     return render(request, "admin/teams.html", {"teams": teams, "members": members})
 
@@ -144,6 +138,12 @@ def create_team(
     name = name.strip()
     if not name:
         flash(request, "Team not created: give it a name.", "error")
+    elif len(name) > accounts.MAX_TEAM_NAME_CHARS:
+        flash(
+            request,
+            f"Team not created: keep the name under {accounts.MAX_TEAM_NAME_CHARS} characters.",
+            "error",
+        )
     elif db.exec(select(Team).where(Team.name == name)).first() is not None:
         flash(request, f"Team not created: {name!r} already exists.", "error")
     else:

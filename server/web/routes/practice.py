@@ -20,14 +20,23 @@ from server.models import PracticeSession, SessionMode, User
 from server.services import practice
 from server.services.curriculum import week_of_behavior
 from server.services.practice import LiveSession, PracticeError, TurnConflict, TurnEvent
-from server.web.csrf import origin_allowed
-from server.web.deps import AgentDep, DbDep, Forbidden, NotFound, UserDep, load_user
+from server.web.csrf import MAX_WS_MESSAGE_CHARS, origin_allowed
+from server.web.deps import (
+    AgentDep,
+    DbDep,
+    Forbidden,
+    NotFound,
+    UserDep,
+    session_user,
+    still_signed_in,
+)
 from server.web.templating import flash, render
 
 router = APIRouter()
 
 MAX_FRAME_CHARS = 8 * practice.MAX_MESSAGE_CHARS
 POLICY_VIOLATION = 1008
+MESSAGE_TOO_BIG = 1009
 
 
 def owned_session(db: Session, session_id: int, user: User) -> PracticeSession:
@@ -193,7 +202,7 @@ async def practice_socket(websocket: WebSocket, session_id: int) -> None:
         return
     engine = websocket.app.state.engine
     with Session(engine, expire_on_commit=False) as db:
-        user = load_user(db, websocket.session.get("user_id"))
+        user = session_user(db, websocket.session)
         session = db.get(PracticeSession, session_id)
         allowed = user is not None and session is not None and session.user_id == user.id
         if not allowed or session is None:
@@ -221,6 +230,14 @@ async def converse(channel: Channel, live: LiveSession, engine: Any) -> None:
             raw = await channel.websocket.receive_text()
         except (WebSocketDisconnect, RuntimeError, KeyError):
             return
+        if len(raw) > MAX_WS_MESSAGE_CHARS:
+            reason = f"message too big: over {MAX_WS_MESSAGE_CHARS:,} characters"
+            await channel.websocket.close(code=MESSAGE_TOO_BIG, reason=reason)
+            return
+        if not await still_signed_in(channel.websocket):
+            reason = "signed out: sign in again to continue this conversation"
+            await channel.websocket.close(code=POLICY_VIOLATION, reason=reason)
+            return
         request = parse_request(raw)
         if isinstance(request, str):
             await channel.error(request)
@@ -242,6 +259,8 @@ def parse_request(raw: str) -> dict[str, Any] | str:
         )
     try:
         request = json.loads(raw)
+    except RecursionError:
+        return 'the message is nested too deeply; send {"type": "say", "text": "..."}'
     except ValueError:
         return 'send JSON: {"type": "say", "text": "..."} or {"type": "end"}'
     if not isinstance(request, dict) or request.get("type") not in {"say", "end"}:
