@@ -404,7 +404,7 @@ def response_format(kind: str) -> dict[str, Any] | None:
     raise ValueError(f"unknown reply format {kind!r}; expected one of {', '.join(FORMATS)}")
 
 
-class _FormatMemory:
+class FormatMemory:
     """Which reply format each endpoint and model took last (shared by every judge in the
     process, so the web app negotiates once per endpoint, not once per report)."""
 
@@ -432,7 +432,7 @@ class _FormatMemory:
             self._start.clear()
 
 
-FORMAT_MEMORY = _FormatMemory()
+FORMAT_MEMORY = FormatMemory()
 
 
 def endpoint_key(client: Any, model: str) -> str:
@@ -464,7 +464,7 @@ def _timeout_of(client: Any) -> str:
 
 
 def ask(
-    client: Any, model: str, messages: list[dict[str, str]], memory: _FormatMemory
+    client: Any, model: str, messages: list[dict[str, str]], memory: FormatMemory
 ) -> tuple[str, str]:
     """The model's reply and the format it was asked in, trying the formats in order from the
     one this endpoint took last. Raises `_Stop` when no behavior can be asked now and
@@ -521,7 +521,7 @@ def judge_one(
     behavior: str,
     client: Any,
     model: str,
-    memory: _FormatMemory = FORMAT_MEMORY,
+    memory: FormatMemory = FORMAT_MEMORY,
 ) -> BehaviorResult | str:
     """The judge's verified verdict on one behavior, or the reason the markers decide.
     Raises `_Stop` when the endpoint cannot be asked at all."""
@@ -544,7 +544,7 @@ def judge(
     model: str,
     *,
     workers: int = 4,
-    memory: _FormatMemory = FORMAT_MEMORY,
+    memory: FormatMemory = FORMAT_MEMORY,
 ) -> dict[str, BehaviorResult | str]:
     """Ask `client` about each behavior: per behavior a verified verdict, or the reason the
     markers decide instead. The first behavior is asked alone (it settles the reply format);
@@ -584,7 +584,7 @@ class LLMJudge:
     client: Any
     model: str
     workers: int = 4
-    memory: _FormatMemory = field(default=FORMAT_MEMORY, compare=False, repr=False)
+    memory: FormatMemory = field(default=FORMAT_MEMORY, compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -604,6 +604,7 @@ __all__ = [
     "ANCHORS",
     "FORMATS",
     "FORMAT_MEMORY",
+    "FormatMemory",
     "LLMJudge",
     "VERDICT_SCHEMA",
     "Verdict",

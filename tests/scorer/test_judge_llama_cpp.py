@@ -23,7 +23,7 @@ import openai
 import pytest
 
 import scorer
-from scorer.judge import LLMJudge, _FormatMemory, endpoint_key
+from scorer.judge import FormatMemory, LLMJudge, endpoint_key
 
 pytest.importorskip(
     "llama_cpp.server.app",
@@ -110,7 +110,7 @@ def test_judge_negotiates_verifies_and_reports_with_llama_cpp(llama_server: str)
     client = openai.OpenAI(
         base_url=llama_server, api_key="none", max_retries=0, timeout=300, http_client=http
     )
-    memory = _FormatMemory()
+    memory = FormatMemory()
     transcript = scorer.load(FIXTURES / "ownership/poor_ecommerce.json")
     wanted = ["ownership", "clarity"]
     try:

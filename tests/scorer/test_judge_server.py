@@ -14,7 +14,7 @@ import openai
 import pytest
 
 import scorer
-from scorer.judge import VERDICT_SCHEMA, LLMJudge, _FormatMemory, judge
+from scorer.judge import VERDICT_SCHEMA, FormatMemory, LLMJudge, judge
 from tests.scorer.fake_chat import (
     NOT_A_VERDICT,
     ChatCompletions,
@@ -65,7 +65,7 @@ def test_keeps_only_verified_verdicts_and_says_why_for_the_rest(client: openai.O
     }
     transcript = scorer.load(TRANSCRIPT)
     wanted = ["impact_naming", "deescalation", "self_regulation", "clarity", "ownership"]
-    results = judge(transcript, wanted, client, "tiny", memory=_FormatMemory())
+    results = judge(transcript, wanted, client, "tiny", memory=FormatMemory())
     assert list(results) == wanted
     ownership = results["ownership"]
     assert isinstance(ownership, scorer.BehaviorResult)
@@ -99,7 +99,7 @@ def test_json_schema_refused_with_500_moves_to_json_object_and_is_remembered(
     script = ChatCompletions.script
     script.refuse = {"json_schema": 500}
     script.replies = {"ownership": OWNERSHIP}
-    memory = _FormatMemory()
+    memory = FormatMemory()
     transcript = scorer.load(TRANSCRIPT)
     first = judge(transcript, ["ownership", "clarity"], client, "tiny", memory=memory)
     assert isinstance(first["ownership"], scorer.BehaviorResult)
@@ -124,7 +124,7 @@ def test_plain_instructions_when_both_json_formats_are_refused(client: openai.Op
     script = ChatCompletions.script
     script.refuse = {"json_schema": 400, "json_object": 422}
     script.replies = {"ownership": OWNERSHIP}
-    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=_FormatMemory())
+    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=FormatMemory())
     assert isinstance(results["ownership"], scorer.BehaviorResult)
     assert formats_sent() == ["json_schema", "json_object", "plain"]
     assert "response_format" not in ChatCompletions.script.requests[-1]["body"]
@@ -132,7 +132,7 @@ def test_plain_instructions_when_both_json_formats_are_refused(client: openai.Op
 
 def test_every_format_failing_is_a_reason_not_a_silence(client: openai.OpenAI) -> None:
     ChatCompletions.script.refuse = {"json_schema": 500, "json_object": 500, "plain": 500}
-    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=_FormatMemory())
+    results = judge(scorer.load(TRANSCRIPT), ["ownership"], client, "tiny", memory=FormatMemory())
     reason = results["ownership"]
     assert isinstance(reason, str)
     assert reason.startswith("the judge request failed: json_schema: HTTP 500")
@@ -149,7 +149,7 @@ def test_a_timeout_stops_asking_and_says_so(endpoint: str) -> None:
             ["clarity", "ownership", "impact_naming"],
             slow,
             "tiny",
-            memory=_FormatMemory(),
+            memory=FormatMemory(),
         )
     finally:
         slow.close()
@@ -162,7 +162,7 @@ def test_a_timeout_stops_asking_and_says_so(endpoint: str) -> None:
 def test_a_refused_key_stops_asking_and_names_the_settings(client: openai.OpenAI) -> None:
     ChatCompletions.script.status = 401
     results = judge(
-        scorer.load(TRANSCRIPT), ["clarity", "ownership"], client, "tiny", memory=_FormatMemory()
+        scorer.load(TRANSCRIPT), ["clarity", "ownership"], client, "tiny", memory=FormatMemory()
     )
     assert str(results["clarity"]).startswith("the judge endpoint refused the API key (HTTP 401")
     assert "SPARRING_LLM_API_KEY" in str(results["clarity"])
@@ -183,7 +183,7 @@ def test_the_report_says_which_layer_decided_and_why(client: openai.OpenAI) -> N
     script = ChatCompletions.script
     script.refuse = {"json_schema": 500}
     script.replies = {"ownership": OWNERSHIP, "clarity": INVENTED_QUOTE}
-    memory = _FormatMemory()
+    memory = FormatMemory()
     transcript = scorer.load(TRANSCRIPT)
     plain = scorer.score(transcript)
     judged = scorer.score(transcript, judge=LLMJudge(client, "tiny", memory=memory))
