@@ -73,6 +73,7 @@ async def voice_socket(websocket: WebSocket, session_id: int) -> None:
             await websocket.close(code=POLICY_VIOLATION, reason="not your practice session")
             return
         try:  # the voice extra is optional: pipecat and the speech engines load on first use
+            from server.voice.audio import recorder_for
             from server.voice.call import VoiceCall, snapshot
             from server.voice.pipeline import run_call
         except ImportError as exc:
@@ -91,7 +92,12 @@ async def voice_socket(websocket: WebSocket, session_id: int) -> None:
             db.commit()
     await websocket.accept()
     call = VoiceCall(engine, live)
+    recorder = recorder_for(websocket.app.state.settings, live.id, call.offset)
+    if recorder is not None:
+        call.on_audio = recorder.write
     try:
         await run_call(websocket, call, engines_of(websocket.app))
     finally:
+        if recorder is not None:
+            recorder.close()
         await live.aclose()
