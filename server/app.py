@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -13,13 +15,13 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from server import __version__
-from server.db import database_status, make_engine
+from server.db import database_status, limit_threads, make_engine
 from server.logging_setup import configure_logging
 from server.paths import STATIC_DIR
 from server.request_log import RequestLogMiddleware
 from server.services import judging
 from server.settings import Environment, Settings, load_settings
-from server.web.csrf import CSRFMiddleware
+from server.web.csrf import MAX_FIELD_BYTES, MAX_FORM_FIELDS, CSRFMiddleware
 from server.web.deps import Forbidden, LoginRequired, NotFound
 from server.web.routes import routers
 from server.web.templating import render
@@ -32,7 +34,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     configure_logging(settings.log_level)
     app = FastAPI(
-        title="Sparring", version=__version__, docs_url=None, redoc_url=None, openapi_url=None
+        title="Sparring",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     judging.configure(settings)  # scores use the LLM judge when one is configured
@@ -52,7 +59,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestLogMiddleware)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     for router in routers:
-        app.include_router(router)
+        app.include_router(
+            router,
+            form_limits={
+                "max_fields": MAX_FORM_FIELDS,
+                "max_files": MAX_FORM_FIELDS,
+                "max_part_size": MAX_FIELD_BYTES,
+            },
+        )
     _add_error_pages(app)
 
     @app.get("/healthz", include_in_schema=False)
@@ -66,6 +80,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(body, status_code=200 if reachable else 503)
 
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    limit_threads(app.state.settings)
+    yield
 
 
 def _add_error_pages(app: FastAPI) -> None:
@@ -84,6 +104,19 @@ def _add_error_pages(app: FastAPI) -> None:
     def not_found(request: Request, exc: NotFound) -> Response:
         return render(
             request, "error.html", {"title": "Not found", "message": exc.message}, status_code=404
+        )
+
+    @app.exception_handler(OverflowError)
+    def number_too_large(request: Request, exc: OverflowError) -> Response:
+        message = (
+            f"{request.method} {request.url.path}: a number in the address or form is too "
+            "large; ids are whole numbers below 2^63."
+        )
+        return render(
+            request,
+            "error.html",
+            {"title": "Check the address", "message": message},
+            status_code=400,
         )
 
     @app.exception_handler(RequestValidationError)

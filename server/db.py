@@ -1,27 +1,55 @@
 """Database engine and sessions. The schema comes only from alembic migrations (`sparring db
-upgrade`); the app never creates tables itself."""
+upgrade`); the app never creates tables itself.
+
+Concurrency: every request and every WebSocket turn runs its database work in a worker thread
+with a short transaction of its own, so the event loop never waits on a lock or a connection.
+Each worker process keeps at most `SPARRING_DB_POOL_SIZE` connections (plus half as many again
+at peaks) and runs at most that many threads at once (`limit_threads`), so a thread never waits
+long for a connection. SQLite runs in WAL mode (readers never wait for the writer) with foreign
+keys on and a busy timeout of `SQLITE_BUSY_TIMEOUT_S` for the single writer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
 
 from server.settings import Settings
 
+T = TypeVar("T")
+
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+"""How long a SQLite writer waits for the write lock before giving up ("database is locked").
+Transactions are a few milliseconds long, so waiting longer would only hide a design fault."""
+
+
+def pool_limits(settings: Settings) -> tuple[int, int]:
+    """(pool size, overflow) of one worker process: `SPARRING_DB_POOL_SIZE` connections kept
+    open, and half as many again opened at peaks and closed afterwards."""
+    size = settings.db_pool_size
+    return size, max(1, size // 2)
+
 
 def make_engine(settings: Settings) -> Engine:
     url = settings.resolved_database_url
+    size, overflow = pool_limits(settings)
     if settings.is_sqlite:
         settings.ensure_data_dir()
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+            pool_size=size,
+            max_overflow=overflow,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,7 +57,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
+
+
+def limit_threads(settings: Settings) -> None:
+    """Run at most `SPARRING_DB_POOL_SIZE` threads at once in this worker (call it inside the
+    event loop, at startup): synchronous routes and the WebSocket's database work share these
+    threads, so they never outnumber the connections and no request waits for the pool."""
+    anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+
+
+def run_in_session(engine: Engine, work: Callable[[Session], T]) -> T:
+    """`work(session)` in one short transaction (committed on success, rolled back on error);
+    call it from a worker thread, e.g. `await anyio.to_thread.run_sync(run_in_session, ...)`."""
+    with session_scope(engine) as session:
+        return work(session)
 
 
 @contextmanager

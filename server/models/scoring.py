@@ -4,12 +4,19 @@ manager's calibration labels."""
 from datetime import datetime
 
 from sqlalchemy import JSON
-from sqlmodel import Column, Field, SQLModel
+from sqlmodel import Column, Field, SQLModel, UniqueConstraint
 
 from server.models.base import utcnow
 
 
 class ScoreRecord(SQLModel, table=True):
+    """One score report of a session per scorer version (a rescore by a newer scorer adds one;
+    two windows ending the session at once cannot add two)."""
+
+    __table_args__ = (
+        UniqueConstraint("session_id", "scorer_version", name="uq_scorerecord_session_version"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     session_id: int = Field(foreign_key="practicesession.id", index=True, ondelete="CASCADE")
     scorer_version: str = Field(max_length=40)

@@ -10,22 +10,32 @@ Every agent turn is committed **before** the customer's reply is computed, and t
 turn is committed with the conversation's snapshot (`state_json`) once it is complete, so a
 crash loses nothing: `open_live` finds an agent turn that has no reply yet and `take_turn`'s
 caller can answer it with `answer_pending`. Preview sessions (a trainer trying a draft persona)
-run the same way but are never scored."""
+run the same way but are never scored.
+
+The web app runs turns with `run_turn(engine, live, text)`: the same steps, each database step
+in a worker thread with a transaction of its own (`store_agent_turn`, then `stream_reply` on the
+event loop, then `store_reply`). Nothing is stored once the session has ended (`SessionEnded`),
+also when another window or worker ended it; `finish` ends and scores a session exactly once
+however many windows end it at the same moment, and scores an agent turn still waiting for its
+reply. The customer's turn is stored as it was streamed, with the reason when the LLM failed."""
 
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+from anyio import to_thread
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import scorer
 from server.customer import Conversation, LLMVoice, Voice
+from server.db import session_scope
 from server.models import (
     BehaviorScore,
     PracticeSession,
@@ -44,6 +54,7 @@ from server.services.scenario_store import latest_version, scenario_of
 from server.settings import Settings
 
 MAX_MESSAGE_CHARS = 2000
+T = TypeVar("T")
 RETURN_URL_KEY = "return_url"
 
 
@@ -53,6 +64,18 @@ class PracticeError(ValueError):
 
 class TurnConflict(PracticeError):
     """Another tab or worker wrote this turn first; reload the conversation and retry."""
+
+
+class SessionEnded(PracticeError):
+    """The conversation has ended (here, in another window or on another worker): nothing more
+    is stored; open the scorecard."""
+
+
+ENDED_MESSAGE = "this conversation has ended; open the scorecard or start a retake"
+ENDED_ELSEWHERE = (
+    "this conversation was ended in another window, so this message was not kept; open the "
+    "scorecard or start a retake"
+)
 
 
 # --- starting ----------------------------------------------------------------------------------
@@ -198,11 +221,15 @@ class LiveSession:
     turns: list[Turn]
     voice: Voice | None = None
     pending: Turn | None = None  # an agent turn stored without a reply (the process died)
+    _id: int = field(default=0, repr=False)
+
+    def __post_init__(self) -> None:
+        assert self.session.id is not None
+        self._id = self.session.id  # kept: usable even when a failed write expired `session`
 
     @property
     def id(self) -> int:
-        assert self.session.id is not None
-        return self.session.id
+        return self._id
 
     @property
     def ended(self) -> bool:
@@ -277,39 +304,48 @@ def check_message(text: object) -> str:
 
 
 def store_agent_turn(db: Session, live: LiveSession, text: str) -> Turn:
-    """Write and commit the agent's turn before anything else happens."""
+    """Write and commit the agent's turn before anything else happens. Refused with
+    `SessionEnded` once the conversation has ended (also when another window or worker ended
+    it), with `TurnConflict` when another window wrote this turn first."""
     if live.ended:
-        raise PracticeError("this conversation has ended; open the scorecard or start a retake")
+        raise SessionEnded(ENDED_MESSAGE)
     if live.pending is not None:
-        raise PracticeError("the customer has not answered your last message yet")
+        raise PracticeError(
+            "the customer has not answered your last message yet; wait for the reply, then "
+            "send this one again"
+        )
     index = len(live.conversation.turns)
     turn = Turn(session_id=live.id, index=index, speaker="agent", text=text)
-    db.add(turn)
-    try:
-        db.commit()
-    except IntegrityError:
-        db.rollback()
-        raise TurnConflict(
-            "this conversation continued in another window; reload the page to see it"
-        ) from None
+    _write_while_active(db, live, [turn])
     live.turns.append(turn)
     live.pending = turn
     return turn
 
 
-async def answer_pending(db: Session, live: LiveSession) -> AsyncIterator[TurnEvent]:
-    """Stream the customer's reply to the stored agent turn, then store it (and end the session
-    when the customer hung up or is satisfied)."""
+async def stream_reply(live: LiveSession) -> AsyncIterator[TurnEvent]:
+    """The customer's reply to the stored agent turn, streamed as `chunk` events; no database
+    work happens here (store it afterwards with `store_reply`)."""
     agent = live.pending
     if agent is None:
         raise PracticeError("there is no agent message waiting for an answer")
-    conversation = live.conversation
     index = agent.index + 1
-    async for chunk in conversation.areply(agent.text):
+    async for chunk in live.conversation.areply(agent.text):
         yield TurnEvent("chunk", index, chunk)
-    reply = conversation.last_reply
-    assert reply is not None
+
+
+def store_reply(db: Session, live: LiveSession) -> list[TurnEvent]:
+    """Store the reply `stream_reply` just produced (exactly the text that was streamed, with the
+    reason when the LLM failed) and end and score the session when the customer hung up or is
+    satisfied. Returns the `customer` event and, at the end, the `ended` one."""
+    agent = live.pending
+    reply = live.conversation.last_reply
+    if agent is None or reply is None:
+        raise PracticeError("there is no customer reply waiting to be stored")
+    if live.conversation.ended and live.session.mode is SessionMode.practice:
+        judging.prepare(live.id, live.conversation.transcript())  # before any lock is taken
+    index = agent.index + 1
     agent.markers = list(reply.markers)
+    reason = reply.reason if (reply.fallback or reply.reason) else None
     customer = Turn(
         session_id=live.id,
         index=index,
@@ -317,28 +353,35 @@ async def answer_pending(db: Session, live: LiveSession) -> AsyncIterator[TurnEv
         text=reply.text,
         mood=reply.mood,
         markers=list(reply.markers),
-        fallback_reason=(reply.reason or "fallback")[:200] if reply.fallback else None,
+        fallback_reason=(reason or "fallback")[:200] if reason or reply.fallback else None,
     )
     session = live.session
-    if reply.fallback:
+    if reply.fallback or reply.reason:
         session.llm_fallbacks += 1
     session.state_json = _snapshot(live)
-    db.add(agent)
-    db.add(customer)
-    db.add(session)
+    _write_while_active(db, live, [agent, customer, session], end=live.conversation.ended)
     live.turns.append(customer)
     live.pending = None
-    if conversation.ended:
-        _close(db, live)
-    db.commit()
-    yield TurnEvent(
-        "customer",
-        index,
-        reply.text,
-        extra={"mood": reply.mood, "band": reply.band, "markers": list(reply.markers)},
-    )
-    if conversation.ended:
-        yield TurnEvent("ended", index, outcome=session.outcome)
+    events = [
+        TurnEvent(
+            "customer",
+            index,
+            reply.text,
+            extra={"mood": reply.mood, "band": reply.band, "markers": list(reply.markers)},
+        )
+    ]
+    if live.ended:
+        events.append(TurnEvent("ended", index, outcome=session.outcome))
+    return events
+
+
+async def answer_pending(db: Session, live: LiveSession) -> AsyncIterator[TurnEvent]:
+    """Stream the customer's reply to the stored agent turn, then store it (and end the session
+    when the customer hung up or is satisfied)."""
+    async for event in stream_reply(live):
+        yield event
+    for event in store_reply(db, live):
+        yield event
 
 
 async def take_turn(db: Session, live: LiveSession, text: str) -> AsyncIterator[TurnEvent]:
@@ -349,15 +392,119 @@ async def take_turn(db: Session, live: LiveSession, text: str) -> AsyncIterator[
         yield event
 
 
+async def run_turn(engine: Engine, live: LiveSession, text: str | None) -> AsyncIterator[TurnEvent]:
+    """`take_turn` (or, with `text=None`, `answer_pending`) for the event loop: each database
+    step runs in a worker thread with a short transaction of its own, so the loop never waits
+    on a lock or a connection while other chats stream."""
+    if text is not None:
+        checked = check_message(text)
+        turn = await to_thread.run_sync(_in_session, engine, store_agent_turn, live, checked)
+        yield TurnEvent("agent", turn.index, turn.text)
+    async for event in stream_reply(live):
+        yield event
+    for event in await to_thread.run_sync(_in_session, engine, store_reply, live):
+        yield event
+
+
+async def finish_in_thread(engine: Engine, live: LiveSession) -> ScoreRecord | None:
+    """`finish` for the event loop (its database work and the scoring run in a thread)."""
+    return await to_thread.run_sync(_in_session, engine, finish, live)
+
+
+def _in_session(engine: Engine, work: Callable[..., T], live: LiveSession, *args: Any) -> T:
+    with session_scope(engine) as db:
+        return work(db, live, *args)
+
+
+def reload_live(db: Session, live: LiveSession) -> LiveSession:
+    """The conversation as stored now (another window or worker moved it on)."""
+    session = db.get(PracticeSession, live.id, populate_existing=True)
+    if session is None:
+        raise PracticeError(f"practice session {live.id} was deleted; start a new one")
+    return open_live(db, session, voice=live.voice)
+
+
 def finish(db: Session, live: LiveSession) -> ScoreRecord | None:
-    """The agent ended the conversation: close it and score it (practice mode only)."""
-    if live.ended:
+    """The agent ended the conversation: close it and score it (practice mode only). Exactly
+    one of several concurrent calls (two windows, two workers) ends and scores it; the others
+    get that score record. An agent turn still waiting for its reply is scored too."""
+    if not live.ended and live.session.mode is SessionMode.practice:
+        judging.prepare(live.id, live.conversation.transcript())  # before any lock is taken
+    _lock(db, live.id)
+    session = db.get(PracticeSession, live.id, populate_existing=True)
+    if session is None:
+        raise PracticeError(f"practice session {live.id} was deleted; start a new one")
+    if session.status is SessionStatus.ended or not _claim_end(db, live.id):
+        db.rollback()
+        _adopt(live, reload_live(db, live))
         return score_record_of(db, live.id)
-    live.conversation.finish()
-    live.session.state_json = _snapshot(live)
-    record = _close(db, live)
-    db.commit()
+    # the session row is ours now (PostgreSQL: locked; SQLite: the write lock is held): load
+    # what is stored, which includes turns another window added since `live` was loaded
+    current = open_live(db, session, voice=live.voice)
+    current.conversation.finish()
+    session.state_json = _snapshot(current)
+    try:
+        record = _close(db, current)
+        db.commit()
+    except IntegrityError:  # scored concurrently by an older server without the row claim
+        db.rollback()
+        _adopt(live, reload_live(db, live))
+        return score_record_of(db, live.id)
+    _adopt(live, current)
     return record
+
+
+def _adopt(live: LiveSession, other: LiveSession) -> None:
+    live.session, live.conversation = other.session, other.conversation
+    live.turns, live.pending = other.turns, other.pending
+
+
+def _lock(db: Session, session_id: int) -> SessionStatus:
+    """The session's stored status; on PostgreSQL its row stays locked until the transaction
+    ends, so turns and the end of one conversation are written one at a time."""
+    status = db.exec(
+        select(PracticeSession.status).where(PracticeSession.id == session_id).with_for_update()
+    ).one()
+    return SessionStatus(status)
+
+
+def _claim_end(db: Session, session_id: int) -> bool:
+    """Mark the session ended unless it already is; True for the one caller that did it."""
+    result = db.connection().execute(
+        update(PracticeSession)
+        .where(col(PracticeSession.id) == session_id)
+        .where(col(PracticeSession.status) != SessionStatus.ended)
+        .values(status=SessionStatus.ended)
+    )
+    return result.rowcount == 1
+
+
+def _write_while_active(
+    db: Session, live: LiveSession, rows: list[Any], *, end: bool = False
+) -> None:
+    """Write `rows` (and, with `end`, end and score the session) in one transaction, only
+    while the stored session is still active; raises `SessionEnded` when it ended meanwhile
+    and `TurnConflict` when another window wrote the same turn first. After either, reload the
+    conversation (`reload_live`): the rows given here are expired."""
+    if _lock(db, live.id) is SessionStatus.ended:
+        db.rollback()
+        raise SessionEnded(ENDED_ELSEWHERE)
+    for row in rows:
+        db.add(row)
+    try:
+        db.flush()
+        # SQLite: the flush took the write lock, so an end committed since the check is seen now
+        if _lock(db, live.id) is SessionStatus.ended or (end and not _claim_end(db, live.id)):
+            db.rollback()  # (the rows added here are expired: reload the conversation)
+            raise SessionEnded(ENDED_ELSEWHERE)
+        if end:
+            _close(db, live)
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise TurnConflict(
+            "this conversation continued in another window; reload the page to see it"
+        ) from None
 
 
 def _snapshot(live: LiveSession) -> dict[str, Any]:
@@ -377,7 +524,18 @@ def _close(db: Session, live: LiveSession) -> ScoreRecord | None:
         return None
     if not any(turn.speaker == "agent" for turn in live.turns):
         return None  # nothing the agent said: nothing to score
-    return score_session(db, session, live.conversation.transcript())
+    return score_session(db, session, transcript_of(live))
+
+
+def transcript_of(live: LiveSession) -> scorer.Transcript:
+    """The stored turns as a transcript, including an agent turn still waiting for its reply."""
+    turns = tuple(
+        scorer.Turn(
+            "agent" if turn.speaker == "agent" else "customer", turn.text, turn.start, turn.end
+        )
+        for turn in live.turns
+    )
+    return replace(live.conversation.transcript(), turns=turns)
 
 
 def score_session(

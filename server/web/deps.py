@@ -37,6 +37,10 @@ class NotFound(Exception):
 
 
 def get_db(request: Request) -> Iterator[Session]:
+    """The request's database session. Declared with `scope="function"`, so it commits (or
+    rolls back) as soon as the route returns and **before** the response is sent: whatever the
+    next request reads (the page a redirect points at, a WebSocket opened right after) is
+    already stored."""
     with session_scope(request.app.state.engine) as session:
         yield session
 
@@ -46,7 +50,7 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-DbDep = Annotated[Session, Depends(get_db)]
+DbDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
@@ -103,6 +107,9 @@ class Viewer:
 
 def optional_user(request: Request, db: DbDep) -> User | None:
     user = session_user(db, request.session)
+    # end the read-only transaction: the connection goes back to the pool while the route waits
+    # for a thread (nothing is pending yet, and the loaded user stays usable)
+    db.commit()
     if user is not None:
         assert user.id is not None
         request.state.user = Viewer(id=user.id, email=user.email, name=user.name, role=user.role)

@@ -5,21 +5,41 @@ server sends `{"type": "hello", "turns": [...], ...}`; the client sends `{"type"
 …}` or `{"type": "end"}`; the server answers `agent` (the turn is stored), `chunk`s of the
 customer's reply, `turn` (the reply is complete and stored) and, at the end, `{"type": "ended",
 "outcome": …, "url": …}`. Problems come back as `{"type": "error", "message": …}` and the
-socket stays open."""
+socket stays open; a message that cannot be stored (the conversation ended, in this window or
+another) gets an `error` with the reason, then `ended`.
+
+No database work runs on the event loop: the socket loads its conversation and stores each turn
+in worker threads (`practice.run_turn`), each with a short transaction, so one slow chat never
+holds up the others, `/healthz` or the pages. Messages sent while the customer is still
+answering wait in the socket and are taken in order; a reply still owed to an earlier message
+(the process died, the LLM failed) is given before the next message is stored."""
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Mapping
+from functools import partial
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import APIRouter, Form, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import Engine
 from sqlmodel import Session
 
+from server.db import run_in_session
 from server.models import PracticeSession, SessionMode, User
 from server.services import practice
 from server.services.curriculum import week_of_behavior
-from server.services.practice import LiveSession, PracticeError, TurnConflict, TurnEvent
+from server.services.practice import (
+    LiveSession,
+    PracticeError,
+    SessionEnded,
+    TurnConflict,
+    TurnEvent,
+)
+from server.settings import Settings
 from server.web.csrf import MAX_WS_MESSAGE_CHARS, origin_allowed
 from server.web.deps import (
     AgentDep,
@@ -33,6 +53,7 @@ from server.web.deps import (
 from server.web.templating import flash, render
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 MAX_FRAME_CHARS = 8 * practice.MAX_MESSAGE_CHARS
 POLICY_VIOLATION = 1008
@@ -86,10 +107,11 @@ def practice_chat_context(db: Session, session: PracticeSession) -> dict[str, An
 def chat_view(live: LiveSession) -> dict[str, Any]:
     """What `practice/_chat.html` needs to draw a conversation (both modes)."""
     scenario = live.conversation.scenario
+    preview = live.session.mode is SessionMode.preview
     return {
         "id": live.id,
         "mode": live.session.mode.value,
-        "preview": live.session.mode is SessionMode.preview,
+        "preview": preview,
         "ended": live.ended,
         "outcome": live.session.outcome,
         "title": scenario.title,
@@ -98,34 +120,54 @@ def chat_view(live: LiveSession) -> dict[str, Any]:
         "pending": live.pending is not None,
         "return_url": live.return_url,
         "max_chars": practice.MAX_MESSAGE_CHARS,
+        # a trainer's preview shows what the customer can see and what each turn did
+        "customer_state": live.conversation.view() if preview else None,
+        "records": {record.turn: record for record in live.conversation.states} if preview else {},
     }
+
+
+def load_owned(db: Session, session_id: int, user: User, settings: Settings) -> LiveSession:
+    return practice.open_live(db, owned_session(db, session_id, user), settings)
 
 
 @router.post("/practice/{session_id}/say")
 async def say(
     request: Request,
     session_id: int,
-    db: DbDep,
     user: UserDep,
     text: Annotated[str, Form()] = "",
 ) -> Response:
-    """The chat form without JavaScript: one turn, then back to the page."""
-    session = owned_session(db, session_id, user)
-    live = practice.open_live(db, session, request.app.state.settings)
+    """The chat form without JavaScript (and chat.js while its socket reconnects): one turn,
+    then back to the page. A reply still owed to an earlier message is given first, then this
+    message is stored and answered; a message that cannot be stored comes back with the reason
+    (and its text, so nothing typed is lost)."""
+    engine = request.app.state.engine
+    settings = request.app.state.settings
+    load = partial(load_owned, session_id=session_id, user=user, settings=settings)
+    live = await to_thread.run_sync(run_in_session, engine, load)
+    events: list[TurnEvent] = []
     try:
         if live.pending is not None:
-            events = [event async for event in practice.answer_pending(db, live)]
-        else:
-            events = await practice.say_and_collect(db, live, text)
+            events += [event async for event in practice.run_turn(engine, live, None)]
+        if text.strip() or not events:
+            events += [event async for event in practice.run_turn(engine, live, text)]
     except PracticeError as exc:
-        flash(request, f"Not sent: {exc}.", "error")
+        flash(request, f"Not sent: {exc}.{quoted(text)}", "error")
         return RedirectResponse(f"/practice/{session_id}#composer", status_code=303)
     finally:
         await live.aclose()
     if live.ended:
-        return RedirectResponse(ended_url(session), status_code=303)
+        return RedirectResponse(ended_url(live.session), status_code=303)
     last = events[-1].index if events else 0
     return RedirectResponse(f"/practice/{session_id}#turn-{last}", status_code=303)
+
+
+def quoted(text: str, limit: int = 300) -> str:
+    """` Your message: "…"` for a refused message, so the agent can copy it again."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    return f' Your message: "{text if len(text) <= limit else text[:limit] + "…"}"'
 
 
 @router.post("/practice/{session_id}/end")
@@ -133,7 +175,7 @@ def end(request: Request, session_id: int, db: DbDep, user: UserDep) -> Response
     session = owned_session(db, session_id, user)
     live = practice.open_live(db, session)
     practice.finish(db, live)
-    return RedirectResponse(ended_url(session), status_code=303)
+    return RedirectResponse(ended_url(live.session), status_code=303)
 
 
 # --- the WebSocket -----------------------------------------------------------------------------
@@ -195,21 +237,34 @@ def hello_message(live: LiveSession) -> dict[str, Any]:
     }
 
 
+def socket_conversation(
+    db: Session, cookie: Mapping[str, Any], session_id: int, settings: Settings
+) -> LiveSession | None:
+    """The conversation a socket may open: its owner's, signed in; else None."""
+    user = session_user(db, cookie)
+    session = db.get(PracticeSession, session_id)
+    if user is None or session is None or session.user_id != user.id:
+        return None
+    return practice.open_live(db, session, settings)
+
+
 @router.websocket("/ws/practice/{session_id}")
 async def practice_socket(websocket: WebSocket, session_id: int) -> None:
     if not origin_allowed(websocket):
         await websocket.close(code=POLICY_VIOLATION, reason="cross-site WebSocket refused")
         return
     engine = websocket.app.state.engine
-    with Session(engine, expire_on_commit=False) as db:
-        user = session_user(db, websocket.session)
-        session = db.get(PracticeSession, session_id)
-        allowed = user is not None and session is not None and session.user_id == user.id
-        if not allowed or session is None:
-            await websocket.close(code=POLICY_VIOLATION, reason="not your practice session")
-            return
-        live = practice.open_live(db, session, websocket.app.state.settings)
-    # the database session is closed: no connection is held while the socket waits
+    load = partial(
+        socket_conversation,
+        cookie=dict(websocket.session),
+        session_id=session_id,
+        settings=websocket.app.state.settings,
+    )
+    live = await to_thread.run_sync(run_in_session, engine, load)
+    if live is None:
+        await websocket.close(code=POLICY_VIOLATION, reason="not your practice session")
+        return
+    # no connection is held while the socket waits: each turn opens its own transaction
     await websocket.accept()
     channel = Channel(websocket)
     try:
@@ -218,13 +273,13 @@ async def practice_socket(websocket: WebSocket, session_id: int) -> None:
         await live.aclose()
 
 
-async def converse(channel: Channel, live: LiveSession, engine: Any) -> None:
+async def converse(channel: Channel, live: LiveSession, engine: Engine) -> None:
     await channel.send(hello_message(live))
     if live.ended:
         await channel.send(ended_message(live))
         return
     if live.pending is not None:  # the process died before the customer answered
-        await stream_turn(channel, live, engine, None)
+        live = await play_turn(channel, live, engine, None)
     while channel.open and not live.ended:
         try:
             raw = await channel.websocket.receive_text()
@@ -242,12 +297,12 @@ async def converse(channel: Channel, live: LiveSession, engine: Any) -> None:
         if isinstance(request, str):
             await channel.error(request)
         elif request["type"] == "end":
-            with Session(engine, expire_on_commit=False) as db:
-                practice.finish(db, live)
+            await practice.finish_in_thread(engine, live)
             await channel.send(ended_message(live))
-        elif not await stream_turn(channel, live, engine, request.get("text")):
-            live = reload(live, engine)
-            await channel.send(hello_message(live))
+        else:
+            if live.pending is not None:  # a reply still owed to the previous message comes first
+                live = await play_turn(channel, live, engine, None)
+            live = await play_turn(channel, live, engine, request.get("text"))
 
 
 def parse_request(raw: str) -> dict[str, Any] | str:
@@ -268,28 +323,42 @@ def parse_request(raw: str) -> dict[str, Any] | str:
     return request
 
 
-async def stream_turn(channel: Channel, live: LiveSession, engine: Any, text: object) -> bool:
-    """Run one turn, streaming it; False when another window changed the conversation first
-    (the caller reloads it)."""
-    with Session(engine, expire_on_commit=False) as db:
-        try:
-            if text is None:
-                events = practice.answer_pending(db, live)
-            else:
-                events = practice.take_turn(db, live, practice.check_message(text))
-            async for event in events:
-                await channel.send(event_message(live, event))
-        except TurnConflict as exc:
-            await channel.error(f"{exc}")
-            return False
-        except PracticeError as exc:
-            await channel.error(f"{exc}")
-    return True
+async def play_turn(
+    channel: Channel, live: LiveSession, engine: Engine, text: object
+) -> LiveSession:
+    """Run one turn (`text=None`: answer the stored agent turn), streaming it, and return the
+    conversation to continue with: reloaded when another window changed or ended it."""
+    try:
+        if text is not None and not isinstance(text, str):
+            raise PracticeError('"text" must be a string; send {"type": "say", "text": "..."}')
+        async for event in practice.run_turn(engine, live, text):
+            await channel.send(event_message(live, event))
+        return live
+    except SessionEnded as exc:
+        await channel.error(f"{exc}")
+        live = await reload(live, engine)
+        await channel.send(ended_message(live))
+        return live
+    except TurnConflict as exc:
+        await channel.error(f"{exc}")
+        live = await reload(live, engine)
+        await channel.send(hello_message(live))
+        return live
+    except PracticeError as exc:
+        await channel.error(f"{exc}")
+        return live
+    except Exception:  # a fault of the server: say so, keep the socket, continue from the store
+        log.exception("practice session %s: a turn failed", live.id)
+        await channel.error(
+            "the server could not finish this turn; what was stored is shown again below"
+        )
+        live = await reload(live, engine)
+        await channel.send(hello_message(live))
+        return live
 
 
-def reload(live: LiveSession, engine: Any) -> LiveSession:
+async def reload(live: LiveSession, engine: Engine) -> LiveSession:
     """The conversation as stored now (another window or worker moved it on)."""
-    with Session(engine, expire_on_commit=False) as db:
-        session = db.get(PracticeSession, live.id)
-        assert session is not None
-        return practice.open_live(db, session, voice=live.voice)
+    return await to_thread.run_sync(
+        run_in_session, engine, partial(practice.reload_live, live=live)
+    )
