@@ -1,5 +1,6 @@
 // Sparring chat: talks to /ws/practice/{id}. Without JavaScript (or while the socket is down)
-// the same forms post to /practice/{id}/say and /practice/{id}/end.
+// the same forms post to /practice/{id}/say and /practice/{id}/end; the server stores such a
+// message after any reply still owed, or sends it back with the reason it was not stored.
 (function () {
   "use strict";
   var chat = document.getElementById("chat");
@@ -120,7 +121,11 @@
   form.addEventListener("submit", function (event) {
     if (!ready()) return; // the plain form posts instead
     event.preventDefault();
-    if (busy) return;
+    if (busy) {
+      // nothing typed is dropped: the message stays in the box until it is the agent's turn
+      setStatus(customer + " is still answering; your message stays in the box — send it when it is your turn.");
+      return;
+    }
     var text = input.value.trim();
     if (!text) {
       setStatus("Type what you would say to " + customer + " first.");
