@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path, PurePath
+from typing import Any
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, func, update
 from sqlmodel import Session, col, select
 
 import scorer
@@ -378,3 +379,95 @@ def pending_calls(session: Session, stale_after_s: int) -> list[int]:
         if call.status is CallStatus.queued or as_utc(call.updated_at) <= stale:
             out.append(call.id or 0)
     return out
+
+
+# --- reading: the manager's pages --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FloorStat:
+    """Real calls of one agent in one curriculum week, graded on that week's behavior."""
+
+    mean: int | None  # the mean score where the behavior applied; None when it never did
+    calls: int
+
+
+def floor_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, int], FloorStat]:
+    """(agent id, week) → the mean real-call score on the week's behavior and how many scored
+    calls there were; one grouped query."""
+    if not agent_ids:
+        return {}
+    query = (
+        select(
+            CallScore.agent_id,
+            CallScore.week,
+            func.avg(CallScore.score),
+            func.count(col(CallScore.call_id)),
+        )
+        .join(Call, col(Call.id) == col(CallScore.call_id))
+        .where(
+            col(CallScore.agent_id).in_(agent_ids),
+            col(CallScore.behavior_id) == col(Call.behavior_id),
+        )
+        .group_by(col(CallScore.agent_id), col(CallScore.week))
+    )
+    return {
+        (agent_id, week): FloorStat(round(float(mean)) if mean is not None else None, count)
+        for agent_id, week, mean, count in session.exec(query)
+    }
+
+
+def calls_of(session: Session, agent_ids: list[int], limit: int = 200) -> list[Call]:
+    """The agents' calls, newest call date first."""
+    if not agent_ids:
+        return []
+    return list(
+        session.exec(
+            select(Call)
+            .where(col(Call.agent_id).in_(agent_ids))
+            .order_by(col(Call.call_date).desc(), col(Call.id).desc())
+            .limit(limit)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class TransferRow:
+    """One curriculum week of one agent: best practice score next to the real-call mean."""
+
+    week: int
+    behavior_id: str
+    title: str
+    threshold: int
+    practice_best: int | None
+    practice_attempts: int
+    floor: int | None
+    floor_calls: int
+
+
+def transfer_rows(session: Session, agent: User, thresholds: dict[int, Any]) -> list[TransferRow]:
+    """Per curriculum week: the agent's best practice score on the week's behavior and the mean
+    score of their real calls of that week on it."""
+    from server.services.curriculum import curriculum
+    from server.services.dashboard import CellStats, cell_stats
+
+    assert agent.id is not None
+    practice = cell_stats(session, [agent.id])
+    floor = floor_stats(session, [agent.id])
+    rows = []
+    for week in curriculum().weeks:
+        tried = practice.get((agent.id, week.behavior), CellStats(None, 0, None))
+        on_calls = floor.get((agent.id, week.week), FloorStat(None, 0))
+        rows.append(
+            TransferRow(
+                week=week.week,
+                behavior_id=week.behavior,
+                title=week.title,
+                threshold=thresholds[week.week].threshold,
+                practice_best=tried.best,
+                practice_attempts=tried.attempts,
+                floor=on_calls.mean,
+                floor_calls=on_calls.calls,
+            )
+        )
+    return rows

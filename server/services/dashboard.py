@@ -2,8 +2,9 @@
 
 A cell holds the agent's best score on that week's behavior over their scored practice attempts
 that targeted it, whether that best meets the team's threshold for the week, and how many scored
-attempts there were. The whole grid comes from four queries (agents, thresholds, overrides, one
-grouped aggregate), whatever the size of the team."""
+attempts there were; next to it, the mean score of the agent's real calls of that curriculum week
+on the same behavior (the practice → floor transfer). The whole grid comes from five queries
+(agents, thresholds, overrides, two grouped aggregates), whatever the size of the team."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Literal
 from sqlalchemy import distinct, func
 from sqlmodel import Session, col, select
 
+from server.calls.service import FloorStat, floor_stats
 from server.models import (
     Assignment,
     BehaviorScore,
@@ -55,6 +57,8 @@ class Cell:
     passed: bool
     last_attempt_at: datetime | None
     assigned: bool  # the agent's current week (calendar or override)
+    floor: int | None = None  # mean real-call score on the week's behavior (None: no call)
+    floor_calls: int = 0  # scored real calls in that curriculum week
 
     @property
     def status(self) -> CellStatus:
@@ -163,6 +167,7 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
     thresholds = team_thresholds(session, team)
     assigned = assigned_weeks(session, team, ids, today)
     stats = cell_stats(session, ids)
+    floor = floor_stats(session, ids)
     weeks = curriculum().weeks
     rows = []
     for agent in agents:
@@ -172,6 +177,7 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
         for week in weeks:
             found = stats.get((agent.id, week.behavior), CellStats(None, 0, None))
             threshold = thresholds[week.week].threshold
+            on_calls = floor.get((agent.id, week.week), FloorStat(None, 0))
             cells.append(
                 Cell(
                     week=week.week,
@@ -180,6 +186,8 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
                     passed=found.best is not None and found.best >= threshold,
                     last_attempt_at=found.last_attempt_at,
                     assigned=week.week == assigned_week,
+                    floor=on_calls.mean,
+                    floor_calls=on_calls.calls,
                 )
             )
         rows.append(AgentRow(agent.id, agent.name, agent.email, cells, assigned_week, source))

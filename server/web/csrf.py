@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -39,6 +40,15 @@ MAX_FORM_FIELDS = 1000
 """The most fields one form may have."""
 MAX_WS_MESSAGE_CHARS = 64 * 1024
 """The largest WebSocket message accepted (64 Ki characters); a larger one closes the socket."""
+
+UPLOAD_LIMITS: dict[str, Callable[[Scope], int]] = {}
+"""Paths that take file uploads larger than `MAX_BODY_BYTES`: path → the scope's limit in bytes
+(route modules register themselves; the route checks its own limit with a precise message)."""
+
+
+def body_limit(scope: Scope) -> int:
+    limit = UPLOAD_LIMITS.get(scope.get("path", ""))
+    return limit(scope) if limit is not None else MAX_BODY_BYTES
 FORM_LIMITS = {
     "max_fields": MAX_FORM_FIELDS,
     "max_files": MAX_FORM_FIELDS,
@@ -67,10 +77,11 @@ class BodyTooLarge(Exception):
     """The request body passed `MAX_BODY_BYTES`."""
 
 
-def _too_large(method: str, path: str) -> PlainTextResponse:
+def _too_large(method: str, path: str, limit: int = MAX_BODY_BYTES) -> PlainTextResponse:
+    what = "a smaller file" if path in UPLOAD_LIMITS else "a persona under 200,000 characters"
     return PlainTextResponse(
-        f"413 Content Too Large: {method} {path} sent more than {MAX_BODY_BYTES // 1024:,} KiB; "
-        "send less (a persona must stay under 200,000 characters).",
+        f"413 Content Too Large: {method} {path} sent more than {limit // 1024:,} KiB; "
+        f"send less ({what}).",
         status_code=413,
         headers={"Connection": "close"},
     )
@@ -91,7 +102,7 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
-async def read_body(receive: Receive) -> bytes | None:
+async def read_body(receive: Receive, limit: int = MAX_BODY_BYTES) -> bytes | None:
     """The whole body, read in chunks and joined once; None when the client went away. Raises
     `BodyTooLarge` as soon as more than `MAX_BODY_BYTES` have arrived."""
     chunks: list[bytes] = []
@@ -103,7 +114,7 @@ async def read_body(receive: Receive) -> bytes | None:
             return None
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             raise BodyTooLarge()
         chunks.append(chunk)
         more = message.get("more_body", False)
@@ -123,16 +134,17 @@ class CSRFMiddleware:
         if length == -1:
             await _bad_request("the Content-Length header is not a number.")(scope, receive, send)
             return
-        if length is not None and length > MAX_BODY_BYTES:
-            await _too_large(method, path)(scope, receive, send)
+        limit = body_limit(scope)
+        if length is not None and length > limit:
+            await _too_large(method, path, limit)(scope, receive, send)
             return
         if method not in UNSAFE_METHODS:
             await self.app(scope, receive, send)
             return
         try:
-            body = await read_body(receive)
+            body = await read_body(receive, limit)
         except BodyTooLarge:
-            await _too_large(method, path)(scope, receive, send)
+            await _too_large(method, path, limit)(scope, receive, send)
             return
         if body is None:
             return

@@ -2,8 +2,8 @@
 
 from fastapi import APIRouter
 
-from server.web.routes import admin, agent, auth, home, manager, practice, trainer, voice
+from server.web.routes import admin, agent, auth, calls, home, manager, practice, trainer, voice
 
 routers: list[APIRouter] = [auth.router, home.router, admin.router, trainer.router]
 routers += [agent.router, practice.router, voice.router]
-routers += [manager.router]
+routers += [manager.router, calls.router]

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
+from server.calls.service import transfer_rows
 from server.models import PracticeSession, Team, User
 from server.services import calibration, curriculum_settings, export, manager_scope
 from server.services.attempts import attempts_of
@@ -84,12 +85,14 @@ def agent_page(request: Request, user_id: int, db: DbDep, user: ManagerDep) -> R
     with _scoped():
         agent, team = manager_scope.agent_in_scope(db, user, user_id)
     attempts = attempts_of(db, [agent], team)
-    progress = progress_by_behavior(attempts, team_thresholds(db, team))
+    thresholds = team_thresholds(db, team)
+    progress = progress_by_behavior(attempts, thresholds)
     context = {
         **_base(db, user, team),
         "agent": agent,
         "charts": [chart_of(p, COMPACT) for p in progress],
         "attempts": attempts[::-1],
+        "transfer": transfer_rows(db, agent, thresholds),
     }
     return render(request, "manager/agent.html", context)
 
