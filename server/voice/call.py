@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,9 @@ class Metrics:
     barge_ins: int = 0
 
 
+RECENT: deque[Metrics] = deque(maxlen=1024)  # the figures of recent calls (the benchmark)
+
+
 class VoiceCall:
     """What one voice socket holds: the live conversation, the clock and the pipeline's
     outbound messages."""
@@ -130,6 +134,7 @@ class VoiceCall:
         self.last_speech_end: float | None = None
         self.speaking = False
         self.metrics = Metrics()
+        RECENT.append(self.metrics)
         self.on_audio: Callable[[bytes], None] | None = None  # SPARRING_KEEP_AUDIO
 
     def now(self) -> float:
@@ -396,7 +401,7 @@ class CustomerProcessor(FrameProcessor):
         assert agent is not None
         index = agent.index + 1
         playback = self.playback = Playback(index)
-        await self.push_frame(LLMFullResponseStartFrame())
+        opened = False  # a TTS context is opened with the first text (an empty one is an error)
         try:
             # the same runner as the text chat, given the agent turn's times so that talking
             # over the customer is seen as an interruption
@@ -404,7 +409,10 @@ class CustomerProcessor(FrameProcessor):
                 agent.text, start=agent.start, end=agent.end
             ):
                 playback.text += chunk
-                if not playback.cut:
+                if not playback.cut and chunk.strip():
+                    if not opened:
+                        await self.push_frame(LLMFullResponseStartFrame())
+                        opened = True
                     await self.push_frame(TextFrame(text=chunk))
                     await self.send(
                         {
@@ -421,7 +429,8 @@ class CustomerProcessor(FrameProcessor):
             if reply is not None:
                 playback.text = reply.text
         finally:
-            await self.push_frame(LLMFullResponseEndFrame())
+            if opened:
+                await self.push_frame(LLMFullResponseEndFrame())
             playback.generating = False
         await self.maybe_finish_playback()
 

@@ -47,6 +47,9 @@ class SparringWhisperSTT(WhisperSTTService):
             device="cpu",
             compute_type="int8",
             trailing_silence_secs=0.3,
+            # a safety net only: every segment ends in a finalized transcript (or SegmentDone),
+            # which ends the turn at once
+            ttfs_p99_latency=1.0,
             **kwargs,
         )
 

@@ -162,8 +162,9 @@ class VoiceClient:
     messages: list[Received] = field(default_factory=list)
     audio_bytes: int = 0
     audio_chunks: list[tuple[float, int]] = field(default_factory=list)  # (arrival, bytes)
-    queue: list[np.ndarray] = field(default_factory=list)
-    speech_ends: list[float] = field(default_factory=list)  # monotonic time of last voiced frame
+    queue: list[tuple[np.ndarray, int]] = field(default_factory=list)  # (samples, last voiced)
+    speech_ends: list[float] = field(default_factory=list)  # when an utterance's last frame went
+    voiced_ends: list[float] = field(default_factory=list)  # when its last voiced frame went
     speaking: bool = False
     closed: bool = False
     samples_sent: int = 0
@@ -173,13 +174,18 @@ class VoiceClient:
         begin = time.monotonic()
         current: np.ndarray | None = None
         position = 0
+        last_voiced = 0
         try:
             while not self.closed:
                 if current is None and self.queue:
-                    current, position = self.queue.pop(0), 0
+                    (current, last_voiced), position = self.queue.pop(0), 0
                     self.speaking = True
                 if current is not None:
                     frame = current[position : position + FRAME]
+                    if position <= last_voiced < position + FRAME:
+                        voiced_frame_sent = True
+                    else:
+                        voiced_frame_sent = False
                     position += FRAME
                     if len(frame) < FRAME:
                         frame = np.concatenate([frame, np.zeros(FRAME - len(frame), np.int16)])
@@ -189,7 +195,10 @@ class VoiceClient:
                         self.speech_ends.append(time.monotonic())
                 else:
                     frame = np.zeros(FRAME, np.int16)
+                    voiced_frame_sent = False
                 await self.ws.send(frame.tobytes())
+                if voiced_frame_sent:
+                    self.voiced_ends.append(time.monotonic())
                 self.samples_sent += FRAME
                 delay = begin + self.samples_sent / RATE - time.monotonic()
                 await asyncio.sleep(max(delay, 0))
@@ -210,7 +219,12 @@ class VoiceClient:
         self.closed = True
 
     def say(self, samples: np.ndarray) -> None:
-        self.queue.append(samples)
+        voiced = np.nonzero(np.abs(samples) > 600)[0]
+        self.queue.append((samples, int(voiced[-1]) if len(voiced) else len(samples) - 1))
+
+    def first_audio_after(self, moment: float) -> float | None:
+        """Arrival time of the first customer audio received after `moment`."""
+        return next((at for at, _ in self.audio_chunks if at > moment), None)
 
     def of(self, message_type: str, **match: Any) -> list[dict[str, Any]]:
         return [
