@@ -41,6 +41,9 @@ class PracticeSession(SQLModel, table=True):
         default=SessionStatus.active, sa_type=Enum(SessionStatus, native_enum=False, length=10)
     )
     outcome: str | None = Field(default=None, max_length=20)
+    # the team's pass threshold for the week when the attempt was scored: a later change of the
+    # threshold does not rewrite this attempt's verdict (None: not scored yet)
+    pass_threshold: int | None = None
     state_json: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
     llm_fallbacks: int = 0
     started_at: datetime = Field(default_factory=utcnow, index=True)

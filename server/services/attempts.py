@@ -1,6 +1,7 @@
 """Practice attempts, for one agent or several: each with its scenario, its latest score report
-and the score, level and evidence of the behavior it practised, judged against the team's
-threshold for that behavior's week; and who may see an attempt."""
+and the score, level and evidence of the behavior it practised, judged against the threshold
+stored when it was scored (or, for an attempt not scored yet, the team's current threshold for
+that behavior's week); and who may see an attempt."""
 
 from __future__ import annotations
 
@@ -42,7 +43,7 @@ class Attempt:
     scenario_id: str
     scenario_title: str
     scenario_version: int | None
-    threshold: int  # the team's pass threshold for `week`
+    threshold: int  # the pass threshold it was judged against (the team's for `week`, when scored)
     report: dict[str, Any] | None = field(repr=False)  # the latest score report
     result: BehaviorResult | None = field(repr=False)  # the report's verdict on `behavior_id`
 
@@ -126,7 +127,11 @@ def _attempt(
         scenario_id=version.scenario_id if version else "(removed)",
         scenario_title=version.title if version else "(removed scenario)",
         scenario_version=version.version if version else None,
-        threshold=terms[week].threshold,
+        threshold=(
+            practice.pass_threshold
+            if practice.pass_threshold is not None
+            else terms[week].threshold
+        ),
         report=report,
         result=result_in(report, practice.behavior_id),
     )

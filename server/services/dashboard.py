@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import distinct, func
+from sqlalchemy import case, distinct, func
 from sqlmodel import Session, col, select
 
 from server.calls.service import FloorStat, floor_stats
@@ -104,6 +104,15 @@ class CellStats:
     best: int | None
     attempts: int
     last_attempt_at: datetime | None
+    passed_when_judged: bool = False  # an attempt met the threshold stored when it was scored
+    best_unjudged: int | None = None  # best over attempts scored before thresholds were stored
+
+    def passed(self, current_threshold: int) -> bool:
+        """A threshold change does not rewrite past results: an attempt passes against the
+        threshold it was judged against; older attempts against the current one."""
+        return self.passed_when_judged or (
+            self.best_unjudged is not None and self.best_unjudged >= current_threshold
+        )
 
 
 def assigned_weeks(
@@ -145,6 +154,8 @@ def cell_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, str], 
             func.max(BehaviorScore.score),
             func.count(distinct(col(PracticeSession.id))),
             func.max(PracticeSession.started_at),
+            func.max(case((col(BehaviorScore.score) >= col(PracticeSession.pass_threshold), 1))),
+            func.max(case((col(PracticeSession.pass_threshold).is_(None), BehaviorScore.score))),
         )
         .join(BehaviorScore, col(BehaviorScore.session_id) == col(PracticeSession.id))
         .where(
@@ -155,8 +166,8 @@ def cell_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, str], 
         .group_by(col(PracticeSession.user_id), col(PracticeSession.behavior_id))
     )
     return {
-        (user_id, behavior): CellStats(best, attempts, last)
-        for user_id, behavior, best, attempts, last in session.exec(query)
+        (user_id, behavior): CellStats(best, attempts, last, bool(passed), best_unjudged)
+        for user_id, behavior, best, attempts, last, passed, best_unjudged in session.exec(query)
     }
 
 
@@ -183,7 +194,7 @@ def build_heatmap(session: Session, team: Team, today: date | None = None) -> He
                     week=week.week,
                     best=found.best,
                     attempts=found.attempts,
-                    passed=found.best is not None and found.best >= threshold,
+                    passed=found.passed(threshold),
                     last_attempt_at=found.last_attempt_at,
                     assigned=week.week == assigned_week,
                     floor=on_calls.mean,

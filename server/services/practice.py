@@ -43,13 +43,14 @@ from server.models import (
     ScoreRecord,
     SessionMode,
     SessionStatus,
+    Team,
     Turn,
     User,
 )
 from server.models.base import utcnow
 from server.scenario import Scenario, parse_scenario
 from server.services import judging
-from server.services.curriculum import plan_for, week_of_behavior
+from server.services.curriculum import plan_for, team_thresholds, week_of_behavior
 from server.services.scenario_store import latest_version, scenario_of
 from server.settings import Settings
 
@@ -527,6 +528,12 @@ def _close(db: Session, live: LiveSession) -> ScoreRecord | None:
     return score_session(db, session, transcript_of(live))
 
 
+def _judged_threshold(db: Session, session: PracticeSession) -> int:
+    """The team's pass threshold for the attempt's week, now (stored on the attempt when scored)."""
+    team = db.get(Team, session.team_id) if session.team_id is not None else None
+    return team_thresholds(db, team)[week_of_behavior(session.behavior_id).week].threshold
+
+
 def transcript_of(live: LiveSession) -> scorer.Transcript:
     """The stored turns as a transcript, including an agent turn still waiting for its reply."""
     turns = tuple(
@@ -546,6 +553,8 @@ def score_session(
         raise PracticeError("preview sessions are never scored")
     report = scorer.score(transcript, judge=judging.take(session.id))
     assert session.id is not None
+    session.pass_threshold = _judged_threshold(db, session)
+    db.add(session)
     record = ScoreRecord(
         session_id=session.id,
         scorer_version=report.scorer_version,

@@ -63,8 +63,9 @@ class Progress:
 
     @property
     def passed(self) -> bool:
-        best = self.best
-        return best is not None and best.score is not None and best.score >= self.threshold
+        """Some attempt met the threshold it was judged against (a later change of the
+        threshold does not rewrite it)."""
+        return any(attempt.passed for attempt in self.scored)
 
 
 def _points(week: Week, attempts: Sequence[Attempt]) -> list[TrendPoint]:

@@ -40,7 +40,7 @@ class Scorecard:
     scenario_version: int | None
     latest_version: int | None
     focus: BehaviorResult | None  # the verdict on the practised behavior
-    threshold: int
+    threshold: int  # the one it was judged against when scored (else the team's current one)
     others: list[BehaviorResult]  # the other behaviors, in curriculum order
     metrics: dict[str, Any]
     transcript: list[TranscriptLine]
@@ -125,7 +125,11 @@ def scorecard(db: Session, session: PracticeSession, report: Report | None) -> S
         scenario_version=version.version if version else None,
         latest_version=newest.version if newest else None,
         focus=focus,
-        threshold=team_thresholds(db, team)[week.week].threshold,
+        threshold=(
+            session.pass_threshold
+            if session.pass_threshold is not None
+            else team_thresholds(db, team)[week.week].threshold
+        ),
         others=[r for r in results if r is not focus],
         metrics=dict((report or {}).get("metrics") or {}),
         transcript=transcript_of(db, session.id, focus.evidence if focus else []),

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse
 from server import __version__
 from server.models.base import as_utc
 from server.paths import TEMPLATES_DIR
+from server.web import labels
 from server.web.csrf import csrf_token
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
@@ -22,9 +23,19 @@ templates.env.globals["csrf_token"] = csrf_token
 
 
 @pass_context
-def local_time(context: Context, moment: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def local_time(context: Context, moment: datetime | None) -> str:
     """Template filter: a stored UTC time shown in the installation's time zone
-    (`SPARRING_TIME_ZONE`), e.g. `{{ attempt.started_at|local('%d %b %Y %H:%M') }}`."""
+    (`SPARRING_TIME_ZONE`) in the pages' one format, e.g. `{{ attempt.started_at|local }}`."""
+    return _local(context, moment, labels.DATETIME_FORMAT)
+
+
+@pass_context
+def local_day(context: Context, moment: datetime | None) -> str:
+    """Template filter: the calendar day of a stored UTC time, in the installation's time zone."""
+    return _local(context, moment, labels.DATE_FORMAT)
+
+
+def _local(context: Context, moment: datetime | None, fmt: str) -> str:
     if moment is None:
         return ""
     app_state = getattr(getattr(context.get("request"), "app", None), "state", None)
@@ -33,6 +44,8 @@ def local_time(context: Context, moment: datetime | None, fmt: str = "%Y-%m-%d %
 
 
 templates.env.filters["local"] = local_time
+templates.env.filters["local_day"] = local_day
+labels.register(templates.env)
 
 
 def render(

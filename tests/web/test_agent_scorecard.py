@@ -59,7 +59,13 @@ def report_of(db: Session, session_id: int) -> dict:  # type: ignore[type-arg]
 def set_threshold(db: Session, week: int, threshold: int) -> None:
     team = db.exec(select(Team)).one()
     assert team.id is not None
-    db.add(TeamWeekSetting(team_id=team.id, week=week, pass_threshold=threshold))
+    setting = db.exec(
+        select(TeamWeekSetting).where(
+            TeamWeekSetting.team_id == team.id, TeamWeekSetting.week == week
+        )
+    ).first() or TeamWeekSetting(team_id=team.id, week=week)
+    setting.pass_threshold = threshold
+    db.add(setting)
     db.commit()
 
 
@@ -70,7 +76,7 @@ def test_scorecard_links_every_evidence_quote_to_its_place_in_the_transcript(log
     soup = soup_of(login("agent1@demo.local").page(f"/attempts/{session_id}"))
 
     verdict_card = soup.select_one(".verdict-card")
-    assert verdict_card is not None and "impact naming" in verdict_card.get_text()
+    assert verdict_card is not None and "Week 3" in verdict_card.get_text()
     links = verdict_card.select(".evidence a[href^='#turn-']")
     assert len(links) == len(focus["evidence"])
     for link, evidence in zip(links, focus["evidence"], strict=True):
@@ -87,15 +93,17 @@ def test_scorecard_links_every_evidence_quote_to_its_place_in_the_transcript(log
 
 
 @pytest.mark.parametrize("margin, verdict", [(0, "PASS"), (1, "NOT YET")])
-def test_the_verdict_compares_the_score_with_the_team_threshold(
+def test_the_verdict_keeps_the_threshold_the_attempt_was_judged_against(
     login, db, margin: int, verdict: str
 ) -> None:
-    session_id = play(db, "agent1@demo.local", LINES)
-    score = report_of(db, session_id)["behaviors"]["impact_naming"]["score"]
-    set_threshold(db, 3, score + margin)
+    score = report_of(db, play(db, "agent1@demo.local", LINES))["behaviors"]["impact_naming"]
+    set_threshold(db, 3, score["score"] + margin)
+    session_id = play(db, "agent1@demo.local", LINES)  # the same lines score the same
+    assert report_of(db, session_id)["behaviors"]["impact_naming"]["score"] == score["score"]
+    set_threshold(db, 3, score["score"] + 1 - margin)  # a later change does not rewrite it
     soup = soup_of(login("agent1@demo.local").page(f"/attempts/{session_id}"))
     assert soup.select_one(".verdict").get_text(strip=True) == verdict
-    assert f"threshold {score + margin}" in soup.select_one(".verdict-score").get_text()
+    assert f"threshold {score['score'] + margin}" in soup.select_one(".verdict-score").get_text()
 
 
 def test_the_other_nine_behaviors_and_the_metrics_follow(login, db) -> None:
@@ -109,7 +117,7 @@ def test_the_other_nine_behaviors_and_the_metrics_follow(login, db) -> None:
     assert len(shown) + len(not_applicable) == 9
     assert soup.select_one(".na-behaviors").name == "details", "n/a behaviors are collapsed"
     rows = soup.select("table.metrics tbody tr")
-    assert len(rows) == 9 and rows[0].th.get_text() == "interruptions per min"
+    assert len(rows) == 9 and rows[0].th.get_text() == "Interruptions per minute"
     for article in soup.select("article.behavior"):
         for link in article.select(".evidence a"):
             assert soup.find(id=link["href"][1:]) is not None

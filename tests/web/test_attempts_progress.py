@@ -21,12 +21,12 @@ def _team(db: Session) -> Team:
 
 
 def test_one_query_serves_several_agents_against_the_teams_threshold(db: Session) -> None:
-    first = practise(db, "agent1@demo.local")
-    second = practise(db, "agent2@demo.local")
     team = _team(db)
     assert team.id is not None
     db.add(TeamWeekSetting(team_id=team.id, week=1, pass_threshold=55))
     db.commit()
+    first = practise(db, "agent1@demo.local")
+    second = practise(db, "agent2@demo.local")
     agents = [user(db, "agent1@demo.local"), user(db, "agent2@demo.local")]
 
     oldest_first = attempts_of(db, agents, team)

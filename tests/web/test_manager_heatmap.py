@@ -13,7 +13,7 @@ from server.models import Role, Team, Turn
 from server.services.curriculum import curriculum
 from server.services.dashboard import build_heatmap
 from tests.web.conftest import DEMO_PASSWORD
-from tests.web.manager_attempts import CURT_LINES, practise, target_score, user
+from tests.web.manager_attempts import CURT_LINES, LISTENING_LINES, practise, target_score, user
 
 
 def _soup(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -72,15 +72,17 @@ def test_heatmap_shows_best_score_attempts_and_pass_state(login, db: Session) ->
         assert link["href"] == f"/manager/agents/{agent1.id}/weeks/{week}"
         assert link["aria-label"].startswith(f"Alex Agent, week {week}")
 
-    # the team's threshold decides pass / not yet
-    _set_threshold(manager, 1, best)
+    # a threshold change judges later attempts; it does not rewrite past results
+    _set_threshold(manager, 1, best + 1 if expected == "pass" else max(best - 1, 0))
+    cell = _cells(_soup(manager.page("/manager")), "agent1@demo.local")[0]
+    assert cell["data-status"] == expected
+    passed_now = "1" if expected == "pass" else "0"
+    assert _soup(manager.page("/manager")).select_one("#passed-now strong").get_text() == passed_now
+    _set_threshold(manager, 1, best)  # now the same lines pass
+    practise(db, "agent1@demo.local", lines=CURT_LINES if scores[1] == best else LISTENING_LINES)
     cell = _cells(_soup(manager.page("/manager")), "agent1@demo.local")[0]
     assert cell["data-status"] == "pass" and "cell-pass" in cell["class"]
     assert _soup(manager.page("/manager")).select_one("#passed-now strong").get_text() == "1"
-    _set_threshold(manager, 1, best + 1)
-    cell = _cells(_soup(manager.page("/manager")), "agent1@demo.local")[0]
-    assert cell["data-status"] == "not yet" and "cell-notyet" in cell["class"]
-    assert _soup(manager.page("/manager")).select_one("#passed-now strong").get_text() == "0"
 
 
 def test_attempts_count_only_practice_of_that_weeks_behavior(login, db: Session) -> None:  # type: ignore[no-untyped-def]
@@ -120,7 +122,7 @@ def test_heatmap_is_built_with_a_fixed_number_of_queries(app, db: Session) -> No
         assert len(heatmap.rows) >= agents
         return len(statements)
 
-    assert count_queries(1) == count_queries(12) <= 5
+    assert count_queries(1) == count_queries(12) <= 6  # one of them: the real-call aggregate
 
 
 def test_drill_down_lists_the_weeks_attempts_with_evidence(login, db: Session) -> None:  # type: ignore[no-untyped-def]

@@ -40,9 +40,9 @@ def test_attempt_times_are_shown_in_the_configured_zone(new_york) -> None:  # ty
     with Browser(new_york) as agent:
         agent.login("agent1@demo.local")
         scorecard = agent.page(f"/attempts/{session_id}").text
-        assert "01 Jul 2026 14:30" in scorecard  # 18:30 UTC is 14:30 in New York (EDT)
-        assert "01 Jul 2026 18:30" not in scorecard
-        assert "01 Jul 2026 14:30" in agent.page("/agent/history").text
+        assert "01 Jul 2026, 14:30" in scorecard  # 18:30 UTC is 14:30 in New York (EDT)
+        assert "01 Jul 2026, 18:30" not in scorecard
+        assert "01 Jul 2026, 14:30" in agent.page("/agent/history").text
     with Browser(new_york) as manager:
         manager.login("manager@demo.local")
         with Session(new_york.state.engine) as db:
@@ -50,14 +50,14 @@ def test_attempt_times_are_shown_in_the_configured_zone(new_york) -> None:  # ty
             assert attempt is not None
             agent_id, week = attempt.user_id, attempt.week
         drill_down = manager.page(f"/manager/agents/{agent_id}/weeks/{week}").text
-        assert "Attempt of 2026-07-01 14:30" in drill_down
-        assert "2026-07-01 14:30" in manager.page(f"/manager/agents/{agent_id}").text
+        assert "Attempt of 01 Jul 2026, 14:30" in drill_down
+        assert "01 Jul 2026, 14:30" in manager.page(f"/manager/agents/{agent_id}").text
         label = manager.page(f"/manager/attempts/{session_id}/label").text
-        assert "2026-07-01 14:30" in label
+        assert "01 Jul 2026, 14:30" in label
 
 
 def test_utc_is_the_default(app) -> None:  # type: ignore[no-untyped-def]
     session_id = _attempt(app)
     with Browser(app) as agent:
         agent.login("agent1@demo.local")
-        assert "01 Jul 2026 18:30" in agent.page(f"/attempts/{session_id}").text
+        assert "01 Jul 2026, 18:30" in agent.page(f"/attempts/{session_id}").text

@@ -45,7 +45,7 @@ def test_list_shows_every_published_scenario_with_its_latest_version(login, db: 
     assert cells["Industry"].get_text(strip=True) == "Telecom"
     assert "3" in cells["Difficulty"].get_text()
     behaviors = [li.get_text() for li in cells["Behaviors"].select("li")]
-    assert behaviors == ["impact naming", "deescalation", "ownership"]
+    assert behaviors == ["Naming the impact", "De-escalation", "Ownership"]
     assert "by shipped file" in cells["Published"].get_text(" ", strip=True)
     links = {a["href"] for a in row.select("a")}
     assert f"/trainer/scenarios/{SCENARIO}" in links
