@@ -9,6 +9,7 @@
        not jargon. With no internal terms at all the longest reply is cited as
        `plain_language`.
     − 10  the customer then asks what a term means               evidence `customer_confused`
+          (on the agent's term; the coaching quotes the customer's question)
     −  5  each hedge ("I think", "probably"), at most four        (`hedge`)
 
 `customer_language` — leads with the customer's job, not the product; no cross-sell during a
@@ -29,10 +30,11 @@ from __future__ import annotations
 
 import re
 
+from scorer.coaching import said_back, their_facts
 from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, sentences
+from scorer.text import content_words, sentences, snippet
 
 _CONFUSED = re.compile(
     r"\b(?:what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
@@ -104,13 +106,16 @@ def clarity(conv: Conversation) -> BehaviorResult:
     if not used:
         plain = max(conv.agent_turns, key=lambda i: conv.word_counts[i])
         evidence.append(conv.evidence(plain, "", "plain_language", "+"))
-    for turn, _item in untranslated:
+    confusion = ""
+    for turn, item in untranslated:
         reply = turn + 1
         if reply < len(conv.turns) and conv.turns[reply].speaker == "customer":
             confused = _CONFUSED.search(conv.turns[reply].text)
             if confused:
+                # The verdict is about the agent: cite the term that lost the customer.
                 score -= 10
-                evidence.append(conv.evidence(reply, confused.group(0), "customer_confused", "-"))
+                evidence.append(conv.evidence(turn, item.quote, "customer_confused", "-"))
+                confusion = confusion or confused.group(0)
     hedges = conv.marker_hits("hedge")
     score -= 5 * min(4, len(hedges))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in hedges[:4]]
@@ -119,6 +124,7 @@ def clarity(conv: Conversation) -> BehaviorResult:
         coaching = (
             f'Translate "{term}" the moment you say it: "{term} — that means …", or say the '
             "plain-language version instead."
+            + (f' The customer had to ask: "{confusion}".' if confusion else "")
         )
     elif hedges:
         coaching = (
@@ -252,9 +258,12 @@ def customer_language(conv: Conversation) -> BehaviorResult:
             "talk about what the customer needs to get done."
         )
     elif not jobs:
+        facts = their_facts(conv)
+        goal = snippet(said_back(facts), 16) if facts else "…"
         coaching = (
-            "Lead with the customer's job, not the product: "
-            '"So you can run payroll on Friday, here is what we\'ll change."'
+            "Lead with what the customer is trying to get done, not the product"
+            + (f': they told you "{facts}"' if facts else "")
+            + f'. Start from that: "So that {goal}, here is what I\'ll change."'
         )
     else:
         coaching = (

@@ -42,7 +42,7 @@ from statistics import median
 from scorer.conversation import Conversation
 from scorer.markers.patterns import word_pattern
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, word_count, words
+from scorer.text import content_words, sentence_texts, word_count, words
 
 PACE_WINDOW = 5
 TERSE_WORDS = 5
@@ -160,6 +160,17 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             "tightening your sentences as their pace rises."
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _question_before(conv: Conversation, evidence: list[Evidence]) -> tuple[str, str]:
+    """The first flagged reply that answered a customer question, with that question."""
+    for item in evidence:
+        asked = conv.previous_other[item.turn] if item.effect == "-" else None
+        if asked is not None:
+            questions = [s for s in sentence_texts(conv.turns[asked].text) if s.endswith("?")]
+            if questions:
+                return item.quote, questions[-1]
+    return "", ""
 
 
 def _rushed_replies(conv: Conversation) -> list[int]:
@@ -311,8 +322,10 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             "sentence that answers the customer, even late in the day."
         )
     else:
+        short_reply, question = _question_before(conv, evidence)
         coaching = (
-            f'Replace short or empty replies such as "{flagged[0]}" with a full sentence that '
-            'answers the customer: "Yes — I\'ve checked, and the parcel leaves the depot today."'
+            f'Replace short or empty replies such as "{short_reply or flagged[0]}" with a full '
+            + (f'sentence that answers what they asked ("{question}")' if question else "sentence")
+            + ": the fact, what it means for them, and the next step."
         )
     return BehaviorResult.scored(score, evidence, coaching)

@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 
+from scorer.asks import asks_in
+from scorer.coaching import said_back, their_facts
 from scorer.conversation import Conversation
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import snippet
@@ -55,8 +57,8 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
         score = 85 + (10 if before[0][0] == first_reply else 0)
         evidence += [conv.hit_evidence(t, h, "+") for t, h in before[:2]]
         coaching = (
-            "You named what the problem meant for the customer before fixing it. Keep opening "
-            'with their impact: "So you\'ve had no internet for your work calls since Monday."'
+            "You named what the problem meant for the customer before fixing it: "
+            f'"{before[0][1].quote}". Keep opening with their impact, in their words.'
         )
         return BehaviorResult.scored(score, evidence, coaching)
     fix_evidence = (
@@ -77,8 +79,8 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
     if generic:
         evidence += [conv.hit_evidence(*generic[0], "+"), *fix_evidence]
         coaching = (
-            f'Replace "{generic[0][1].quote}" with the customer\'s specific impact, e.g. '
-            '"Being charged twice right before rent is due is a real worry."'
+            f'Replace "{generic[0][1].quote}" with what this means for them, in their words: '
+            f"{_impact_line(conv, fix)}"
         )
         return BehaviorResult.scored(50, evidence, coaching)
     apologies = [p for p in conv.marker_hits("apology") if p not in refused]
@@ -88,7 +90,7 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
             35,
             evidence,
             "An apology is not the same as naming the impact. Before the fix, say what this "
-            'cost the customer: "You missed your flight and a night\'s hotel because of this."',
+            f"means for them: {_impact_line(conv, fix)}",
         )
     if fix_evidence:
         evidence += fix_evidence
@@ -99,8 +101,40 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
         15,
         evidence,
         "Before offering a fix, name what the problem means for the customer: "
-        "\"So you couldn't pay your suppliers because the transfer was held — that's serious.\"",
+        f"{_impact_line(conv, fix)}",
     )
+
+
+def _impact_line(conv: Conversation, fix: tuple[int, int] | None) -> str:
+    """A line naming this customer's impact, built from their own sentence."""
+    facts = their_facts(conv, fix[0] if fix else None)
+    if not facts:
+        return "\"So this has left you … — that's a real problem, and I'll fix it.\""
+    return f"\"So {snippet(said_back(facts), 20)} — that's a real problem, and I'll fix it.\""
+
+
+def _loop_topic(conv: Conversation) -> str:
+    """What the customer keeps coming back to, in the agent's words."""
+    asks = [
+        ask
+        for repeat in sorted(conv.repeats.values(), key=lambda r: -r.count)
+        for ask in asks_in(conv.turns[repeat.turn].text)
+        if ask.intents
+    ]
+    asks += [
+        ask for i in conv.escalated_turns for ask in asks_in(conv.turns[i].text) if ask.intents
+    ]
+    if not asks:
+        return "this"
+    topic = _ASKING_LEAD.sub("", asks[0].text).rstrip("?!. ")
+    return snippet(said_back(topic), 12)
+
+
+_ASKING_LEAD = re.compile(
+    r"^\W*(?:(?:and|so|but|okay|ok|right)\W+)?(?:i (?:want|need|would like|'d like) to know"
+    r"|can you tell me|tell me|i'?m asking)\s+",
+    re.IGNORECASE,
+)
 
 
 def deescalation(conv: Conversation) -> BehaviorResult:
@@ -158,12 +192,14 @@ def deescalation(conv: Conversation) -> BehaviorResult:
     if calm_down:
         coaching = (
             f'Never say "{calm_down[0][1].quote}". Name the loop instead and move to the fix: '
-            '"We\'ve been round this three times — let me fix the bill right now."'
+            f"\"I can hear we keep coming back to {_loop_topic(conv)} — here is what I'm doing "
+            'about it right now."'
         )
     elif not patterns:
         coaching = (
-            "When the customer goes round in circles, name it and pivot: "
-            '"I can hear we keep coming back to the refund date — let me get you a firm one."'
+            "When the customer goes round in circles, name it in your own words and pivot: "
+            f"\"I can hear we keep coming back to {_loop_topic(conv)} — here is what I'm doing "
+            'about it right now."'
         )
     elif not pivoted:
         coaching = (

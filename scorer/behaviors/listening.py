@@ -34,9 +34,11 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from scorer.coaching import restatement
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
+from scorer.text import snippet
 
 GOOD_GAP = (0.8, 2.5)
 SLOW_GAP = (3.5, 5.0)  # a median gap over 3.5 s costs 10, over 5 s 20
@@ -91,28 +93,32 @@ def active_listening(conv: Conversation) -> BehaviorResult:
             score -= 20 if gap > SLOW_GAP[1] else 10
             evidence.append(conv.evidence(turn, "", "response_gap", "-"))
     interrupted = interruptions[0][1].quote if interruptions else None
-    coaching = _listening_coaching(interrupted, bool(paraphrases), bool(before_fix), gap)
+    coaching = _listening_coaching(conv, interrupted, bool(paraphrases), fix, before_fix, gap)
     return BehaviorResult.scored(score, evidence, coaching)
 
 
 def _listening_coaching(
-    interrupted: str | None, paraphrased: bool, clarified: bool, gap: float | None
+    conv: Conversation,
+    interrupted: str | None,
+    paraphrased: bool,
+    fix: tuple[int, int] | None,
+    clarified: list[tuple[int, MarkerHit]],
+    gap: float | None,
 ) -> str:
+    said = restatement(conv, fix[0] if fix else None)
     if interrupted:
         return (
-            f'Let the customer finish: you came in with "{interrupted}" '
-            "while they were still talking. Wait a beat, then start with "
-            '"So what I\'m hearing is …".'
+            f'Let the customer finish: you came in with "{interrupted}" while they were still '
+            f"talking. Wait a beat, then say back what you heard{': ' + said if said else '.'}"
         )
     if not paraphrased:
-        return (
-            "Before you fix anything, say back what you heard in your own words: "
-            '"So the charge showed up twice after the upgrade — have I got that right?"'
-        )
+        line = said or '"So what I\'m hearing is … — have I got that right?"'
+        return f"Before you fix anything, say back what you heard in your own words: {line}"
     if not clarified:
+        fixed = f' before "{conv.fix_quote(fix[0])}"' if fix else " before the fix"
         return (
-            "Ask one clarifying question before offering the fix, for example "
-            '"Which account did the charge land on?", so the fix fits the real problem.'
+            f"Ask one question about their situation{fixed}, so the fix fits the real problem: "
+            '"Before I change anything, can I check when this started and what you\'ve tried?"'
         )
     if gap is not None and gap < 0.5:
         return (
@@ -120,8 +126,8 @@ def _listening_coaching(
             "were heard."
         )
     return (
-        "Good listening: you paraphrased and clarified before fixing. Keep leaving the customer "
-        "room to finish, then say back what you heard."
+        f'Good listening: you said it back and asked "{clarified[0][1].quote}" before fixing. '
+        "Keep leaving the customer room to finish."
     )
 
 
@@ -199,12 +205,16 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
     if worst_reference:
         coaching = (
             f'Drop "{worst_reference}": answer the repeated question fully, as if it were the '
-            "first time, with the facts you gave before and one more detail."
+            "first time"
+            + (f', as you did before: "{fullest}"' if (fullest := _fullest_answer(conv)) else "")
+            + ", and add one detail."
         )
     elif shrunk:
+        fullest = _fullest_answer(conv)
         coaching = (
             "Your answers got shorter each time the question came back. Give the whole answer "
-            "again, with the same facts and the next step, as if it were the first time."
+            "again, as if it were the first time"
+            + (f': "{fullest}"' if fullest else ", with the same facts and the next step.")
         )
     else:
         coaching = (
@@ -212,6 +222,19 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             "ask as if it were the first."
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _fullest_answer(conv: Conversation) -> str:
+    """The agent's longest answer to a question the customer asked again: the whole answer
+    the later ones should have repeated."""
+    answers = [
+        answer
+        for repeat in conv.repeats.values()
+        if (answer := conv.next_agent(repeat.original)) is not None and answer < repeat.turn
+    ]
+    if not answers:
+        return ""
+    return snippet(conv.turns[max(answers, key=lambda i: conv.word_counts[i])].text, 20)
 
 
 def _pointing_back(conv: Conversation, answer: int) -> list[MarkerHit]:

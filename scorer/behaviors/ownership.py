@@ -8,7 +8,7 @@
          owned one hedged in its sentence ("I'll try…", "hopefully", "as soon as possible")
          counts half
     25 when the customer asked for something to be done and the agent committed to nothing
-       (evidence `request_without_commitment`, quoting the customer)
+       (evidence `request_without_commitment` on the agent's reply to the request)
     n/a when nothing in the conversation called for a commitment: questions for information
        ("what documents do I need?", "when does it open?") do not
 
@@ -33,14 +33,13 @@ in the sentence that tells what happened ("charged twice on the 1st") is not the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-from scorer import markers
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
+from scorer.markers.closing import SUMMARY_PARTS, parts_of
 from scorer.markers.text import clause_texts
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import sentences
+from scorer.text import sentence_at, sentences
 
 # The customer asks for something to be done (not only to be told something).
 _REQUEST = re.compile(
@@ -87,42 +86,6 @@ _HEDGED = re.compile(
     re.IGNORECASE,
 )
 
-SUMMARY_PARTS = ("what_happened", "what_was_done", "when", "contact")
-_PART_PATTERNS = {
-    "what_happened": re.compile(
-        r"\b(?:to recap|to sum up|in summary|just to summari[sz]e|so,? today|"
-        r"the (?:issue|problem|cause|reason|outage|fault|error|delay|charge|fee|mix-up)s?"
-        r" (?:was|were|is|came|happened)|(?:was|were) caused|because|happened|"
-        r"you (?:were|got|had been) (?:charged|billed|double|told|sent|cut off)|"
-        r"your [\w\s]{1,30}?(?:was|were|had been|got) |"
-        r"(?:was|were|got|had been) (?:billed|charged|overcharged|double[- ]charged|cancell?ed|"
-        r"delayed|lost|damaged|counted|declined|blocked|missed|duplicated|estimated|cut off|"
-        r"wrong|missing|down|broken|faulty|stuck)\b)",
-        re.IGNORECASE,
-    ),
-    "what_was_done": re.compile(
-        r"\b(?:(?:i|we)(?:'ve|’ve| have)(?: now| already| also| just)? [a-z]+|"
-        r"(?:i|we) (?:just |also )?(?:[a-z]+ed|sent|put|set|made|reset|issued|rebuilt|took|"
-        r"gave|wrote|paid|spoke)\b|(?:has|have) (?:now )?been [a-z]+(?:ed|t|n)\b)",
-        re.IGNORECASE,
-    ),
-    "when": re.compile(
-        r"\b(?:today|tonight|tomorrow|this (?:afternoon|evening|morning|week)|next (?:week|"
-        r"month|monday|tuesday|wednesday|thursday|friday)|(?:mon|tues|wednes|thurs|fri|satur|"
-        r"sun)day|within \d+|in (?:\d+|one|two|three|four|five|24|48|72) (?:business |working )?"
-        r"(?:minutes?|hours?|days?|weeks?)|by (?:the )?(?:end|noon|midday|close|\d)|"
-        r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|"
-        r"oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2}(?:st|nd|rd|th)\b)",
-        re.IGNORECASE,
-    ),
-    "contact": re.compile(
-        r"(?:\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\bext(?:ension)?\.? ?\d+|"
-        r"\bdirect (?:line|number|email|extension)|\b(?:call|email|text|reach|contact) me\b|"
-        r"\bmy (?:number|email|extension|line|reference|direct)\b|\bask for me\b|"
-        r"\bif you need me\b)",
-        re.IGNORECASE,
-    ),
-}
 _CLOSE = re.compile(
     r"\b(?:anything else|is there anything|have a (?:great|good|nice|lovely|wonderful)|"
     r"thank(?:s| you) for (?:calling|contacting|your patience|reaching|chatting|being)|"
@@ -174,20 +137,27 @@ def ownership(conv: Conversation) -> BehaviorResult:
                 "Nothing in the conversation called for a commitment."
             )
         turn, match = requests[0]
-        evidence.append(conv.evidence(turn, match.group(0), "request_without_commitment", "-"))
+        # The verdict is about the agent: cite the reply that left the request without an owner.
+        reply = conv.next_agent(turn)
+        cited = reply if reply is not None else conv.agent_turns[-1]
+        evidence.append(conv.evidence(cited, "", "request_without_commitment", "-"))
+        asked = sentence_at(conv.turns[turn].text, match.start())
         return BehaviorResult.scored(
             25,
             evidence,
-            "The customer asked for something and you never said what you would do. Commit "
-            'with "I will <action> by <when>": "I\'ll call you back by 4 pm today."',
+            f'The customer asked "{asked}" and you never said what you would do. Commit with '
+            '"I will <action> by <when>", for example "I\'ll … by 4 pm today, and I\'ll call you '
+            'to confirm."',
         )
     # A hedged promise still names who and what: half the credit of an owned one.
     credit = len(owned) + HEDGED_CREDIT * len(hedged)
     score = 15 + 85 * credit / (len(owned) + len(hedged) + len(vague))
     if diffuse:
+        asked = _first_request(conv)
         coaching = (
-            f'Replace "{diffuse[0][1].quote}" with "I will <action> <when>", e.g. '
-            '"I\'ll escalate this to billing now and email you by 5 pm tomorrow."'
+            f'Replace "{diffuse[0][1].quote}" with "I will <action> by <when>"'
+            + (f' for what they asked ("{asked}")' if asked else "")
+            + ": name yourself, the step and the time, and say how they will know it is done."
         )
     else:
         coaching = (
@@ -195,6 +165,14 @@ def ownership(conv: Conversation) -> BehaviorResult:
             '"I will <action> <when>" and keep "we" for company policy.'
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+def _first_request(conv: Conversation) -> str:
+    for turn in conv.customer_turns:
+        match = _REQUEST.search(conv.turns[turn].text)
+        if match:
+            return sentence_at(conv.turns[turn].text, match.start())
+    return ""
 
 
 def _hedged(conv: Conversation, turn: int, item: MarkerHit) -> bool:
@@ -206,11 +184,6 @@ def _hedged(conv: Conversation, turn: int, item: MarkerHit) -> bool:
         if inside and _HEDGED.search(sentence):
             return True
     return bool(_HEDGED.search(item.quote))
-
-
-def _summary_parts_detector() -> Callable[[str], set[str]] | None:
-    found = getattr(markers, "summary_parts", None)
-    return found if callable(found) else None
 
 
 RECAP_WINDOW = 9
@@ -254,7 +227,7 @@ def _is_close(conv: Conversation, closing: list[int]) -> bool:
     )
 
 
-def _part_quote(sentence: str, part: str, detector: Callable[[str], set[str]] | None) -> str:
+def _part_quote(sentence: str, part: str) -> str:
     """The clause of `sentence` that carries `part` of the summary, so each part's evidence
     points at its own words (never a bare "to sum up" lead-in; for `when`, the last such clause,
     as a summary tells what happened before when to expect the fix); the whole sentence when the
@@ -262,11 +235,7 @@ def _part_quote(sentence: str, part: str, detector: Callable[[str], set[str]] | 
     matching = [
         clause
         for clause in clause_texts(sentence)
-        if not _LEAD_IN.fullmatch(clause)
-        and (
-            _PART_PATTERNS[part].search(clause)
-            or (detector is not None and part in detector(clause))
-        )
+        if not _LEAD_IN.fullmatch(clause) and (part in parts_of(clause))
     ]
     if not matching:
         return sentence
@@ -285,20 +254,17 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
         return BehaviorResult.not_applicable(
             "The conversation did not reach a close, so there was no summary to judge."
         )
-    detector = _summary_parts_detector()
     found: dict[str, Evidence] = {}
     for turn in reversed(closing):
         for _start, sentence in sentences(conv.turns[turn].text):
-            parts = {p for p, pattern in _PART_PATTERNS.items() if pattern.search(sentence)}
-            if detector is not None:
-                parts |= set(detector(sentence)) & set(SUMMARY_PARTS)
+            parts = set(parts_of(sentence))
             if "when" in parts and "what_happened" in parts:
-                clause = _part_quote(sentence, "when", detector)
-                if _PART_PATTERNS["what_happened"].search(clause) and not _AHEAD.search(clause):
+                clause = _part_quote(sentence, "when")
+                if "what_happened" in parts_of(clause) and not _AHEAD.search(clause):
                     parts.discard("when")  # "charged twice on the 1st": when it happened
             for part in parts:
                 if part not in found:
-                    quote = _part_quote(sentence, part, detector)
+                    quote = _part_quote(sentence, part)
                     found[part] = conv.evidence(turn, quote, f"summary_{part}", "+")
     evidence = [found[p] for p in SUMMARY_PARTS if p in found]
     evidence += [
@@ -313,10 +279,12 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
             "to reach you. Keep closing that way."
         )
     else:
+        done = found.get("what_was_done")
         coaching = (
-            f"Your close is missing {', '.join(missing)}. End with one forwardable paragraph: "
-            "\"Today your card was charged twice; I've refunded £40; it lands by Friday; my "
-            'direct line is 0161 555 0123."'
+            f"Your close is missing {', '.join(missing)}. End with one paragraph the customer "
+            "could forward: what happened, "
+            + (f'what you did ("{done.quote}")' if done else "what you did")
+            + ", when it will be resolved, and how to reach you directly."
         )
     score = 25.0 * len(found)
     if "when" not in found or "contact" not in found:

@@ -56,18 +56,68 @@ _EXPECTED = word_pattern(
 )
 
 
+# How people say each part in full sentences, beside the phrase patterns above: "your order
+# was delayed", "I've moved the booking", "by the 14th", "email me at …". A reporting verb is
+# not something done ("as I mentioned", "I've told the team").
+_PLAIN_PARTS: dict[str, re.Pattern[str]] = {
+    "what_happened": re.compile(
+        r"\b(?:to recap|to sum up|in summary|just to summari[sz]e|so,? today|"
+        r"the (?:issue|problem|cause|reason|outage|fault|error|delay|charge|fee|mix-up)s?"
+        r" (?:was|were|is|came|happened)|(?:was|were) caused|because|happened|"
+        r"you (?:were|got|had been) (?:charged|billed|double|told|sent|cut off)|"
+        r"your [\w\s]{1,30}?(?:was|were|had been|got) |"
+        r"(?:was|were|got|had been) (?:billed|charged|overcharged|double[- ]charged|cancell?ed|"
+        r"delayed|lost|damaged|counted|declined|blocked|missed|duplicated|estimated|cut off|"
+        r"wrong|missing|down|broken|faulty|stuck)\b)",
+        re.IGNORECASE,
+    ),
+    "what_was_done": re.compile(
+        r"\b(?:(?:i|we)(?:'ve|’ve| have)(?: now| already| also| just)? (?!mentioned|said|told|"
+        r"explained|noted|stated|been|got|had|heard|seen|asked\b)[a-z]+|"
+        r"(?:i|we) (?:just |also )?(?!mentioned|said|told|explained|noted|stated|asked\b)"
+        r"(?:[a-z]+ed|sent|put|set|made|reset|issued|rebuilt|took|"
+        r"gave|wrote|paid|spoke)\b|(?:has|have) (?:now )?been [a-z]+(?:ed|t|n)\b)",
+        re.IGNORECASE,
+    ),
+    "when": re.compile(
+        r"\b(?:today|tonight|tomorrow|this (?:afternoon|evening|morning|week)|next (?:week|"
+        r"month|monday|tuesday|wednesday|thursday|friday)|(?:mon|tues|wednes|thurs|fri|satur|"
+        r"sun)day|within \d+|in (?:\d+|one|two|three|four|five|24|48|72) (?:business |working )?"
+        r"(?:minutes?|hours?|days?|weeks?)|by (?:the )?(?:end|noon|midday|close|\d)|"
+        r"\d{1,2}(?::\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\d{1,2}:\d{2}|(?:jan|feb|mar|apr|may"
+        r"|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}|\d{1,2}(?:st|nd|rd|th)\b)",
+        re.IGNORECASE,
+    ),
+    "contact": re.compile(
+        r"(?:\+?\d[\d\s().-]{6,}\d|[\w.+-]+@[\w-]+\.[\w.]+|\bext(?:ension)?\.? ?\d+|"
+        r"\bdirect (?:line|number|email|extension)|\b(?:call|email|text|reach|contact) me\b|"
+        r"\bmy (?:number|email|extension|line|reference|direct)\b|\bask for me\b|"
+        r"\bif you need me\b)",
+        re.IGNORECASE,
+    ),
+}
+
+
 @lru_cache(maxsize=TEXT_CACHE)
 def _parts_of(sentence: str) -> frozenset[str]:
-    parts: set[str] = set()
+    parts: set[str] = {part for part, pattern in _PLAIN_PARTS.items() if pattern.search(sentence)}
     if _HAPPENED.search(sentence):
         parts.add("what_happened")
-    if _DONE.search(sentence):
+    if _DONE.search(sentence) and not _REPORTING.search(sentence):
         parts.add("what_was_done")
     if TIME.search(sentence) or _EXPECTED.search(sentence):
         parts.add("when")
     if _CONTACT.search(sentence):
         parts.add("contact")
     return frozenset(parts)
+
+
+_REPORTING = re.compile(r"\bas (?:i|we) (?:mentioned|said|explained)\b", re.IGNORECASE)
+
+
+def parts_of(sentence: str) -> frozenset[str]:
+    """The summary parts one sentence (or clause) covers."""
+    return _parts_of(sentence)
 
 
 @lru_cache(maxsize=TEXT_CACHE)

@@ -134,12 +134,12 @@ def test_self_regulation_flags_each_kind_of_turn() -> None:
     assert {m for m, _, _ in average} <= {"clipped_turn", "filler_only", "terse_replies"}
 
 
-def test_clarity_points_at_the_confused_customer() -> None:
+def test_clarity_points_at_the_term_that_confused_the_customer() -> None:
     result = result_for(FIXTURES / "clarity/poor_telecom.vtt")
     confused = [e for e in result.evidence if e.marker == "customer_confused"]
     assert len(confused) == 1
-    assert (confused[0].turn, confused[0].time) == (2, 14.0)
-    assert confused[0].quote == "What does that mean"
+    assert confused[0].turn == 1  # the agent's turn with the term, not the customer's question
+    assert 'The customer had to ask: "What does that mean' in result.coaching
 
 
 def test_customer_language_cross_sell_is_poor() -> None:
@@ -162,7 +162,10 @@ def test_ownership_request_without_commitment_is_poor(tmp_path: Path) -> None:
     result = scorer.score(scorer.load(path), behaviors=["ownership"]).behaviors["ownership"]
     assert result.level == "poor"
     assert result.evidence[0].marker == "request_without_commitment"
-    assert result.evidence[0].turn == 0
+    # The verdict is about the agent: it points at the reply that committed to nothing, and
+    # the coaching quotes what the customer asked.
+    assert (result.evidence[0].turn, result.evidence[0].quote) == (1, "That's a popular day.")
+    assert "Can you move my delivery to Saturday?" in result.coaching
 
 
 def test_forwardable_summary_names_missing_parts() -> None:

@@ -1,0 +1,71 @@
+"""Coaching is about this conversation: it quotes the agent's own line and builds the better
+line from this customer's facts; evidence for an agent behavior points at the agent."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import scorer
+from scorer.coaching import said_back
+
+CONVERSATIONS = Path(__file__).parent / "conversations"
+
+
+def result(name: str, behavior: str) -> scorer.BehaviorResult:
+    data = json.loads((CONVERSATIONS / f"{name}.json").read_text(encoding="utf-8"))
+    data.pop("expect")
+    return scorer.score(data, [behavior]).behaviors[behavior]
+
+
+@pytest.mark.parametrize(
+    ("said", "back"),
+    [
+        (
+            "My card is not working since this morning.",
+            "your card is not working since this morning",
+        ),
+        ("Hi, I'm moving house on the 14th.", "you're moving house on the 14th"),
+        ("We were charged twice for our seats!", "you were charged twice for your seats"),
+        ("Can you send me the form?", "can you send you the form"),
+    ],
+)
+def test_said_back_puts_the_customer_in_the_second_person(said: str, back: str) -> None:
+    assert said_back(said) == back
+
+
+def test_impact_coaching_uses_this_customers_facts() -> None:
+    coaching = result("imp_average_topic_only_luggage", "impact_naming").coaching
+    assert '"I understand delayed luggage is really frustrating."' in coaching
+    assert "your suit for your brother's wedding tomorrow morning" in coaching
+
+
+def test_patience_coaching_quotes_the_agents_own_full_answer() -> None:
+    coaching = result("rep_poor_said_twice_refund", "patience_under_repetition").coaching
+    assert "Like I already told you" in coaching
+    assert "Your return was received on the 3rd" in coaching
+
+
+def test_listening_coaching_restates_what_this_customer_said() -> None:
+    coaching = result("al_average_no_question_cable", "active_listening").coaching
+    assert "your TV box keeps freezing when you watch recordings" in coaching
+
+
+def test_summary_coaching_quotes_what_the_agent_did() -> None:
+    coaching = result("sum_average_no_when_gym", "forwardable_summary").coaching
+    assert "missing when" in coaching and "I've refunded the second payment" in coaching
+
+
+@pytest.mark.parametrize("path", sorted(CONVERSATIONS.glob("*.json")), ids=lambda p: p.stem)
+def test_no_canned_line_from_another_call(path: Path) -> None:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data.pop("expect")
+    report = scorer.score(data)
+    for name, found in report.behaviors.items():
+        for canned in ("Which account did the charge land on", "run payroll", "the parcel leaves"):
+            assert canned not in found.coaching, (path.name, name)
+        for item in found.evidence:
+            if item.effect == "-":
+                assert data["turns"][item.turn]["speaker"] == "agent", (path.name, name, item)
