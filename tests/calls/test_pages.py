@@ -94,7 +94,7 @@ def test_audio_is_kept_and_evidence_seeks_it(login, db: Session, app, tmp_path: 
     assert soup.select_one('script[src$="calls.js"]') is not None
     played = manager.get(f"/manager/calls/{call_id}/audio", headers={"Range": "bytes=0-99"})
     assert played.status_code == 206 and len(played.content) == 100
-    deleted = manager.submit(f"/manager/calls/{call_id}/delete", follow_redirects=False)
+    deleted = manager.submit(f"/manager/calls/{call_id}/remove", follow_redirects=False)
     assert deleted.status_code == 303
     assert not Path(call.audio_path).exists()
     db.expire_all()

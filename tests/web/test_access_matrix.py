@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from starlette.testclient import WebSocketDenialResponse
 from starlette.websockets import WebSocketDisconnect
 
-from server.models import Assignment, Team
+from server.models import Assignment, Call, CallSource, CallStatus, Team
 from server.services import practice
 from server.web.routes import routers
 from tests.web.conftest import DEMO_PASSWORD, Browser
@@ -83,6 +83,12 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/manager/calibration"): MANAGERS,
     ("GET", "/manager/export.csv"): MANAGERS,
     ("GET", "/manager/calibration.csv"): MANAGERS,
+    ("GET", "/manager/calls"): MANAGERS,
+    ("POST", "/manager/calls"): MANAGERS,
+    ("GET", "/manager/calls/{call_id}"): TEAM_STAFF,
+    ("GET", "/manager/calls/{call_id}/audio"): TEAM_STAFF,
+    ("POST", "/manager/calls/{call_id}/label"): TEAM_STAFF,
+    ("POST", "/manager/calls/{call_id}/remove"): TEAM_STAFF,
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
@@ -113,6 +119,22 @@ def world(app, db: Session) -> dict[str, str]:  # type: ignore[no-untyped-def]
         team_id=team.id, behavior_id="clarity", starts_on=attempt.started_at.date()
     )
     db.add(override)
+    audio = app.state.settings.data_dir / "calls" / "audio" / "world.wav"
+    audio.parent.mkdir(parents=True, exist_ok=True)
+    audio.write_bytes(b"RIFF" + bytes(64))
+    call = Call(
+        content_hash="0" * 64,
+        agent_id=user(db, OWNER).id or 0,
+        source=CallSource.transcript,
+        file_name="world.wav",
+        file_format="wav",
+        call_date=attempt.started_at.date(),
+        week=1,
+        behavior_id="active_listening",
+        status=CallStatus.done,
+        audio_path=str(audio),
+    )
+    db.add(call)
     db.commit()
     return {
         "user_id": str(user(db, OWNER).id),
@@ -123,6 +145,7 @@ def world(app, db: Session) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "attempt_id": str(attempt.id),
         "week": "1",
         "override_id": str(override.id),
+        "call_id": str(call.id),
     }
 
 

@@ -252,7 +252,7 @@ async def save_label(request: Request, call_id: int, db: DbDep, user: ManagerDep
     return RedirectResponse(f"/manager/calls/{call_id}#labels", status_code=303)
 
 
-@router.post("/{call_id}/delete")
+@router.post("/{call_id}/remove")
 def delete(request: Request, call_id: int, db: DbDep, user: ManagerDep) -> Response:
     call, _, team = _call(db, user, call_id)
     name = call.file_name
