@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from server import __version__
-from server.db import database_status, limit_threads, make_engine
+from server.db import limit_threads, make_engine, probe_database
 from server.logging_setup import configure_logging
 from server.paths import STATIC_DIR
 from server.request_log import RequestLogMiddleware
@@ -70,8 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_error_pages(app)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> JSONResponse:
-        reachable, detail = database_status(app.state.engine)
+    async def healthz() -> JSONResponse:
+        # its own thread, not one of the request threads: it answers while they are all busy
+        reachable, detail = await probe_database(app.state.engine)
         body = {
             "status": "ok" if reachable else "error",
             "version": __version__,

@@ -14,7 +14,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import anyio
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, create_engine
@@ -85,6 +87,20 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_PROBE_LIMITER: RunVar[anyio.CapacityLimiter] = RunVar("sparring_probe_limiter")
+
+
+async def probe_database(engine: Engine) -> tuple[bool, str]:
+    """`database_status` in a thread of its own (one per worker), outside the request threads,
+    so /healthz answers promptly however busy the requests are."""
+    try:
+        limiter = _PROBE_LIMITER.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(1)
+        _PROBE_LIMITER.set(limiter)
+    return await anyio.to_thread.run_sync(database_status, engine, limiter=limiter)
 
 
 def database_status(engine: Engine) -> tuple[bool, str]:

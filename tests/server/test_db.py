@@ -65,3 +65,40 @@ def test_the_app_limits_its_threads_at_startup(tmp_path: Path) -> None:
             assert client.get("/test-thread-tokens").json() == {"tokens": 5}
     finally:
         app.state.engine.dispose()
+
+
+def test_healthz_answers_while_every_request_thread_is_busy(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+
+    app = create_app(make_settings(tmp_path, db_pool_size=2))
+    release = threading.Event()
+    busy = threading.Semaphore(0)
+
+    @app.get("/test-busy")
+    def occupy() -> dict[str, bool]:
+        busy.release()
+        return {"released": release.wait(timeout=30)}
+
+    try:
+        with TestClient(app) as client:
+            workers = [threading.Thread(target=client.get, args=("/test-busy",)) for _ in range(2)]
+            for worker in workers:
+                worker.start()
+            for _ in workers:
+                assert busy.acquire(timeout=10)  # both request threads are taken now
+            began = time.monotonic()
+            response = client.get("/healthz")
+            waited = time.monotonic() - began
+            release.set()
+            for worker in workers:
+                worker.join(timeout=10)
+        assert response.status_code == 200
+        assert waited < 5, f"/healthz waited {waited:.1f} s for a request thread"
+    finally:
+        release.set()
+        app.state.engine.dispose()
