@@ -273,10 +273,15 @@ def calibration_page(
     if chosen is None:
         return _no_team(request)
     labels = _team_labels(db, chosen)
+    ids = [agent.id for agent in manager_scope.team_agents(db, chosen) if agent.id is not None]
+    pairs = calibration.stored_pairs(db, agent_ids=ids)
     context = {
         **_base(db, user, chosen),
         "labels": labels,
         "agreement": calibration.agreement(labels),
+        "label_pairs": pairs,
+        "kappa": calibration.kappa_rows(pairs),
+        "drift": calibration.drift(pairs),
     }
     return render(request, "manager/calibration.html", context)
 
