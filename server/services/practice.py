@@ -35,6 +35,7 @@ from sqlmodel import Session, col, select
 
 import scorer
 from server.customer import Conversation, LLMVoice, Voice
+from server.customer.spoken import chunks_of
 from server.db import session_scope
 from server.models import (
     BehaviorScore,
@@ -325,11 +326,19 @@ def store_agent_turn(db: Session, live: LiveSession, text: str) -> Turn:
 
 async def stream_reply(live: LiveSession) -> AsyncIterator[TurnEvent]:
     """The customer's reply to the stored agent turn, streamed as `chunk` events; no database
-    work happens here (store it afterwards with `store_reply`)."""
+    work happens here (store it afterwards with `store_reply`), and no long computation on the
+    event loop."""
     agent = live.pending
     if agent is None:
         raise PracticeError("there is no agent message waiting for an answer")
     index = agent.index + 1
+    if live.voice is None:
+        # the scripted voice has its whole reply at once: compute it (marker detection, the
+        # state machine) in a worker thread, off the event loop, then stream it
+        reply = await to_thread.run_sync(live.conversation.reply, agent.text)
+        for chunk in chunks_of(reply.text):
+            yield TurnEvent("chunk", index, chunk)
+        return
     async for chunk in live.conversation.areply(agent.text):
         yield TurnEvent("chunk", index, chunk)
 
