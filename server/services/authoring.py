@@ -241,19 +241,37 @@ def check(yaml_text: str, *, scenario_id: str) -> Scenario:
             f"the text is {len(yaml_text):,} characters; keep a persona under {MAX_YAML_CHARS:,}",
             "",
         )
-    scenario = parse_scenario(yaml_text, _source(scenario_id))
-    if scenario_id == NEW_ID and scenario.id == NEW_ID:
-        raise _problem(
-            scenario_id, yaml_text, f"{NEW_ID!r} is reserved; choose another id, e.g. calm_x"
+    problems: list[Problem] = []
+    scenario: Scenario | None = None
+    try:
+        scenario = parse_scenario(yaml_text, _source(scenario_id))
+    except ScenarioError as error:  # reported with the editor's own checks below, all at once
+        problems.extend(error.problems)
+    written_id = scenario.id if scenario is not None else _written_id(yaml_text)
+    if scenario_id == NEW_ID and written_id == NEW_ID:
+        problems.extend(
+            _problem(
+                scenario_id, yaml_text, f"{NEW_ID!r} is reserved; choose another id, e.g. calm_x"
+            ).problems
         )
-    if scenario_id != NEW_ID and scenario.id != scenario_id:
-        raise _problem(
-            scenario_id,
-            yaml_text,
-            f"the id is {scenario.id!r} but this editor publishes {scenario_id!r}; keep the id, "
-            "or start a new scenario to publish under another id",
+    if scenario_id != NEW_ID and written_id is not None and written_id != scenario_id:
+        problems.extend(
+            _problem(
+                scenario_id,
+                yaml_text,
+                f"the id is {written_id!r} but this editor publishes {scenario_id!r}; keep the "
+                "id, or start a new scenario to publish under another id",
+            ).problems
         )
+    if problems or scenario is None:
+        raise ScenarioError(sorted(problems, key=lambda p: (p.line is None, p.line or 0)))
     return scenario
+
+
+def _written_id(yaml_text: str) -> str | None:
+    """The top-level `id:` as written, for a text the schema rejected (None when unreadable)."""
+    match = re.search(r"^id:[ \t]*['\"]?([^'\"#\s]+)", yaml_text, re.M)
+    return match.group(1) if match else None
 
 
 def publish_edit(db: Session, *, user: User, scenario_id: str, yaml_text: str) -> ScenarioVersion:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from server.models import ScenarioVersion, User
-from server.scenario import Problem, ScenarioError
+from server.scenario import Problem, ScenarioError, reference
 from server.services import authoring, scenario_store
 from server.services.authoring import NEW_ID
 from server.services.practice import start_preview
@@ -103,6 +103,16 @@ def new_scenario(request: Request, db: DbDep, user: TrainerDep) -> Response:
     return _editor(request, db, user, NEW_ID)
 
 
+@router.get("/reference")
+def field_reference(request: Request, user: TrainerDep) -> Response:
+    """Every persona and curriculum field, generated from the schema the editor checks against."""
+    return render(
+        request,
+        "trainer/reference.html",
+        {"persona": reference.persona_fields(), "curriculum": reference.curriculum_fields()},
+    )
+
+
 @router.post("/new")
 def create_scenario(
     request: Request, db: DbDep, user: TrainerDep, yaml_text: YamlField
@@ -145,7 +155,17 @@ def edit_page(request: Request, scenario_id: str, db: DbDep, user: TrainerDep) -
 def save_draft(
     request: Request, scenario_id: str, db: DbDep, user: TrainerDep, yaml_text: YamlField
 ) -> Response:
-    _save(db, user, scenario_id, yaml_text)
+    text = _save(db, user, scenario_id, yaml_text)
+    try:
+        authoring.check(text, scenario_id=scenario_id)
+    except ScenarioError as error:  # saved anyway; every problem is listed at once
+        count = len(error.problems)
+        flash(
+            request,
+            f"Draft saved. Fix the {count} problem{'' if count == 1 else 's'} below before you "
+            "publish.",
+        )
+        return _editor(request, db, user, scenario_id, yaml_text=text, problems=error.problems)
     flash(request, "Draft saved. Only you see it until you publish.")
     return RedirectResponse(_edit_url(scenario_id), status_code=303)
 
