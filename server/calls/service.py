@@ -279,7 +279,10 @@ def process_call(
     except Exception as exc:
         fail_call(engine, call_id, f"{type(exc).__name__}: {exc}")
         raise
-    return _store_result(engine, settings, call, transcript_json, report, timings)
+    stored = _store_result(engine, settings, call, transcript_json, report, timings)
+    with session_scope(engine) as session:
+        purge_expired_audio(session)  # retention runs with the jobs, whichever worker runs them
+    return stored
 
 
 def _store_result(
