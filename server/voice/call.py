@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipecat.frames.frames import (
+    AggregatedTextFrame,
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
@@ -40,7 +41,6 @@ from pipecat.frames.frames import (
     LLMFullResponseStartFrame,
     OutputTransportMessageUrgentFrame,
     StartFrame,
-    TextFrame,
     TranscriptionFrame,
     UserStartedSpeakingFrame,
     UserStoppedSpeakingFrame,
@@ -48,6 +48,7 @@ from pipecat.frames.frames import (
     VADUserStoppedSpeakingFrame,
 )
 from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
+from pipecat.utils.text.base_text_aggregator import TextType
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -66,6 +67,49 @@ RESUME_GAP_S = 1.0
 
 def words(text: str) -> list[str]:
     return re.findall(r"\S+", text)
+
+
+SENTENCE_END = re.compile(r"[.!?…]+[\"')\]]*(?:\s+|$)")
+CLAUSE_END = re.compile(r"[,;:—–]\s+")
+FIRST_PHRASE_WORDS = 4
+
+
+class Phrases:
+    """Cuts the customer's reply into the pieces the TTS speaks one after another: sentences,
+    except that a long first sentence is cut at its first clause boundary (a comma, a dash), so
+    the first audio is synthesised from a few words instead of a whole sentence. pipecat's
+    sentence aggregator waits for the text after a full stop before it lets a sentence go, which
+    costs an LLM reply the time to its next sentence; here a sentence goes as soon as its
+    punctuation arrives."""
+
+    def __init__(self) -> None:
+        self.buffer = ""
+        self.first = True
+
+    def feed(self, chunk: str) -> list[str]:
+        self.buffer += chunk
+        pieces: list[str] = []
+        while True:
+            cut = self._cut()
+            if cut is None:
+                return pieces
+            piece, self.buffer = self.buffer[:cut].strip(), self.buffer[cut:]
+            if piece:
+                pieces.append(piece)
+                self.first = False
+
+    def finish(self) -> list[str]:
+        rest, self.buffer = self.buffer.strip(), ""
+        return [rest] if rest else []
+
+    def _cut(self) -> int | None:
+        sentence = SENTENCE_END.search(self.buffer)
+        if self.first:
+            limit = sentence.start() if sentence is not None else len(self.buffer)
+            for clause in CLAUSE_END.finditer(self.buffer, 0, limit + 1):
+                if len(words(self.buffer[: clause.start()])) >= FIRST_PHRASE_WORDS:
+                    return clause.end()
+        return sentence.end() if sentence is not None else None
 
 
 @dataclass
@@ -299,9 +343,20 @@ class CustomerProcessor(FrameProcessor):
             await self.speak(last.text)
 
     async def speak(self, text: str) -> None:
-        await self.push_frame(LLMFullResponseStartFrame())
-        await self.push_frame(TextFrame(text=text))
-        await self.push_frame(LLMFullResponseEndFrame())
+        phrases = Phrases()
+        opened = await self.say_pieces([*phrases.feed(text), *phrases.finish()], False)
+        if opened:
+            await self.push_frame(LLMFullResponseEndFrame())
+
+    async def say_pieces(self, pieces: list[str], opened: bool) -> bool:
+        """Send pieces of the reply to the TTS, each synthesised as it is (no re-aggregation);
+        returns whether the reply's TTS context is open."""
+        for piece in pieces:
+            if not opened:
+                await self.push_frame(LLMFullResponseStartFrame())
+                opened = True
+            await self.push_frame(AggregatedTextFrame(piece, TextType.SENTENCE))
+        return opened
 
     # --- the agent's turn ---------------------------------------------------------------------
 
@@ -402,6 +457,7 @@ class CustomerProcessor(FrameProcessor):
         index = agent.index + 1
         playback = self.playback = Playback(index)
         opened = False  # a TTS context is opened with the first text (an empty one is an error)
+        phrases = Phrases()
         try:
             # the same runner as the text chat, given the agent turn's times so that talking
             # over the customer is seen as an interruption
@@ -409,11 +465,8 @@ class CustomerProcessor(FrameProcessor):
                 agent.text, start=agent.start, end=agent.end
             ):
                 playback.text += chunk
-                if not playback.cut and chunk.strip():
-                    if not opened:
-                        await self.push_frame(LLMFullResponseStartFrame())
-                        opened = True
-                    await self.push_frame(TextFrame(text=chunk))
+                if not playback.cut:
+                    opened = await self.say_pieces(phrases.feed(chunk), opened)
                     await self.send(
                         {
                             "type": "caption",
@@ -429,6 +482,8 @@ class CustomerProcessor(FrameProcessor):
             if reply is not None:
                 playback.text = reply.text
         finally:
+            if not playback.cut:
+                opened = await self.say_pieces(phrases.finish(), opened)
             if opened:
                 await self.push_frame(LLMFullResponseEndFrame())
             playback.generating = False
@@ -473,7 +528,10 @@ class CustomerProcessor(FrameProcessor):
         full = start + playback.samples / SAMPLE_RATE
         text = playback.text.strip()
         end = full
-        if cut_at is not None and cut_at < full:
+        all_played = playback.synthesised_all() and (cut_at is None or cut_at >= full)
+        if cut_at is not None and not all_played:
+            # cut off: the turn ends where the agent came in, with the words played by then
+            # (sentences not yet synthesised were never heard)
             end = max(cut_at, start)
             heard = playback.heard(end - start)
             if heard:

@@ -47,6 +47,12 @@ def shared_piper() -> PiperVoice:
 
 
 def warm_up(stt_model: str = "") -> None:
-    """Load both engines now (the first voice session then starts without the load delay)."""
-    shared_whisper(stt_model)
-    shared_piper()
+    """Load both engines and run each once (ONNX Runtime and CTranslate2 are slow on their first
+    call), so the first voice call answers as fast as the next ones."""
+    import numpy as np
+
+    whisper = shared_whisper(stt_model)
+    segments, _ = whisper.transcribe(np.zeros(16_000, np.float32), language="en", beam_size=1)
+    list(segments)
+    for _chunk in shared_piper().synthesize("Hello."):
+        pass

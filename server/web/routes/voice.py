@@ -9,6 +9,8 @@ its text is final, and connecting again resumes the call.
 
 from __future__ import annotations
 
+import asyncio
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, WebSocket
@@ -60,6 +62,14 @@ def engines_of(app: Any) -> Any:
     return Engines(stt_model=settings.stt_model, tts_engine=settings.tts_engine)
 
 
+@lru_cache(maxsize=4)
+def warm_once(stt_model: str) -> None:
+    """Load and warm the speech engines on the first call of this process (off the loop)."""
+    from server.voice.engines import warm_up
+
+    warm_up(stt_model)
+
+
 @router.websocket("/ws/practice/{session_id}/voice")
 async def voice_socket(websocket: WebSocket, session_id: int) -> None:
     if not origin_allowed(websocket):
@@ -91,12 +101,15 @@ async def voice_socket(websocket: WebSocket, session_id: int) -> None:
             db.add(session)
             db.commit()
     await websocket.accept()
+    engines = engines_of(websocket.app)
+    if engines.whisper is None and engines.piper is None:
+        await asyncio.to_thread(warm_once, engines.stt_model)
     call = VoiceCall(engine, live)
     recorder = recorder_for(websocket.app.state.settings, live.id, call.offset)
     if recorder is not None:
         call.on_audio = recorder.write
     try:
-        await run_call(websocket, call, engines_of(websocket.app))
+        await run_call(websocket, call, engines)
     finally:
         if recorder is not None:
             recorder.close()
