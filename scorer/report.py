@@ -32,6 +32,29 @@ def clamp_score(value: float) -> int:
     return max(0, min(100, round(value)))
 
 
+class ReportFormatError(ValueError):
+    """A stored report that is not the report JSON; the message names the field."""
+
+
+def _field(data: Mapping[str, Any], name: str, kinds: type | tuple[type, ...], where: str) -> Any:
+    value = data.get(name)
+    if not isinstance(value, kinds) or isinstance(value, bool) and bool not in _as_tuple(kinds):
+        expected = " or ".join(k.__name__ for k in _as_tuple(kinds))
+        raise ReportFormatError(f"{where}.{name}: expected {expected}, got {value!r}")
+    return value
+
+
+def _as_tuple(kinds: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kinds if isinstance(kinds, tuple) else (kinds,)
+
+
+def _number(data: Mapping[str, Any], name: str, where: str) -> float | None:
+    value = data.get(name)
+    if value is None:
+        return None
+    return float(_field(data, name, (int, float), where))
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One quote that moved a score: `quote` is an exact substring of turn `turn`."""
@@ -50,6 +73,19 @@ class Evidence:
             "marker": self.marker,
             "effect": self.effect,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "evidence") -> Evidence:
+        effect = _field(data, "effect", str, where)
+        if effect not in ("+", "-"):
+            raise ReportFormatError(f"{where}.effect: expected '+' or '-', got {effect!r}")
+        return cls(
+            turn=_field(data, "turn", int, where),
+            time=_number(data, "time", where),
+            quote=_field(data, "quote", str, where),
+            marker=_field(data, "marker", str, where),
+            effect=effect,
+        )
 
 
 @dataclass(frozen=True)
@@ -78,6 +114,28 @@ class BehaviorResult:
             "coaching": self.coaching,
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "behavior") -> BehaviorResult:
+        score = data.get("score")
+        if score is not None:
+            score = _field(data, "score", int, where)
+        level = _field(data, "level", str, where)
+        if level not in LEVELS:
+            raise ReportFormatError(f"{where}.level: expected one of {LEVELS}, got {level!r}")
+        items = []
+        for i, item in enumerate(_field(data, "evidence", list, where)):
+            at = f"{where}.evidence[{i}]"
+            if not isinstance(item, Mapping):
+                raise ReportFormatError(f"{at}: expected an object, got {item!r}")
+            items.append(Evidence.from_dict(item, at))
+        return cls(
+            applicable=_field(data, "applicable", bool, where),
+            score=score,
+            level=level,
+            evidence=tuple(items),
+            coaching=str(data.get("coaching") or ""),
+        )
+
 
 @dataclass(frozen=True)
 class Metrics:
@@ -103,6 +161,26 @@ class Metrics:
             "open_questions": self.open_questions,
             "closed_questions": self.closed_questions,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], where: str = "metrics") -> Metrics:
+        def count(name: str) -> int:
+            return int(_field(data, name, int, where)) if name in data else 0
+
+        def wpm(name: str) -> int | None:
+            return None if data.get(name) is None else int(_field(data, name, int, where))
+
+        return cls(
+            interruptions_per_min=_number(data, "interruptions_per_min", where),
+            interruption_rate=_number(data, "interruption_rate", where),
+            median_response_gap_s=_number(data, "median_response_gap_s", where),
+            agent_wpm=wpm("agent_wpm"),
+            customer_wpm=wpm("customer_wpm"),
+            talk_ratio=_number(data, "talk_ratio", where),
+            hedges=count("hedges"),
+            open_questions=count("open_questions"),
+            closed_questions=count("closed_questions"),
+        )
 
 
 @dataclass(frozen=True)
@@ -136,3 +214,35 @@ class Report:
             "metrics": self.metrics.to_dict(),
             "judge": self.judge,
         }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        """The report whose `to_dict()` is `data` (a stored report read back as the scorer's
+        own types). Raises ReportFormatError naming the first field that is not the report JSON;
+        fields added after a report was stored (`decided_by`, `judge_skipped`, `judge`) may be
+        missing."""
+        behaviors_data = _field(data, "behaviors", dict, "report")
+        behaviors: dict[str, BehaviorResult] = {}
+        judged: set[str] = set()
+        notes: dict[str, str] = {}
+        for name, entry in behaviors_data.items():
+            where = f"behaviors.{name}"
+            if not isinstance(entry, Mapping):
+                raise ReportFormatError(f"{where}: expected an object, got {entry!r}")
+            behaviors[name] = BehaviorResult.from_dict(entry, where)
+            if entry.get("decided_by") == "judge":
+                judged.add(name)
+            if entry.get("judge_skipped"):
+                notes[name] = str(entry["judge_skipped"])
+        metrics = data.get("metrics") or {}
+        if not isinstance(metrics, Mapping):
+            raise ReportFormatError(f"report.metrics: expected an object, got {metrics!r}")
+        judge = data.get("judge")
+        return cls(
+            behaviors=behaviors,
+            metrics=Metrics.from_dict(metrics),
+            scorer_version=str(data.get("scorer_version") or SCORER_VERSION),
+            judged=frozenset(judged),
+            judge_notes=notes,
+            judge=None if judge is None else str(judge),
+        )

@@ -1,49 +1,31 @@
-"""Small text helpers shared by the behaviors: words, content words, sentences, quotes."""
+"""Small text helpers shared by the behaviors: words, content words, sentences, quotes.
+
+Words, content words, stop words and sentences come from the markers' text module, so the
+whole scorer reads text one way; this module adds word counts and quotes."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from scorer.markers.text import (
     CLAUSE_BREAK,
-    TEXT_CACHE,
-    WordTable,
+    STOPWORDS,
     byte_table,
+    content_stems,
     runs_as_words,
     spaced_out,
     split_sentences,
+    words,
 )
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|$)")
 
-_STOPWORDS_TEXT = """
-    a about above after again all am an and any are as at be because been before being below
-    between both but by can could did do does doing don down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself
-    just let like me more most my myself no nor not now of off on once only or other our
-    ours out over own same she should so some still such than that the their them then there
-    these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself im ive ill id youre
-    youve dont cant wont didnt isnt wasnt okay ok yes yeah please thanks thank hi hello hey
-    sorry well oh um uh really again already get got going go gonna want need know tell told
-    said say ask asked one also
-"""
-STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+__all__ = ["STOPWORDS", "content_words", "overlap", "sentences", "snippet", "word_count", "words"]
 
 
 _LETTERS_AND_DIGITS = "abcdefghijklmnopqrstuvwxyz0123456789"
-_JOINED_WORD_BYTES = byte_table(_LETTERS_AND_DIGITS)
 _WORD_BYTES = byte_table(_LETTERS_AND_DIGITS + _LETTERS_AND_DIGITS.upper() + "'")
-
-
-def words(text: str) -> list[str]:
-    """Lower-case word tokens, apostrophes dropped ("don't" -> "dont"): the runs of a-z and
-    0-9 (`[a-z0-9]+`) once the apostrophes are gone."""
-    joined = text.lower().replace("'", "").replace("’", "")
-    return spaced_out(joined, _JOINED_WORD_BYTES).split()
 
 
 def word_count(text: str) -> int:
@@ -58,26 +40,10 @@ def word_count(text: str) -> int:
 _COUNTED_APART = re.compile(r"'(?:(?<= ')|(?![A-Za-z])|[A-Za-z]*[0-9'])")
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _content_word(word: str) -> str:
-    """The stem of a word that carries meaning; "" for a stop word or a one-letter word."""
-    return _stem(word) if len(word) > 1 and word not in STOPWORDS else ""
-
-
-_CONTENT_WORDS = WordTable(_content_word)
-
-
-@lru_cache(maxsize=TEXT_CACHE)
 def content_words(text: str) -> frozenset[str]:
-    """Stemmed words that carry meaning (stopwords and one-letter words removed)."""
-    return _CONTENT_WORDS.values_of(words(text))
+    """Stemmed words that carry meaning: the markers' `content_stems` (one tokenizer, one
+    stemmer and one stop-word list for the whole scorer)."""
+    return content_stems(text)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

@@ -55,7 +55,7 @@ SLOWED = 0.95
 HELD = 1.15
 
 _FILLER_WORDS_TEXT = """
-    ok okay k mhm mm hm hmm mmhm uh um er erm ah uhhuh uh-huh yeah yep right sure alright aha oh
+    ok okay k mhm mm hm hmm mmhm uh um er erm ah uhhuh uh-huh huh yeah yep right sure alright aha oh
     so well like see gotcha cool fine
 """
 FILLER_WORDS = frozenset(_FILLER_WORDS_TEXT.split())

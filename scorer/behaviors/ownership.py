@@ -43,10 +43,12 @@ from scorer.text import sentence_at, sentences
 
 # The customer asks for something to be done (not only to be told something).
 _REQUEST = re.compile(
-    r"\b(?:can|could|would|will) you (?:please )?(?!tell|explain|confirm|let me know|say|check if"
+    r"\b(?:can|could|would|will) you (?:please |at least |just )?(?!tell|explain|confirm"
+    r"|let me know|say|check if"
     r"|remind|repeat|spell|give me (?:the|a) (?:number|address|list))(?:fix|refund|cancel|replace"
     r"|sort|resolve|change|send|call|get|book|arrange|move|stop|remove|waive|reverse|credit|update"
-    r"|escalate|chase|expedite|speed|reconnect|unlock|reset|restore|switch|add|take|put|make)\b"
+    r"|escalate|chase|expedite|speed|reconnect|unlock|reset|restore|switch|add|take|put|make"
+    r"|check|find|trace|track|locate|investigate)\b"
     r"|\b(?:i|we) (?:need|want|would like|'d like) (?:you to|it (?:fixed|sorted|cancell?ed|back)"
     r"|(?:a|my|our|the) (?:refund|replacement|engineer|technician|callback|call back|credit|money"
     r"|fix|new|rental|replacement|repair|loan|booking|appointment|visit)|to (?:cancel|return|change"
