@@ -70,6 +70,12 @@ _ESCALATION = word_pattern(
     re.I,
 )
 DEMANDING_WORDS = 3
+# Exclamations of delight are not heat: "she loved them!!", "Amazing, thank you!!".
+_POSITIVE = re.compile(
+    r"\b(?:thank(?:s| you)|lov(?:e|ed|ely)|great|perfect|amazing|brilliant|awesome|wonderful"
+    r"|fantastic|excellent|happy|glad|delighted|beautiful)\b",
+    re.I,
+)
 # Words an upset customer uses, but also a calm one ("I'd like to make a complaint", "could I
 # speak to a manager?"): heat only with an exclamation, or three of them in one turn.
 _DEMANDING = re.compile(
@@ -591,6 +597,7 @@ class Conversation:
         # The cheap checks first: all are pure, so the order changes no result.
         return (
             text.count("!") >= 2
+            and not (_POSITIVE.search(text) and not _ESCALATION.search(text))
             or (
                 index in self.repeats
                 and self.repeats[index].count >= 2

@@ -106,6 +106,8 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             word = match.group()
             if word.rstrip("s") in COMMON_ACRONYMS or word in COMMON_ACRONYMS:
                 continue
+            if pattern is _ACRONYM and _spelled_word(word):
+                continue  # "text USAGE to 2020", "press ENTER": a word in capitals
             if pattern is _ACRONYM and _shouting(text, match.start(), match.end()):
                 continue
             if any(a < match.end() and match.start() < b for a, b in taken):
@@ -113,6 +115,12 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
             taken.append((match.start(), match.end()))
             found.append((word, match.start(), None))
     return sorted(found, key=lambda item: item[1])
+
+
+def _spelled_word(word: str) -> bool:
+    """Five letters or more with two vowels or more: a word written in capitals, not an
+    acronym (acronyms are short or all consonants: "ONT", "NOC", "SMTP")."""
+    return len(word) >= 5 and word.isalpha() and sum(word.count(v) for v in "AEIOU") >= 2
 
 
 def _shouting(text: str, start: int, end: int) -> bool:
