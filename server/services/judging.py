@@ -78,7 +78,9 @@ KEEP_PREPARED = 256
 
 @dataclass(frozen=True)
 class PreparedVerdicts:
-    """The judge's answers for one transcript, asked earlier; a `scorer.score` judge."""
+    """The judge's answers for one transcript, asked earlier; a `scorer.score` judge. When the
+    transcript scored differs from the one the judge read (a turn stored since, or timings
+    filled in), a verdict is kept only while every quote it cites is still in its turn."""
 
     turns: tuple[Any, ...]
     verdicts: Mapping[str, BehaviorResult | str]
@@ -87,12 +89,20 @@ class PreparedVerdicts:
     def __call__(
         self, transcript: Transcript, behaviors: Sequence[str]
     ) -> dict[str, BehaviorResult | str]:
-        if transcript.turns != self.turns:
-            return {b: "the conversation changed after the judge was asked" for b in behaviors}
-        return {
-            b: self.verdicts.get(b, "the judge was not asked about this behavior")
-            for b in behaviors
-        }
+        return {b: self._verdict(b, transcript) for b in behaviors}
+
+    def _verdict(self, behavior: str, transcript: Transcript) -> BehaviorResult | str:
+        verdict = self.verdicts.get(behavior, "the judge was not asked about this behavior")
+        if isinstance(verdict, str) or transcript.turns == self.turns:
+            return verdict
+        turns = transcript.turns
+        for item in verdict.evidence:
+            if not (0 <= item.turn < len(turns) and item.quote in turns[item.turn].text):
+                return (
+                    "the conversation changed after the judge was asked, and its quote "
+                    f"{item.quote!r} is no longer in turn {item.turn}"
+                )
+        return verdict
 
 
 def configure(settings: Settings) -> None:
