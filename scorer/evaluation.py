@@ -503,7 +503,13 @@ def trust_intro() -> str:
         f"independent human raters agree on {percent(HUMAN_AGREEMENT)} of such labels, always "
         "within one level: read every figure against that. *Tune* and *check* are the two "
         "fixed halves of each folder (by the SHA-1 of the file name); a check figure well below "
-        "the tune figure would mean the rules fit those files rather than the behavior.\n"
+        "the tune figure would mean the rules fit those files rather than the behavior. "
+        "The shipped conversations (tests/scorer/conversations) were written by the Sparring "
+        "team, one or more for each failure class the scorer has had, while the rules were "
+        "fixed: they guard against regressions and agree by construction, so they say nothing "
+        "about validity. A set written and rated by people outside the team, on which the rules "
+        "were never tuned, is the figure to trust: the *check* half of the development set is "
+        "such a set.\n"
     )
 
 
