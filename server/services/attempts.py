@@ -13,6 +13,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import Select
 
+import scorer
 from server.accounts import user_team_ids
 from server.models import (
     PracticeSession,
@@ -24,7 +25,7 @@ from server.models import (
     User,
 )
 from server.services.curriculum import WeekTerms, team_thresholds, week_of_behavior
-from server.services.reports import BehaviorResult, latest_reports, result_in
+from server.services.reports import Verdict, latest_reports, result_in
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class Attempt:
     scenario_version: int | None
     threshold: int  # the pass threshold it was judged against (the team's for `week`, when scored)
     report: dict[str, Any] | None = field(repr=False)  # the latest score report
-    result: BehaviorResult | None = field(repr=False)  # the report's verdict on `behavior_id`
+    result: Verdict | None = field(repr=False)  # the report's verdict on `behavior_id`
 
     @property
     def ended(self) -> bool:
@@ -66,8 +67,8 @@ class Attempt:
         return "n/a" if self.scored else "not scored"
 
     @property
-    def evidence(self) -> list[dict[str, Any]]:
-        return self.result.evidence if self.result else []
+    def evidence(self) -> tuple[scorer.Evidence, ...]:
+        return self.result.evidence if self.result else ()
 
     @property
     def coaching(self) -> str:
@@ -77,7 +78,7 @@ class Attempt:
     def passed(self) -> bool:
         return self.score is not None and self.score >= self.threshold
 
-    def result_on(self, behavior_id: str) -> BehaviorResult | None:
+    def result_on(self, behavior_id: str) -> Verdict | None:
         """The scorer's verdict on any behavior in this attempt's report."""
         if behavior_id == self.behavior_id:
             return self.result

@@ -27,14 +27,14 @@ from server.models import (
 from server.models.base import as_utc, utcnow
 from server.services.curriculum import curriculum, week_of_behavior
 from server.services.form_input import FormError
-from server.services.reports import BehaviorResult, Report, report_of, results_in
+from server.services.reports import Report, Verdict, report_of, results_in
 
 LEVEL_CHOICES = ("good", "average", "poor", "n/a")
 RANK = {"poor": 0, "average": 1, "good": 2}
 MAX_REASON = 2000
 
 
-def verdicts_of(attempt: PracticeSession, report: Report) -> list[BehaviorResult]:
+def verdicts_of(attempt: PracticeSession, report: Report) -> list[Verdict]:
     """The report's behaviors, the attempt's practised behavior first, then curriculum order."""
     results = results_in(report)
     return sorted(results, key=lambda r: r.behavior_id != attempt.behavior_id)

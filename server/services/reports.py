@@ -1,6 +1,6 @@
 """Reading stored score reports: each attempt's latest report (a rescored attempt keeps every
-report; the newest counts), and the scorer's verdict on each behavior in a report — score,
-level, evidence and coaching — with the behavior's curriculum week and title."""
+report; the newest counts), read back as the scorer's own types (`scorer.Report.from_dict`), and
+the verdict on each behavior in it with the behavior's curriculum week and title."""
 
 from __future__ import annotations
 
@@ -11,57 +11,78 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+import scorer
 from server.models import ScoreRecord
 from server.services.curriculum import curriculum, week_of_behavior
 
-Report = Mapping[str, Any]
+Report = Mapping[str, Any]  # a stored report: the JSON of `scorer.Report.to_dict()`
 
 
 @dataclass(frozen=True)
-class BehaviorResult:
-    """The scorer's verdict on one behavior of one attempt."""
+class Verdict:
+    """The scorer's verdict on one behavior of one attempt: the scorer's own `BehaviorResult`,
+    read back from the stored report, with the behavior's curriculum week and which layer of the
+    scorer decided it."""
 
     behavior_id: str
     week: int
     title: str
     category: str
-    applicable: bool
-    score: int | None  # None where the behavior did not apply
-    level: str
-    evidence: list[dict[str, Any]]  # turn, time, quote, marker, effect (docs/formats.md)
-    coaching: str
+    result: scorer.BehaviorResult
     decided_by: str = "markers"  # "judge" when the LLM judge's verified verdict decided it
     judge_skipped: str = ""  # why the judge, when one was asked, did not decide it
 
+    @property
+    def applicable(self) -> bool:
+        return self.result.applicable
 
-def result_in(report: Report | None, behavior_id: str) -> BehaviorResult | None:
-    """The report's verdict on `behavior_id`; None when there is no report or no such entry."""
-    behaviors = (report or {}).get("behaviors")
-    entry = behaviors.get(behavior_id) if isinstance(behaviors, Mapping) else None
-    if not isinstance(entry, Mapping):
+    @property
+    def score(self) -> int | None:  # None where the behavior did not apply
+        return self.result.score
+
+    @property
+    def level(self) -> str:
+        return self.result.level
+
+    @property
+    def evidence(self) -> tuple[scorer.Evidence, ...]:
+        return self.result.evidence
+
+    @property
+    def coaching(self) -> str:
+        return self.result.coaching
+
+
+def _verdict(report: scorer.Report, behavior_id: str) -> Verdict | None:
+    result = report.behaviors.get(behavior_id)
+    if result is None:
         return None
     week = week_of_behavior(behavior_id)
-    score = entry.get("score")
-    evidence = entry.get("evidence")
-    return BehaviorResult(
+    return Verdict(
         behavior_id=behavior_id,
         week=week.week,
         title=week.title,
         category=week.category,
-        applicable=bool(entry.get("applicable", False)),
-        score=score if isinstance(score, int) else None,
-        level=str(entry.get("level", "n/a")),
-        evidence=[e for e in evidence if isinstance(e, dict)] if isinstance(evidence, list) else [],
-        coaching=str(entry.get("coaching") or ""),
-        decided_by="judge" if entry.get("decided_by") == "judge" else "markers",
-        judge_skipped=str(entry.get("judge_skipped") or ""),
+        result=result,
+        decided_by=report.decided_by(behavior_id),
+        judge_skipped=report.judge_notes.get(behavior_id, ""),
     )
 
 
-def results_in(report: Report | None) -> list[BehaviorResult]:
+def result_in(report: Report | None, behavior_id: str) -> Verdict | None:
+    """The report's verdict on `behavior_id`; None when there is no report or no such entry."""
+    if not report:
+        return None
+    return _verdict(scorer.Report.from_dict(report), behavior_id)
+
+
+def results_in(report: Report | None) -> list[Verdict]:
     """Every behavior the report holds, in curriculum order."""
-    found = (result_in(report, week.behavior) for week in curriculum().weeks)
-    return [result for result in found if result is not None]
+    if not report:
+        return []
+    parsed = scorer.Report.from_dict(report)
+    found = (_verdict(parsed, week.behavior) for week in curriculum().weeks)
+    return [verdict for verdict in found if verdict is not None]
 
 
 def latest_reports(session: Session, session_ids: list[int]) -> dict[int, dict[str, Any]]:

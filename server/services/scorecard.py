@@ -3,15 +3,17 @@ threshold, its evidence marked in the transcript, the other behaviors and the me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+import scorer
 from server.models import PracticeSession, ScenarioVersion, Team, Turn, User
 from server.scenario import Week
 from server.services.curriculum import team_thresholds, week_of_behavior
-from server.services.reports import BehaviorResult, Report, results_in
+from server.services.reports import Report, Verdict, results_in
 from server.services.scenario_store import latest_version
 
 
@@ -39,9 +41,9 @@ class Scorecard:
     scenario_id: str | None
     scenario_version: int | None
     latest_version: int | None
-    focus: BehaviorResult | None  # the verdict on the practised behavior
+    focus: Verdict | None  # the verdict on the practised behavior
     threshold: int  # the one it was judged against when scored (else the team's current one)
-    others: list[BehaviorResult]  # the other behaviors, in curriculum order
+    others: list[Verdict]  # the other behaviors, in curriculum order
     metrics: dict[str, Any]
     transcript: list[TranscriptLine]
     scored: bool
@@ -55,19 +57,19 @@ class Scorecard:
         )
 
     @property
-    def not_applicable(self) -> list[BehaviorResult]:
+    def not_applicable(self) -> list[Verdict]:
         return [b for b in self.others if not b.applicable]
 
     @property
-    def applicable_others(self) -> list[BehaviorResult]:
+    def applicable_others(self) -> list[Verdict]:
         return [b for b in self.others if b.applicable]
 
 
-def segments_of(text: str, evidence: list[dict[str, Any]]) -> list[Segment]:
+def segments_of(text: str, evidence: Sequence[scorer.Evidence]) -> list[Segment]:
     """`text` cut into plain pieces and evidence quotes (first non-overlapping occurrences)."""
-    spans: list[tuple[int, int, dict[str, Any]]] = []
+    spans: list[tuple[int, int, scorer.Evidence]] = []
     for item in evidence:
-        quote = str(item.get("quote") or "")
+        quote = item.quote
         if not quote:
             continue
         start = text.find(quote)
@@ -81,7 +83,7 @@ def segments_of(text: str, evidence: list[dict[str, Any]]) -> list[Segment]:
     for start, end, item in spans:
         if start > at:
             out.append(Segment(text[at:start]))
-        out.append(Segment(text[start:end], str(item.get("effect")), str(item.get("marker"))))
+        out.append(Segment(text[start:end], item.effect, item.marker))
         at = end
     if at < len(text):
         out.append(Segment(text[at:]))
@@ -89,7 +91,7 @@ def segments_of(text: str, evidence: list[dict[str, Any]]) -> list[Segment]:
 
 
 def transcript_of(
-    db: Session, session_id: int, evidence: list[dict[str, Any]]
+    db: Session, session_id: int, evidence: Sequence[scorer.Evidence]
 ) -> list[TranscriptLine]:
     """The attempt's turns, with `evidence` quotes marked in the turns they cite."""
     turns = db.exec(
@@ -101,7 +103,7 @@ def transcript_of(
             speaker=turn.speaker,
             text=turn.text,
             start=turn.start,
-            segments=segments_of(turn.text, [e for e in evidence if e.get("turn") == turn.index]),
+            segments=segments_of(turn.text, [e for e in evidence if e.turn == turn.index]),
         )
         for turn in turns
     ]
@@ -132,7 +134,7 @@ def scorecard(db: Session, session: PracticeSession, report: Report | None) -> S
         ),
         others=[r for r in results if r is not focus],
         metrics=dict((report or {}).get("metrics") or {}),
-        transcript=transcript_of(db, session.id, focus.evidence if focus else []),
+        transcript=transcript_of(db, session.id, focus.evidence if focus else ()),
         scored=report is not None,
         curriculum_week=week,
         judge=str((report or {}).get("judge") or "") or None,

@@ -52,7 +52,7 @@ def test_a_rescored_attempt_counts_once_with_its_latest_report(login, db: Sessio
     db.commit()
 
     (attempt,) = attempts_of(db, [user(db, "agent1@demo.local")], _team(db))
-    assert (attempt.score, attempt.level, attempt.evidence) == (12, "poor", [])
+    assert (attempt.score, attempt.level, attempt.evidence) == (12, "poor", ())
     soup = BeautifulSoup(login("agent1@demo.local").page("/agent/history").text, "html.parser")
     rows = soup.select("table.attempts tbody tr")
     assert len(rows) == 1 and rows[0].find_all("td")[4].get_text().startswith("12")

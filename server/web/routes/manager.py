@@ -30,6 +30,7 @@ from server.services.progress import progress_by_behavior, progress_on
 from server.services.reports import report_of
 from server.services.trend_chart import COMPACT, chart_of
 from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound
+from server.web.labels import behavior_label
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/manager")
@@ -255,7 +256,7 @@ def save_label(
     flash(
         request,
         f"Label saved: you said {label.level}, the scorer said {label.scorer_level} "
-        f"on {label.behavior_id}.",
+        f"on {behavior_label(label.behavior_id)}.",
     )
     return RedirectResponse(f"/manager/attempts/{attempt_id}/label#labels", status_code=303)
 
