@@ -113,21 +113,6 @@ def test_never_crashes_and_quotes_are_substrings(text, context, name, glossary):
     assert [h.start for h in hits] == sorted(h.start for h in hits)
 
 
-def test_detect_is_fast_enough_for_live_use():
-    text = (
-        "I'm sorry about the double charge. So you were billed twice on the 3rd? "
-        "I'll reverse it and call you back by 4 pm today."
-    )
-    import time
-
-    detect(text, context=["You billed me twice."])
-    started = time.thread_time()
-    for _ in range(200):
-        detect(text, context=["You billed me twice."])
-    per_turn = (time.thread_time() - started) / 200
-    assert per_turn < 0.002, f"{per_turn * 1e6:.0f} µs per turn"
-
-
 def test_marker_names_keeps_first_appearance_order():
     hits = [MarkerHit("hedge", "a", 0), MarkerHit("apology", "b", 2), MarkerHit("hedge", "c", 4)]
     assert marker_names(hits) == ["hedge", "apology"]
