@@ -81,7 +81,12 @@ def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> Pipel
         ),
     )
     stt = SparringWhisperSTT(stt_model=engines.stt_model, model=engines.whisper)
-    tts = CustomerTTS(engine=engines.tts_engine, edge_voice=engines.edge_voice, piper=engines.piper)
+    tts = CustomerTTS(
+        engine=engines.tts_engine,
+        edge_voice=engines.edge_voice,
+        piper=engines.piper,
+        persona=call.live.conversation.scenario.customer.voice,
+    )
     pipeline = Pipeline(
         [
             transport.input(),

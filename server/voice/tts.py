@@ -63,8 +63,13 @@ class CustomerTTS(TTSService):
         engine: str = "piper",
         edge_voice: str = EDGE_DEFAULT_VOICE,
         piper: Any = None,
+        persona: Any = None,
         **kwargs: Any,
     ) -> None:
+        """`persona`: the scenario's `customer.voice` (Piper pace and speaker, the edge-tts
+        voice, rate and pitch)."""
+        if persona is not None and persona.edge is not None:
+            edge_voice = persona.edge.voice
         super().__init__(
             push_start_frame=True,
             push_stop_frames=True,
@@ -78,6 +83,7 @@ class CustomerTTS(TTSService):
         self._engine = engine
         self._edge_voice = edge_voice
         self._piper = piper
+        self._persona = persona
         self.fallbacks = 0
 
     def can_generate_metrics(self) -> bool:
@@ -96,7 +102,13 @@ class CustomerTTS(TTSService):
             rate: int
             if engine == "edge":
                 try:
-                    pcm, rate = await edge_pcm(text, self._edge_voice)
+                    edge = getattr(self._persona, "edge", None)
+                    pcm, rate = await edge_pcm(
+                        text,
+                        self._edge_voice,
+                        rate=edge.rate if edge is not None else "+0%",
+                        pitch=edge.pitch if edge is not None else "+0Hz",
+                    )
                 except Exception as exc:  # noqa: BLE001 - any network error: fall back
                     log.warning("edge-tts failed (%s); falling back to Piper", exc)
                     self._engine = engine = "piper"
@@ -131,7 +143,18 @@ class CustomerTTS(TTSService):
 
     def _piper_stream(self, text: str) -> tuple[AsyncIterator[bytes], int]:
         voice = self._piper or shared_piper()
-        return _thread_iter(lambda: voice.synthesize(text)), int(voice.config.sample_rate)
+        settings = getattr(self._persona, "piper", None)
+        config = None
+        if settings is not None and (settings.length_scale != 1.0 or settings.speaker):
+            from piper.config import SynthesisConfig
+
+            config = SynthesisConfig(
+                speaker_id=settings.speaker, length_scale=settings.length_scale
+            )
+        return (
+            _thread_iter(lambda: voice.synthesize(text, syn_config=config)),
+            int(voice.config.sample_rate),
+        )
 
 
 async def _once(data: bytes) -> AsyncIterator[bytes]:
@@ -149,7 +172,9 @@ async def _thread_iter(make: Callable[[], Any]) -> AsyncIterator[bytes]:
         yield bytes(getattr(chunk, "audio_int16_bytes"))  # noqa: B009 - piper ships no types
 
 
-async def edge_pcm(text: str, voice: str, timeout_s: float = 8.0) -> tuple[bytes, int]:
+async def edge_pcm(
+    text: str, voice: str, *, rate: str = "+0%", pitch: str = "+0Hz", timeout_s: float = 8.0
+) -> tuple[bytes, int]:
     """Synthesise `text` with edge-tts: 16-bit mono PCM and its rate. edge-tts leaves a
     0-byte file behind when the network fails; it is deleted whatever happens."""
     import edge_tts
@@ -157,7 +182,8 @@ async def edge_pcm(text: str, voice: str, timeout_s: float = 8.0) -> tuple[bytes
     handle, path = tempfile.mkstemp(suffix=".mp3", prefix="sparring-edge-")
     os.close(handle)
     try:
-        await asyncio.wait_for(edge_tts.Communicate(text, voice).save(path), timeout_s)
+        communicate = edge_tts.Communicate(text, voice, rate=rate, pitch=pitch)
+        await asyncio.wait_for(communicate.save(path), timeout_s)
         if os.path.getsize(path) == 0:
             raise OSError("edge-tts returned no audio")
         return await asyncio.to_thread(_decode_mp3, path)

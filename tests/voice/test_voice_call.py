@@ -159,7 +159,7 @@ class BrokenPiper:
     def __init__(self) -> None:
         self.config = shared_piper().config
 
-    def synthesize(self, text: str) -> object:
+    def synthesize(self, text: str, syn_config: object = None) -> object:
         raise OSError("onnxruntime: cannot allocate memory")
 
 
