@@ -73,3 +73,40 @@ def test_without_an_llm_the_scorecard_says_the_markers_decided(login, db) -> Non
     soup = BeautifulSoup(page.text, "html.parser")
     assert "scored by the marker rules only" in soup.select_one(".scored-by").get_text()
     assert soup.select(".decided-by") == []
+
+
+def test_a_chat_the_customer_ends_is_judged_over_the_websocket(judged_app) -> None:  # type: ignore[no-untyped-def]
+    """The WebSocket path (turns stored in worker threads): the judge is asked before the
+    transaction that ends the conversation, and its verdicts reach the stored report."""
+    from tests.web.test_practice_ws import RESOLVING, start, until
+
+    application, script = judged_app
+    script.replies["impact_naming"] = (
+        '{"applicable": true, "level": "good", "score": 85, "evidence": [{"turn": 1, "quote": '
+        '"three days without internet when you work from home", "effect": "+"}], '
+        '"coaching": "Keep naming what the outage costs her."}'
+    )
+    with Browser(application) as browser:
+        browser.login("agent1@demo.local")
+        session_id = start(browser)
+        with browser.websocket_connect(f"/ws/practice/{session_id}") as ws:
+            ws.receive_json()  # hello
+            for line in RESOLVING:
+                ws.send_json({"type": "say", "text": line})
+                until(ws, "turn")
+            ended = ws.receive_json()
+    assert ended["type"] == "ended"
+    judge_requests = [
+        r for r in script.requests if "You grade one customer-service behavior" in str(r["body"])
+    ]
+    assert len(judge_requests) == 11  # asked once (json_schema refused first), not again
+    with Session(application.state.engine) as db:
+        record = db.exec(select(ScoreRecord).where(ScoreRecord.session_id == session_id)).one()
+    report = record.report_json
+    assert report["judge"] == "judge-model (json_object)"
+    decided = {name: e["decided_by"] for name, e in report["behaviors"].items()}
+    assert [name for name, layer in decided.items() if layer == "judge"] == ["impact_naming"]
+    assert report["behaviors"]["impact_naming"]["score"] == 85
+    reasons = [e["judge_skipped"] for e in report["behaviors"].values() if e["judge_skipped"]]
+    assert len(reasons) == 9
+    assert all("changed after the judge was asked" not in reason for reason in reasons)
