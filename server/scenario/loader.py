@@ -6,11 +6,18 @@ at fault. All problems of a file (and of a directory) are collected before raisi
 fixes everything in one pass:
 
     scenarios/x.yaml:14: mood.start: must be between 0 and 10, got 12
+
+Before the tree is built, the text is checked in one fast pass over libyaml's event stream
+(`check_yaml_safety`): at most `MAX_YAML_CHARS` characters, no anchors or aliases (`&x`, `*x`:
+they can expand a few kilobytes into gigabytes and nothing in a persona needs them), nesting at
+most `MAX_YAML_DEPTH` deep and numbers at most `MAX_NUMBER_CHARS` characters long. So a hostile
+or mistaken file gets one clear line, never a traceback or a minute of work.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +33,13 @@ Loc = tuple[str | int, ...]
 M = TypeVar("M", bound=BaseModel)
 
 CURRICULUM_FILE = "curriculum.yaml"
+MAX_YAML_CHARS = 200_000
+"""The longest persona or curriculum file read (the shipped ones are under 15,000)."""
+MAX_YAML_DEPTH = 32
+"""The deepest nesting of mappings and lists (the schema needs about 6)."""
+MAX_NUMBER_CHARS = 40
+"""The longest number written in a file (a longer one is almost certainly a mistake)."""
+_EventLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -154,10 +168,88 @@ def _words_as_written(node: yaml.Node, data: Any, path: tuple[str, ...]) -> None
 # --- parsing ----------------------------------------------------------------------------------
 
 
-def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+def _unsafe(source: str, mark: Any, message: str) -> ScenarioError:
+    line = mark.line + 1 if mark is not None else None
+    return ScenarioError([Problem(source, line, "", message)])
+
+
+def check_yaml_safety(text: str, source: str) -> None:
+    """Refuse, before building anything, YAML that could take unbounded time or memory: raises
+    `ScenarioError` naming the line. Syntax errors are left to the full parse that follows."""
+    if len(text) > MAX_YAML_CHARS:
+        raise _unsafe(
+            source,
+            None,
+            f"the text is {len(text):,} characters; keep a file under {MAX_YAML_CHARS:,}",
+        )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        _check_events(yaml.parse(text, Loader=_EventLoader), source)
+    except yaml.MarkedYAMLError as error:
+        if "nesting depth" in str(error):  # libyaml's own limit, far above ours
+            raise _unsafe(source, error.problem_mark, _too_deep()) from None
+        # a syntax error; the slower pure-Python events still find anything unsafe before it
+        with suppress(yaml.YAMLError):
+            _check_events(yaml.parse(text, Loader=yaml.SafeLoader), source)
+    except yaml.YAMLError:
+        return  # reported with its line by the full parse
+
+
+def _too_deep() -> str:
+    return f"nested more than {MAX_YAML_DEPTH} levels deep; a persona needs far fewer"
+
+
+def _check_events(events: Iterable[yaml.Event], source: str) -> None:
+    resolver = yaml.resolver.Resolver()
+    depth = 0
+    for event in events:
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            raise _unsafe(
+                source,
+                event.start_mark,
+                f"YAML alias *{anchor} is not allowed; write the value out in full",
+            )
+        if anchor:
+            raise _unsafe(
+                source,
+                event.start_mark,
+                f"YAML anchor &{anchor} is not allowed; write each value out in full",
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                raise _unsafe(source, event.start_mark, _too_deep())
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif (
+            isinstance(event, yaml.ScalarEvent)
+            and event.implicit[0]
+            and len(event.value) > MAX_NUMBER_CHARS
+            and _resolve(resolver, event.value) in _NUMBER_TAGS
+        ):
+            raise _unsafe(
+                source,
+                event.start_mark,
+                f"a number {len(event.value):,} characters long; numbers here have at most "
+                f"{MAX_NUMBER_CHARS} (quote it if it is text)",
+            )
+
+
+_NUMBER_TAGS = frozenset({"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"})
+
+
+def _resolve(resolver: yaml.resolver.Resolver, value: str) -> str:
+    """The tag YAML gives a plain (unquoted) scalar."""
+    tag: str = resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag
+
+
+def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
+    check_yaml_safety(text, source)
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -175,6 +267,12 @@ def _read_yaml(text: str, source: str) -> tuple[yaml.Node | None, Any]:
         ) from None
     except yaml.YAMLError as error:
         raise ScenarioError([Problem(source, None, "", f"YAML syntax: {error}")]) from None
+    except (RecursionError, ValueError, OverflowError) as error:  # a last line of defence
+        raise ScenarioError(
+            [Problem(source, None, "", f"cannot read this YAML ({type(error).__name__})")]
+        ) from None
+    finally:
+        loader.dispose()
     return root, data
 
 
@@ -291,6 +389,19 @@ def parse_scenario(text: str, source: str = "<scenario>") -> Scenario:
 
 def _read(path: Path) -> str:
     try:
+        size = path.stat().st_size
+        if size > MAX_YAML_CHARS * 4:  # more bytes than the longest text could take in UTF-8
+            raise ScenarioError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        "",
+                        f"the file is {size:,} bytes; keep a persona under "
+                        f"{MAX_YAML_CHARS:,} characters",
+                    )
+                ]
+            )
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScenarioError(

@@ -99,7 +99,9 @@ def add_override(
     user_id: int | None = None
     if target != "team":
         agent_ids = {agent.id for agent in team_agents(session, team)}
-        if not target.isdigit() or int(target) not in agent_ids:
+        if not (target.isascii() and target.isdigit() and len(target) <= 18) or (
+            int(target) not in agent_ids
+        ):
             errors["target"] = (
                 f"Applies to: {target!r} is not an agent of {team.name}; pick the whole team "
                 "or one of its agents."

@@ -31,7 +31,7 @@ def parse_percent(value: str, label: str, field: str, errors: dict[str, str]) ->
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit() or not 0 <= int(value) <= 100:
+    if not (value.isascii() and value.isdigit() and len(value) <= 3) or int(value) > 100:
         errors[field] = f"{label}: {value!r} is not a whole number from 0 to 100; enter one."
         return None
     return int(value)

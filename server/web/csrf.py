@@ -11,6 +11,8 @@ Before any of that work, and before anyone has signed in, the body is bounded: a
 chunk by chunk and refused with 413 the moment it passes the limit (nothing larger is ever held),
 and a form with more than `MAX_FORM_FIELDS` fields or a field over `MAX_FIELD_BYTES` gets 400.
 A WebSocket message over `MAX_WS_MESSAGE_CHARS` closes the socket with code 1009 and a reason.
+A path with a number longer than `MAX_ID_DIGITS` digits (no id is that large; the database
+could not even look it up) gets 400, or a refused WebSocket, before any route runs.
 """
 
 from __future__ import annotations
@@ -49,11 +51,10 @@ UPLOAD_LIMITS: dict[str, Callable[[Scope], int]] = {}
 def body_limit(scope: Scope) -> int:
     limit = UPLOAD_LIMITS.get(scope.get("path", ""))
     return limit(scope) if limit is not None else MAX_BODY_BYTES
-FORM_LIMITS = {
-    "max_fields": MAX_FORM_FIELDS,
-    "max_files": MAX_FORM_FIELDS,
-    "max_part_size": MAX_FIELD_BYTES,
-}
+
+
+MAX_ID_DIGITS = 18
+"""Ids in addresses have at most 18 digits, so they fit the database's 64-bit integers."""
 
 
 def csrf_token(request: Any) -> str:
@@ -91,6 +92,14 @@ def _bad_request(message: str) -> PlainTextResponse:
     return PlainTextResponse(f"400 Bad Request: {message}", status_code=400)
 
 
+def oversized_number(path: str) -> str | None:
+    """The first path segment that is a number too large to be an id, if any."""
+    for segment in path.split("/"):
+        if len(segment) > MAX_ID_DIGITS and segment.isascii() and segment.isdigit():
+            return segment
+    return None
+
+
 def declared_length(scope: Scope) -> int | None:
     """The Content-Length header as a number; -1 when it is present but not a number."""
     for name, value in scope.get("headers", []):
@@ -126,10 +135,27 @@ class CSRFMiddleware:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
-        method, path = scope["method"], scope["path"]
+        path = scope["path"]
+        number = oversized_number(path)
+        if number is not None and scope["type"] == "websocket":
+            reason = f"no such address: {number[:24]}… is not an id"
+            await receive()  # the handshake's websocket.connect
+            await send({"type": "websocket.close", "code": 1008, "reason": reason})
+            return
+        if scope["type"] == "websocket":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        if number is not None:
+            message = (
+                f"{method} {path[:80]}: {number[:24]}… is not an id (ids have at most "
+                f"{MAX_ID_DIGITS} digits); check the address."
+            )
+            await _bad_request(message)(scope, receive, send)
+            return
         length = declared_length(scope)
         if length == -1:
             await _bad_request("the Content-Length header is not a number.")(scope, receive, send)

@@ -29,7 +29,7 @@ from server.services.form_input import FormError
 from server.services.progress import progress_by_behavior, progress_on
 from server.services.reports import report_of
 from server.services.trend_chart import COMPACT, chart_of
-from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound
+from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound, small_int
 from server.web.labels import behavior_label
 from server.web.templating import flash, render
 
@@ -148,7 +148,7 @@ def _curriculum_page(
 
 def _posted_team(db: Session, user: User, form: dict[str, str]) -> Team:
     raw = form.get("team_id", "")
-    team = _team(db, user, int(raw) if raw.isdigit() else None)
+    team = _team(db, user, small_int(raw))
     if team is None:
         raise NotFound("You do not manage a team yet; ask an admin to add you to one.")
     return team

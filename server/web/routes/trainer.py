@@ -17,7 +17,7 @@ from server.scenario import Problem, ScenarioError, reference
 from server.services import authoring, scenario_store
 from server.services.authoring import NEW_ID
 from server.services.practice import start_preview
-from server.web.deps import DbDep, NotFound, TrainerDep
+from server.web.deps import DbDep, NotFound, TrainerDep, small_int
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/trainer/scenarios")
@@ -88,6 +88,7 @@ def _save(db: DbDep, user: User, scenario_id: str, yaml_text: str) -> str:
         _latest_or_404(db, scenario_id)
     text = authoring.normalise_text(yaml_text)
     authoring.save_draft(db, user=user, scenario_id=scenario_id, yaml_text=text)
+    db.commit()  # stored before any check runs, and no write lock is held while it does
     return text
 
 
@@ -272,9 +273,10 @@ def diff_page(
         after_text, after_label = draft.yaml_text, "your draft"
         old = old if old is not None else latest.version
     else:
-        if new is not None and not new.isdigit():
-            raise NotFound(f"`to` must be a version number or `{DRAFT}`, got {new!r}.")
-        after = _version_or_404(db, scenario_id, int(new) if new else latest.version)
+        number = small_int(new) if new else latest.version
+        if number is None:
+            raise NotFound(f"`to` must be a version number or `{DRAFT}`, got {str(new)[:40]!r}.")
+        after = _version_or_404(db, scenario_id, number)
         after_text, after_label = after.yaml_text, f"version {after.version}"
         old = old if old is not None else max(1, after.version - 1)
     before = _version_or_404(db, scenario_id, old)
