@@ -70,6 +70,8 @@ CUSTOMER_ALIASES = frozenset(
 )
 
 SPEAKER_HINT = "use Agent:/Customer: or an alias such as rep/caller"
+MAX_SECONDS = 10**7
+"""The latest start or end time a turn may have (about 115 days); larger ones are mistakes."""
 
 
 class TranscriptError(ValueError):
@@ -194,8 +196,10 @@ def _turn_from_dict(raw: Any, where: str, source: str) -> Turn:
             raise TranscriptError(
                 source, None, f"{where}.{key} must be a number of seconds or null"
             )
-        if value is not None and (value != value or value < 0):
-            raise TranscriptError(source, None, f"{where}.{key} must be a non-negative number")
+        if value is not None and (value != value or value < 0 or value > MAX_SECONDS):
+            raise TranscriptError(
+                source, None, f"{where}.{key} must be a number of seconds from 0 to {MAX_SECONDS:,}"
+            )
         times.append(float(value) if value is not None else None)
     start, end = times
     if start is not None and end is not None and end < start:
@@ -209,15 +213,23 @@ def _turn_from_dict(raw: Any, where: str, source: str) -> Turn:
 def parse_json(content: str, source: str = "transcript.json") -> Transcript:
     """Parse the transcript JSON (docs/formats.md); syntax errors name the line."""
     try:
-        data = json.loads(content)
+        data = json.loads(content, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise TranscriptError(source, exc.lineno, f"invalid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise TranscriptError(source, None, "invalid JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. an integer of thousands of digits, or NaN/Infinity
+        raise TranscriptError(source, None, f"invalid JSON: {str(exc).split(';')[0]}") from None
     if not isinstance(data, dict):
         raise TranscriptError(source, 1, "expected a JSON object with a 'turns' list")
     try:
         return Transcript.from_dict(data, source=source)
     except TranscriptError as exc:
         raise TranscriptError(source, _json_line(content, exc.message), exc.message) from None
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows; write seconds as a plain number")
 
 
 def _json_line(content: str, message: str) -> int | None:

@@ -24,8 +24,10 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     starts at 100
     − 15  each filler-only turn ("ok", "mhm", "um, yeah")        evidence `filler_only`
     − 12  each clipped turn: three words or fewer answering a question or a long turn
-    − 20  each disengaged turn ("not my department", "nothing I can do", "whatever")
+    − 20  each disengaged turn ("not my department", "nothing I can do", "whatever", or "like I
+          said" in a reply under eight words)
     − 10  more for each of those that came after a pause over 2.5 s
+    − 15  when two or more filler-only or disengaged turns make up half the replies or more
     − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
     − 20  most replies five words or fewer to a customer who says more  `terse_replies`
     − 20  response gaps growing to 4 s and more through the call  evidence `slowing_replies`
@@ -48,7 +50,8 @@ PACE_WINDOW = 5
 TERSE_WORDS = 5
 RUSHED_GAP_S = 0.3
 LATE_GAP_S = 2.5
-COPY_WINDOW = 12  # earlier replies compared for a copied line
+COPY_WINDOW = 12
+SHORT_REFERENCE_WORDS = 8  # earlier replies compared for a copied line
 SLOW_GAP_S = 4.0
 SPEED_UP = 1.25
 SLOWED = 0.95
@@ -281,6 +284,15 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
             penalty += 20
             evidence.append(conv.evidence(index, quote, "disengaged", "-"))
             flagged.append(quote)
+        elif conv.word_counts[index] < SHORT_REFERENCE_WORDS and (
+            reference := next(
+                (h for h in conv.hits.get(index, ()) if h.marker == "repeat_reference"), None
+            )
+        ):
+            # "Like I said, it's booked.": pointing back instead of answering, in a few words.
+            penalty += 20
+            evidence.append(conv.evidence(index, reference.quote, "disengaged", "-"))
+            flagged.append(text.strip())
         elif conv.word_counts[index] <= 3 and (
             "?" in prompt or (asked is not None and conv.word_counts[asked] >= 15)
         ):
@@ -293,6 +305,9 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
         if gap is not None and gap > LATE_GAP_S:
             penalty += 10  # a short reply that also came late: attention has gone
         flagged_turns.add(index)
+    empty = [e for e in evidence if e.marker in ("filler_only", "disengaged")]
+    if len(empty) >= 2 and 2 * len(empty) >= len(conv.agent_turns):
+        penalty += 15  # most of the call, not a dip: disengagement is the pattern
     penalty += _copied_lines(conv, flagged_turns, evidence, flagged)
     penalty += _terse_throughout(conv, evidence, flagged)
     penalty += _slowing_replies(conv, evidence, flagged)
@@ -306,7 +321,7 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     # Stability: turns not already penalised, second half against the first.
     first_half = [i for i in agents[:half] if i not in flagged_turns]
     second_half = [i for i in agents[half:] if i not in flagged_turns]
-    if len(first_half) >= 2 and len(second_half) >= 2:
+    if first_half and len(second_half) >= 2:
         first = sum(min(40, conv.word_counts[i]) for i in first_half) / len(first_half)
         second = sum(min(40, conv.word_counts[i]) for i in second_half) / len(second_half)
         if first > 0 and second < 0.6 * first:
