@@ -120,7 +120,7 @@ async def test_a_conversation_with_a_strict_template_server(llama_server: str) -
         model=ALIAS,
         timeout=40,
         first_token_timeout=30,
-        max_tokens=60,
+        max_tokens=48,
         fold_system=True,
         seed=1,
     )
@@ -129,7 +129,6 @@ async def test_a_conversation_with_a_strict_template_server(llama_server: str) -
     lines = [
         "I'm sorry, Dana. Three days without internet when you work from home is awful.",
         "I will book a technician for tomorrow morning between 8 and 10.",
-        "Calm down, please.",
     ]
     try:
         for line in lines:
