@@ -173,7 +173,8 @@ def cell_stats(session: Session, agent_ids: list[int]) -> dict[tuple[int, str], 
 
 def build_heatmap(session: Session, team: Team, today: date | None = None) -> Heatmap:
     today = today or date.today()
-    agents: list[User] = team_agents(session, team)
+    # deactivated agents keep their history (exports) but are not on the team's heatmap or count
+    agents: list[User] = [agent for agent in team_agents(session, team) if agent.is_active]
     ids = [agent.id for agent in agents if agent.id is not None]
     thresholds = team_thresholds(session, team)
     assigned = assigned_weeks(session, team, ids, today)

@@ -172,3 +172,25 @@ def test_deactivated_users_are_not_on_the_teams_page(login, db: Session) -> None
     accounts.set_active(db, user, False)
     db.commit()
     assert link not in admin.page("/admin/teams").text
+
+
+def test_deactivated_agents_are_not_on_the_heatmap_or_its_count(login, db: Session) -> None:  # type: ignore[no-untyped-def]
+    from bs4 import BeautifulSoup
+
+    manager = login("manager@demo.local")
+
+    def shown() -> tuple[str, set[str]]:
+        page = BeautifulSoup(manager.page("/manager").text, "html.parser")
+        count = page.select_one("#passed-now").get_text(" ", strip=True)
+        return count, {a["href"] for a in page.select("a[href^='/manager/agents/']")}
+
+    count, links = shown()
+    agent = db.get(User, _user_id(db, "agent2@demo.local"))
+    assert agent is not None
+    assert any(link.startswith(f"/manager/agents/{agent.id}") for link in links)
+    accounts.set_active(db, agent, False)
+    db.commit()
+    count_after, links_after = shown()
+    assert not any(link.startswith(f"/manager/agents/{agent.id}") for link in links_after)
+    before = int(count.split(" of ")[1].split()[0])
+    assert f"of {before - 1} agents" in count_after
