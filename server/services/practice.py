@@ -369,8 +369,12 @@ def store_reply(db: Session, live: LiveSession) -> list[TurnEvent]:
     if reply.fallback or reply.reason:
         session.llm_fallbacks += 1
     session.state_json = _snapshot(live)
-    _write_while_active(db, live, [agent, customer, session], end=live.conversation.ended)
-    live.turns.append(customer)
+    live.turns.append(customer)  # before the write: ending the session scores its last line too
+    try:
+        _write_while_active(db, live, [agent, customer, session], end=live.conversation.ended)
+    except (SessionEnded, TurnConflict):
+        live.turns.pop()
+        raise
     live.pending = None
     events = [
         TurnEvent(

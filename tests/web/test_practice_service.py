@@ -76,3 +76,28 @@ def test_llm_fallbacks_are_counted_and_the_reason_stored(db, seeded: Settings) -
     ).all()
     assert [r.fallback_reason for r in replies[1:]] == ["cannot connect to the LLM endpoint"] * 2
     assert all(r.text for r in replies)
+
+
+def test_the_customers_last_line_is_scored_when_the_customer_ends_the_call(db, monkeypatch) -> None:
+    """A customer who hangs up ends the session in the same write as their last line: the
+    score is taken over the whole conversation, that line included."""
+    scored: list[int] = []
+    original = practice.score_session
+
+    def spy(db_, session, transcript):  # type: ignore[no-untyped-def]
+        scored.append(len(transcript.turns))
+        return original(db_, session, transcript)
+
+    monkeypatch.setattr(practice, "score_session", spy)
+    session = practice.start_practice(db, agent(db), scenario_id="hostile_telecom_outage", seed=3)
+    db.commit()
+    live = practice.open_live(db, session)
+    for _ in range(8):
+        if live.ended:
+            break
+        asyncio.run(practice.say_and_collect(db, live, "Calm down, there's nothing I can do."))
+    assert live.ended, "the hostile customer should have hung up"
+    db.expire_all()
+    rows = db.exec(select(Turn).where(Turn.session_id == session.id)).all()
+    assert max(rows, key=lambda row: row.index).speaker == "customer"
+    assert scored == [len(rows)]
