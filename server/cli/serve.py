@@ -10,6 +10,7 @@ from server.demo import DEMO_PASSWORD, seed_demo
 from server.scenario import ScenarioError
 from server.services.scenario_store import SyncResult, sync_shipped
 from server.settings import Settings
+from server.web.csrf import MAX_WS_MESSAGE_CHARS
 
 
 def publish_shipped_scenarios() -> SyncResult:
@@ -64,7 +65,11 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level,
         access_log=False,
-        proxy_headers=True,
+        # X-Forwarded-For/-Proto only from SPARRING_TRUSTED_PROXIES (never from anyone by default)
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies,
+        # a WebSocket message larger than the app accepts is refused by the protocol (code 1009)
+        ws_max_size=MAX_WS_MESSAGE_CHARS * 4,
     )
 
 

@@ -74,6 +74,11 @@ def origin_allowed(conn: HTTPConnection) -> bool:
     return urlsplit(origin).netloc == conn.headers.get("host", "")
 
 
+def _signed_in(scope: Scope) -> bool:
+    session = scope.get("session")
+    return isinstance(session, dict) and isinstance(session.get("user_id"), int)
+
+
 class BodyTooLarge(Exception):
     """The request body passed `MAX_BODY_BYTES`."""
 
@@ -161,6 +166,13 @@ class CSRFMiddleware:
             await _bad_request("the Content-Length header is not a number.")(scope, receive, send)
             return
         limit = body_limit(scope)
+        if limit > MAX_BODY_BYTES and method in UNSAFE_METHODS and not _signed_in(scope):
+            # large uploads only from someone signed in: nobody anonymous gets the big buffer
+            response = PlainTextResponse(
+                f"403 Forbidden: sign in before sending files to {path}.", status_code=403
+            )
+            await response(scope, receive, send)
+            return
         if length is not None and length > limit:
             await _too_large(method, path, limit)(scope, receive, send)
             return

@@ -66,3 +66,26 @@ def test_score_reports_hostile_json_in_one_line(tmp_path: Path, content: str, me
     assert result.exit_code == 2
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert message in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("proxies", "trusted"), [("", False), ("10.0.0.0/8", True)])
+def test_serve_trusts_forwarded_headers_only_from_configured_proxies(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, proxies: str, trusted: bool
+) -> None:
+    import uvicorn
+
+    from server.cli import serve as serve_module
+    from server.services.scenario_store import SyncResult
+    from server.web.csrf import MAX_WS_MESSAGE_CHARS
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: calls.append(options))
+    monkeypatch.setattr(serve_module, "publish_shipped_scenarios", lambda: SyncResult([], 0))
+    monkeypatch.setenv("SPARRING_SECRET_KEY", "a-real-secret-value-1234567890")
+    monkeypatch.setenv("SPARRING_TRUSTED_PROXIES", proxies)
+    result = CliRunner().invoke(app, ["serve"])
+    assert result.exit_code == 0, result.output
+    (options,) = calls
+    assert options["proxy_headers"] is trusted
+    assert options["forwarded_allow_ips"] == proxies
+    assert options["ws_max_size"] == MAX_WS_MESSAGE_CHARS * 4

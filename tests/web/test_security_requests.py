@@ -129,3 +129,13 @@ def test_websocket_frames_are_bounded(login: Any) -> None:
     ):
         ws.receive_json()
     assert refused.value.code == 1008
+
+
+def test_large_uploads_need_a_signed_in_sender(client: Browser) -> None:
+    client.page("/login")
+    response = client.post(
+        "/manager/calls",
+        content=b"x" * (MAX_BODY_BYTES + 1),
+        headers={"content-type": "multipart/form-data; boundary=x", "X-CSRF-Token": client.csrf},
+    )
+    assert response.status_code == 403 and "sign in before sending files" in response.text
