@@ -157,7 +157,9 @@ class Metrics:
     end_of_turn_delay: list[float] = field(default_factory=list)
     stt_audio: float = 0.0
     stt_compute: float = 0.0
+    stt_cpu: float = 0.0
     tts_first_chunk: list[float] = field(default_factory=list)
+    tts_first_chunk_cpu: list[float] = field(default_factory=list)
     barge_ins: int = 0
 
 
@@ -308,6 +310,7 @@ class CustomerProcessor(FrameProcessor):
                 await self.maybe_finish_playback()
         elif isinstance(frame, SentenceSynthesised):
             self.call.metrics.tts_first_chunk.append(frame.first_chunk_s)
+            self.call.metrics.tts_first_chunk_cpu.append(frame.first_chunk_cpu_s)
             if self.playback is not None and not self.playback.cut:
                 self.playback.sentences.append((frame.text, frame.samples))
                 await self.maybe_finish_playback()
@@ -364,6 +367,7 @@ class CustomerProcessor(FrameProcessor):
         self.segments_open = max(self.segments_open - 1, 0)
         self.call.metrics.stt_audio += frame.audio_s
         self.call.metrics.stt_compute += frame.compute_s
+        self.call.metrics.stt_cpu += frame.cpu_s
         if frame.error is not None:
             self.stt_failed = frame.error
         elif frame.text:

@@ -11,6 +11,7 @@ segment of a turn is done, and whether one failed, before it hands the turn over
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +32,8 @@ class SegmentDone(DataFrame):
     text: str = ""
     error: str | None = None
     audio_s: float = 0.0
-    compute_s: float = 0.0
+    compute_s: float = 0.0  # wall time
+    cpu_s: float = 0.0  # CPU time of the transcribing thread (what an idle machine would take)
 
 
 class SparringWhisperSTT(WhisperSTTService):
@@ -62,8 +64,12 @@ class SparringWhisperSTT(WhisperSTTService):
         model = self._model
         threshold = float(getattr(self._settings, "no_speech_prob", None) or 0.6)
 
+        cpu = 0.0
+
         def transcribe() -> str:
+            nonlocal cpu
             assert model is not None
+            began_cpu = time.thread_time()
             segments, _ = model.transcribe(
                 samples,
                 language="en",
@@ -71,9 +77,9 @@ class SparringWhisperSTT(WhisperSTTService):
                 condition_on_previous_text=False,
                 without_timestamps=True,
             )
-            return " ".join(
-                s.text.strip() for s in segments if s.no_speech_prob < threshold
-            ).strip()
+            text = " ".join(s.text.strip() for s in segments if s.no_speech_prob < threshold)
+            cpu = time.thread_time() - began_cpu
+            return text.strip()
 
         loop = asyncio.get_running_loop()
         began = loop.time()
@@ -85,7 +91,7 @@ class SparringWhisperSTT(WhisperSTTService):
         compute = loop.time() - began
         if text:
             yield TranscriptionFrame(text, self._user_id, time_now_iso8601(), Language.EN)
-        yield SegmentDone(text=text, audio_s=len(samples) / 16000, compute_s=compute)
+        yield SegmentDone(text=text, audio_s=len(samples) / 16000, compute_s=compute, cpu_s=cpu)
 
 
 def transcribe_file(samples: np.ndarray, stt_model: str = "") -> str:

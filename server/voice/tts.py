@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +52,7 @@ class SentenceSynthesised(DataFrame):
     text: str = ""
     samples: int = 0
     first_chunk_s: float = 0.0
+    first_chunk_cpu_s: float = 0.0  # CPU time of the first chunk (Piper), as on an idle machine
     engine: str = "piper"
 
 
@@ -96,6 +98,7 @@ class CustomerTTS(TTSService):
         began = loop.time()
         produced = 0
         first: float | None = None
+        cpu: list[float] = []
         engine = self._engine
         try:
             source: AsyncIterator[bytes]
@@ -113,11 +116,11 @@ class CustomerTTS(TTSService):
                     log.warning("edge-tts failed (%s); falling back to Piper", exc)
                     self._engine = engine = "piper"
                     self.fallbacks += 1
-                    source, rate = self._piper_stream(text)
+                    source, rate = self._piper_stream(text, cpu)
                 else:
                     source = _once(pcm)
             else:
-                source, rate = self._piper_stream(text)
+                source, rate = self._piper_stream(text, cpu)
             async for frame in self._stream_audio_frames_from_iterator(
                 source, in_sample_rate=rate, context_id=context_id
             ):
@@ -136,12 +139,18 @@ class CustomerTTS(TTSService):
             return
         await self.push_frame(
             SentenceSynthesised(
-                text=text, samples=produced, first_chunk_s=first or 0.0, engine=engine
+                text=text,
+                samples=produced,
+                first_chunk_s=first or 0.0,
+                first_chunk_cpu_s=cpu[0] if cpu else 0.0,
+                engine=engine,
             ),
             FrameDirection.UPSTREAM,
         )
 
-    def _piper_stream(self, text: str) -> tuple[AsyncIterator[bytes], int]:
+    def _piper_stream(
+        self, text: str, cpu: list[float] | None = None
+    ) -> tuple[AsyncIterator[bytes], int]:
         voice = self._piper or shared_piper()
         settings = getattr(self._persona, "piper", None)
         config = None
@@ -152,7 +161,7 @@ class CustomerTTS(TTSService):
                 speaker_id=settings.speaker, length_scale=settings.length_scale
             )
         return (
-            _thread_iter(lambda: voice.synthesize(text, syn_config=config)),
+            _thread_iter(lambda: voice.synthesize(text, syn_config=config), cpu),
             int(voice.config.sample_rate),
         )
 
@@ -161,12 +170,23 @@ async def _once(data: bytes) -> AsyncIterator[bytes]:
     yield data
 
 
-async def _thread_iter(make: Callable[[], Any]) -> AsyncIterator[bytes]:
-    """Piper's synthesis generator, each chunk computed off the event loop."""
+async def _thread_iter(
+    make: Callable[[], Any], cpu: list[float] | None = None
+) -> AsyncIterator[bytes]:
+    """Piper's synthesis generator, each chunk computed off the event loop (the CPU time of
+    each chunk is appended to `cpu`)."""
     iterator = await asyncio.to_thread(lambda: iter(make()))
     done = object()
+
+    def step() -> Any:
+        began = time.thread_time()
+        chunk = next(iterator, done)
+        if cpu is not None:
+            cpu.append(time.thread_time() - began)
+        return chunk
+
     while True:
-        chunk = await asyncio.to_thread(next, iterator, done)
+        chunk = await asyncio.to_thread(step)
         if chunk is done:
             return
         yield bytes(getattr(chunk, "audio_int16_bytes"))  # noqa: B009 - piper ships no types

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -39,6 +40,7 @@ import numpy as np  # noqa: E402
 
 from server.voice import call as voice_call  # noqa: E402
 from server.voice.engines import warm_up  # noqa: E402
+from server.voice.pipeline import VAD_STOP_S as VAD_STOP  # noqa: E402
 from tests.voice.harness import (  # noqa: E402
     VoiceClient,
     VoiceServer,
@@ -220,22 +222,41 @@ def report_server_figures(since: int) -> None:
     calls = list(voice_call.RECENT)[since:]
     stt_audio = sum(m.stt_audio for m in calls)
     stt_compute = sum(m.stt_compute for m in calls)
+    stt_cpu = sum(m.stt_cpu for m in calls)
     first_chunks = [x for m in calls for x in m.tts_first_chunk]
+    first_cpu = [x for m in calls for x in m.tts_first_chunk_cpu if x > 0]
     eot = [x for m in calls for x in m.end_of_turn_delay]
     if stt_audio:
         print(
-            f"  speech to text: real-time factor {stt_compute / stt_audio:.2f} "
-            f"({stt_compute:.1f} s of compute for {stt_audio:.1f} s of speech segments)"
+            f"  speech to text: real-time factor {stt_compute / stt_audio:.2f} wall, "
+            f"{stt_cpu / stt_audio:.2f} CPU ({stt_audio:.1f} s of speech segments)"
         )
     if first_chunks:
         p50, p95 = quantiles(first_chunks)
-        print(f"  TTS time to first chunk (per sentence): p50 {p50:.2f} s, p95 {p95:.2f} s")
+        line = f"  TTS time to first chunk (per phrase): p50 {p50:.2f} s, p95 {p95:.2f} s wall"
+        if first_cpu:
+            line += f", p50 {statistics.median(first_cpu):.2f} s CPU"
+        print(line)
     if eot:
         p50, p95 = quantiles(eot)
         print(
-            f"  end-of-turn detection delay (after the VAD's stop): p50 {p50:.2f} s, "
-            f"p95 {p95:.2f} s"
+            f"  end-of-turn detection delay (end of speech to end of turn, transcript "
+            f"included): p50 {p50:.2f} s, p95 {p95:.2f} s"
         )
+    if stt_audio and first_cpu and eot:
+        segment = stt_audio / len(eot)  # speech transcribed per turn (upper bound of the last)
+        stt_last = stt_cpu / stt_audio * segment
+        tts_first = statistics.median(first_cpu)
+        print(
+            f"  on an uncontended core (CPU time, not wall time): VAD stop {VAD_STOP} s + "
+            f"transcribing the turn's speech ≤{stt_last:.2f} s + first phrase {tts_first:.2f} s "
+            f"≈ {VAD_STOP + stt_last + tts_first:.2f} s to the first audio"
+        )
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
 
 
 async def main() -> int:
@@ -247,7 +268,7 @@ async def main() -> int:
     parser.add_argument("--skip-llm", action="store_true")
     args = parser.parse_args()
 
-    print("loading the speech models and synthesising the agent's lines…")
+    print(f"loading the speech models and synthesising the agent's lines… ({load()})")
     warm_up()
     speech = [synthesise(line) for line in AGENT_LINES]
     tmp = Path(tempfile.mkdtemp(prefix="sparring-bench-voice-"))
@@ -304,6 +325,7 @@ async def main() -> int:
                 f"LLM customer, 300 ms first token ({args.parallel} call(s) at a time)", results
             )
             report_server_figures(since)
+    print(f"done ({load()})")
     return 0 if ok else 1
 
 
