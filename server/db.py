@@ -6,10 +6,13 @@ with a short transaction of its own, so the event loop never waits on a lock or 
 Each worker process keeps at most `SPARRING_DB_POOL_SIZE` connections (plus half as many again
 at peaks) and runs at most that many threads at once (`limit_threads`), so a thread never waits
 long for a connection. SQLite runs in WAL mode (readers never wait for the writer) with foreign
-keys on and a busy timeout of `SQLITE_BUSY_TIMEOUT_S` for the single writer."""
+keys on; its writers queue at a `WriteGate` in turn, and wait at most `SQLITE_BUSY_TIMEOUT_S`
+for another process's write."""
 
 from __future__ import annotations
 
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -50,6 +53,7 @@ def make_engine(settings: Settings) -> Engine:
             max_overflow=overflow,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
+        WriteGate().install(engine)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=size, max_overflow=overflow)
 
@@ -61,6 +65,55 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
     cursor.close()
+
+
+WRITE_GATE_TIMEOUT_S = 30.0
+"""How long a SQLite writer queues at the `WriteGate` of its process: a busy moment makes writes
+slower, not lost."""
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP)\b", re.IGNORECASE)
+_HOLDS_GATE = "sparring_holds_write_gate"
+
+
+class WriteGate:
+    """One writing transaction at a time per SQLite database in this process, in the order they
+    asked. SQLite allows one writer; without the gate, the others poll for its lock with growing
+    sleeps and can give up after the busy timeout while the writes before them were quick. A
+    connection takes the gate before its first write statement and gives it back when its
+    transaction ends (commit, rollback, or the connection going back to the pool); the queue is
+    woken the moment the gate is free. Another process (a second worker, the CLI) is still kept
+    in order by SQLite's busy timeout."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def install(self, engine: Engine) -> None:
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+        event.listen(engine, "commit", self._release_connection)
+        event.listen(engine, "rollback", self._release_connection)
+        event.listen(engine.pool, "checkin", self._release_record)
+
+    def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        info = conn.connection.info
+        if info.get(_HOLDS_GATE) or not _WRITE.match(statement):
+            return
+        # past WRITE_GATE_TIMEOUT_S (a stuck writer), go on: SQLite's own lock still decides
+        info[_HOLDS_GATE] = self._lock.acquire(timeout=WRITE_GATE_TIMEOUT_S)
+
+    def _after(self, conn: Any, *_args: Any) -> None:
+        if not conn.connection.dbapi_connection.in_transaction:  # the write committed itself
+            self._release(conn.connection.info)
+
+    def _release_connection(self, conn: Any) -> None:
+        self._release(conn.connection.info)
+
+    def _release_record(self, _dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            self._release(record.info)
+
+    def _release(self, info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_GATE, False):
+            self._lock.release()
 
 
 def limit_threads(settings: Settings) -> None:

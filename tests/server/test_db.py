@@ -4,12 +4,14 @@ sized by SPARRING_DB_POOL_SIZE, and as many worker threads as connections."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import anyio
 import anyio.to_thread
+import pytest
 from sqlalchemy import text
 
-from server.db import SQLITE_BUSY_TIMEOUT_S, limit_threads, make_engine, pool_limits
+from server.db import SQLITE_BUSY_TIMEOUT_S, WriteGate, limit_threads, make_engine, pool_limits
 from tests.conftest import make_settings
 
 
@@ -102,3 +104,83 @@ def test_healthz_answers_while_every_request_thread_is_busy(tmp_path: Path) -> N
     finally:
         release.set()
         app.state.engine.dispose()
+
+
+def _write_table(tmp_path: Path) -> Any:
+    engine = make_engine(make_settings(tmp_path))
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE note (n INTEGER)"))
+    return engine
+
+
+def test_sqlite_writers_queue_at_the_write_gate_instead_of_failing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that has to wait longer than SQLite's busy timeout for another write of the
+    same process queues instead of failing with "database is locked"."""
+    import threading
+    import time
+
+    import server.db
+
+    monkeypatch.setattr(server.db, "SQLITE_BUSY_TIMEOUT_S", 0.2)
+    engine = _write_table(tmp_path)
+    holding = threading.Event()
+    errors: list[BaseException] = []
+
+    def slow_writer() -> None:
+        with engine.connect() as connection:
+            connection.execute(text("INSERT INTO note VALUES (1)"))
+            holding.set()
+            time.sleep(1.0)  # five busy timeouts
+            connection.commit()
+
+    def second_writer() -> None:
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("INSERT INTO note VALUES (2)"))
+                connection.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    first = threading.Thread(target=slow_writer)
+    first.start()
+    assert holding.wait(timeout=10)
+    second = threading.Thread(target=second_writer)
+    second.start()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    try:
+        assert errors == []
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT n FROM note ORDER BY n")).scalars().all()
+        assert rows == [1, 2]
+    finally:
+        engine.dispose()
+
+
+def test_the_write_gate_is_free_after_commit_rollback_and_an_unfinished_connection(
+    tmp_path: Path,
+) -> None:
+    engine = _write_table(tmp_path)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("INSERT INTO note VALUES (1)"))
+            connection.rollback()
+        with engine.connect() as connection:
+            connection.execute(text("INSERT INTO note VALUES (2)"))  # closed without commit
+        with engine.connect() as connection:
+            connection.execute(text("INSERT INTO note VALUES (3)"))
+            connection.commit()
+        gate = next(
+            listener.__self__
+            for listener in engine.dispatch.commit  # the installed WriteGate
+            if isinstance(getattr(listener, "__self__", None), WriteGate)
+        )
+        assert gate._lock.acquire(timeout=0.5), "the gate was left taken"
+        gate._lock.release()
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT n FROM note")).scalars().all()
+        assert rows == [3]
+    finally:
+        engine.dispose()
