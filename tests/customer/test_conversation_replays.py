@@ -209,3 +209,19 @@ def test_the_check_catches_replies_that_ignore_the_agent() -> None:
     closing = play(DANA, ["Let me check."])
     found = contradictions(with_reply(closing, 1, DANA.lines.satisfied[0]))
     assert any("closed with issues still open" in problem for problem in found)
+
+
+@pytest.mark.parametrize(
+    "scenario", [p for p in PERSONAS if any(i.asks_again for i in p.issues)], ids=lambda p: p.id
+)
+def test_marked_repeats_still_read_as_repeats_to_the_scorer(scenario: Scenario) -> None:
+    """`asks_again` lines replace `repeats` for a repetitive customer, so they must carry the
+    question's key words: patience_under_repetition needs the scorer to see the repeat."""
+    from scorer import Transcript
+    from scorer.conversation import Conversation as Scored
+
+    for issue in scenario.issues:
+        for opening in issue.opening:
+            for line in issue.asks_again:
+                turns = (Turn("customer", opening), Turn("agent", "Okay."), Turn("customer", line))
+                assert 2 in Scored(Transcript(turns=turns)).repeats, (issue.id, line)
