@@ -114,6 +114,8 @@ _RESTATING = re.compile(
     r"\W*(?:(?:ok(?:ay)?|right|hi|oh|thanks?|you|for|that|yes|yeah|\w+)\W+){0,3}?"
     r"(?:so\b|(?:it )?sounds like"
     r"|if i'?ve got (?:this|that|it) right|just so i'?m clear"
+    r"|if i(?:'ve|\s+have)?\s+understood(?:\s+(?:you|that|this|it))?\s+(?:correctly|right)"
+    r"|if i understand(?:\s+(?:you|that|this|it))?\s+(?:correctly|right)"
     r"|you(?:'re|'ve|\s+have|\s+were|\s+are|\s+had)\b|your\b|since\b"
     r"|after\b|with\b)",
     re.I,
@@ -122,6 +124,8 @@ RESTATED_WORDS = 3
 # The same, at the very start: "So you…", "It sounds like…", "You've…".
 _RESTATING_FRAME = re.compile(
     r"\W*(?:so\b|(?:it )?sounds like|if i'?ve got (?:this|that|it) right|just so i'?m clear"
+    r"|if i(?:'ve|\s+have)?\s+understood(?:\s+(?:you|that|this|it))?\s+(?:correctly|right)"
+    r"|if i understand(?:\s+(?:you|that|this|it))?\s+(?:correctly|right)"
     r"|you(?:'re|'ve|\s+have|\s+were|\s+are|\s+had)\b)",
     re.I,
 )

@@ -18,6 +18,9 @@ the agent's reply is then compared with the agent's own median of their previous
 
 Applicable when the customer sped up or escalated, or the agent got defensive.
 
+A chat without timings has no pace: each heated message is answered well in short sentences
+(mean ≤ 14 words: 100, evidence `short_sentences`; ≤ 20: 55; longer: 25, `long_sentences`).
+
 `self_regulation` — same engagement in call 17 as in call 1: no filler-only, clipped or
 disengaged turns. Within one call (the trend across a day is the history view's job):
 
@@ -50,6 +53,8 @@ PACE_WINDOW = 5
 TERSE_WORDS = 5
 RUSHED_GAP_S = 0.3
 LATE_GAP_S = 2.5
+SHORT_SENTENCES = 14  # words per sentence in a written reply to a heated message
+LONG_SENTENCES = 20
 COPY_WINDOW = 12
 SHORT_REFERENCE_WORDS = 8  # earlier replies compared for a copied line
 SLOW_GAP_S = 4.0
@@ -84,7 +89,30 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
     agent_seen: list[int] = []
     minimum_rise = 25.0 if conv.pace_unit == "wpm" else 8.0
     sped_up_quote = ""
+    untimed = conv.pace_unit != "wpm"
+    if untimed:
+        # A chat has no pace to hear: a heated message is answered well in short, plain
+        # sentences (the written way of slowing down), however long the whole reply is.
+        for heated in conv.escalated_turns:
+            reply = conv.next_agent(heated)
+            if reply is None or reply in agent_seen:
+                continue
+            agent_seen.append(reply)
+            length = _sentence_length(conv.turns[reply].text)
+            if length <= SHORT_SENTENCES:
+                moments.append(100)
+                evidence.append(conv.evidence(reply, "", "short_sentences", "+"))
+            elif length <= LONG_SENTENCES:
+                moments.append(55)
+                evidence.append(conv.evidence(reply, "", "held_pace", "+"))
+            else:
+                moments.append(25)
+                item = conv.evidence(reply, "", "long_sentences", "-")
+                sped_up_quote = sped_up_quote or item.quote
+                evidence.append(item)
     for index in range(len(conv.turns)):
+        if untimed:
+            break
         if conv.turns[index].speaker == "agent":
             agent_seen.append(index)
             continue
@@ -174,6 +202,13 @@ def _question_before(conv: Conversation, evidence: list[Evidence]) -> tuple[str,
             if questions:
                 return item.quote, questions[-1]
     return "", ""
+
+
+def _sentence_length(text: str) -> float:
+    """Mean words per sentence."""
+    counts = [word_count(sentence) for sentence in sentence_texts(text)]
+    counts = [count for count in counts if count]
+    return sum(counts) / len(counts) if counts else 0.0
 
 
 def _rushed_replies(conv: Conversation) -> list[int]:

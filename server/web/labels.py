@@ -74,6 +74,8 @@ MARKER_LABELS: dict[str, str] = {
     "fix_offered": "fix offered",
     "full_repeat_answer": "full answer to a repeated question",
     "held_pace": "kept a steady pace",
+    "long_sentences": "long sentences to a heated message",
+    "short_sentences": "short, plain sentences to a heated message",
     "internal_codes": "summary in internal codes",
     "no_customer_job": "never mentions what the customer is trying to do",
     "no_impact_named": "no impact named",
