@@ -177,6 +177,10 @@ _ELLIPTICAL_ANY = re.compile(
     r"^(?:any|anything|anyone|anybody)\s+(?:other|else|more|thoughts?|ideas?|questions?|concerns?"
     r"|suggestions?|worries|feelings)\b"
 )
+_INVITES_LIST = re.compile(
+    r"^(?:are|is)\s+there\s+(?:any|anything)\s+(?:other|else|more|things?|concerns?|worries"
+    r"|ways?|reasons?|changes?|areas?|parts?)\b|\b(?:any|anything)\s+(?:other|else)\b"
+)
 _RATING = word_pattern(
     r"\bscale\b|\b(?:0|1|one|zero)\s+(?:to|and)\s+(?:10|ten|100)\b|\bwhat\s+number\b", re.I
 )
@@ -356,6 +360,8 @@ def _marked_question_form(text: str, clauses: Sequence[str]) -> str:
             form = "open" if tokens[0] in WH_WORDS else "closed"
             if form == "closed" and _INDIRECT_WH.search(text):
                 form = "open"  # "Do you have any idea why that is?": the why is the question
+            if form == "closed" and _INVITES_LIST.search(" ".join(tokens)):
+                form = "open"  # "Are there any other concerns…?": an invitation to list
             cut_off = clause.rstrip().endswith(("-", "—", "–"))
             if len(tokens) <= 2 or cut_off:  # a false start gives way to a fuller clause
                 for later in later_clauses:
