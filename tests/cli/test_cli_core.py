@@ -1,4 +1,5 @@
-"""The core `sparring` commands, run as a real subprocess against real databases."""
+"""The core `sparring` commands against real databases: in this process (tests/cli/runner.py),
+and as a real subprocess where the entry point itself is under test."""
 
 from __future__ import annotations
 
@@ -17,16 +18,15 @@ from server.accounts import get_user_by_email
 from server.cli.main import app
 from server.db import make_engine
 from server.passwords import verify_password
+from tests.cli.runner import sparring
 from tests.conftest import TEST_SECRET
 
 
-def sparring(
-    *args: str, env: dict[str, str], input: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def sparring_process(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The entry point as users run it (`python -m server.cli`), in its own process."""
     return subprocess.run(
         [sys.executable, "-m", "server.cli", *args],
         env={**os.environ, **env},
-        input=input,
         capture_output=True,
         text=True,
         timeout=120,
@@ -167,7 +167,7 @@ def test_db_upgrade_and_current_on_a_new_database(tmp_path: Path) -> None:
     ],
 )
 def test_bad_configuration_ends_with_one_line(env: dict[str, str], expected: str) -> None:
-    result = sparring("db", "upgrade", env=env)
+    result = sparring_process("db", "upgrade", env=env)
     assert result.returncode == 2
     assert result.stderr.startswith(expected)
     assert len(result.stderr.strip().splitlines()) == 1

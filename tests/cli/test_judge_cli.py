@@ -6,29 +6,21 @@ SPARRING_LLM_MODEL is set) and `sparring scorer eval DIR --judge`. The fake refu
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.cli.runner import Result
+from tests.cli.runner import sparring as run_in_process
 from tests.scorer.fake_chat import OWNERSHIP_POOR, Script, reply_format, serve
 
 FIXTURES = Path(__file__).parents[1] / "scorer" / "fixtures"
 LABELLED = Path(__file__).parents[1] / "scorer" / "labelled"
 
 
-def sparring(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env={**os.environ, "SPARRING_DATA_DIR": str(cwd / "var"), **env},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def sparring(*args: str, env: dict[str, str], cwd: Path) -> Result:
+    return run_in_process(*args, env={"SPARRING_DATA_DIR": str(cwd / "var"), **env}, cwd=cwd)
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from scorer import BEHAVIORS
 from server.paths import SCENARIOS_DIR
 from server.scenario import load_scenario
+from tests.cli.runner import Result
+from tests.cli.runner import sparring as run_in_process
 
 AGENT_LINES = [
     "I'm so sorry, Dana. Three days without internet when you work from home means you can't"
@@ -22,15 +21,8 @@ AGENT_LINES = [
 ]
 
 
-def sparring(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env=dict(os.environ),
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def sparring(*args: str, stdin: str | None = None) -> Result:
+    return run_in_process(*args, input=stdin)
 
 
 def agent_file(tmp_path: Path, lines: list[str]) -> Path:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from server.paths import SCENARIOS_DIR
+from tests.cli.runner import Result
+from tests.cli.runner import sparring as run_in_process
 
 EXAMPLE = SCENARIOS_DIR / "hostile_telecom_outage.yaml"
 
 
-def sparring(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def sparring(*args: str) -> Result:
+    return run_in_process(*args)
 
 
 def test_lint_clean_file() -> None:

@@ -4,25 +4,17 @@ scorecard, bad input is one `error:` line with exit code 2."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import scorer
+from tests.cli.runner import Result
+from tests.cli.runner import sparring as run_in_process
 
 FIXTURES = Path(__file__).parents[1] / "scorer" / "fixtures"
 
 
-def sparring(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "server.cli", *args],
-        env={**os.environ, "SPARRING_DATA_DIR": str(cwd / "var")},
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def sparring(*args: str, cwd: Path) -> Result:
+    return run_in_process(*args, env={"SPARRING_DATA_DIR": str(cwd / "var")}, cwd=cwd)
 
 
 def test_json_output_is_exactly_the_report(tmp_path: Path) -> None:
