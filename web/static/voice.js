@@ -24,6 +24,7 @@
 
   let socket = null;
   let context = null;
+  let output = null; // where the customer's voice goes: an <audio> element (see start())
   let capture = null;
   let muted = false;
   let pushToTalk = false;
@@ -101,7 +102,7 @@
     audio.copyToChannel(samples, 0);
     const source = context.createBufferSource();
     source.buffer = audio;
-    source.connect(context.destination);
+    source.connect(output);
     const at = Math.max(context.currentTime + 0.05, playHead);
     source.start(at);
     playHead = at + audio.duration;
@@ -160,6 +161,14 @@
     }
     try {
       context = new AudioContext();
+      // The customer's voice plays through an <audio> element fed by the audio graph rather
+      // than straight to the speakers: Chromium's echo canceller takes media elements as its
+      // reference, so the customer heard from the speakers does not come back through the
+      // microphone and barge in on itself.
+      output = context.createMediaStreamDestination();
+      const speaker = new Audio();
+      speaker.srcObject = output.stream;
+      speaker.play().catch(() => { output = context.destination; });
       await context.audioWorklet.addModule("/static/voice-worklet.js");
       const source = context.createMediaStreamSource(stream);
       capture = new AudioWorkletNode(context, "sparring-capture");
