@@ -349,6 +349,16 @@ class Conversation:
         heard = self.words_of(self.before(self.customer_turns, turn, HISTORY_WINDOW))
         return bool(mine & heard) and not _SARCASM.search(item.quote)
 
+    def agent_sentences(self, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
+        """(agent turn, start, sentence) for each agent sentence in which `pattern` finds
+        something, in turn order."""
+        return [
+            (turn, start, sentence)
+            for turn in self.agent_turns
+            for start, sentence in sentences(self.turns[turn].text)
+            if pattern.search(sentence)
+        ]
+
     @staticmethod
     def before(turns: list[int], turn: int, limit: int) -> list[int]:
         """The last `limit` of `turns` (a sorted list of turn indexes) before `turn`."""

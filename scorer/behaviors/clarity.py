@@ -34,7 +34,7 @@ from scorer.coaching import said_back, their_facts
 from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, sentences, snippet
+from scorer.text import content_words, snippet
 
 _CONFUSED = re.compile(
     r"\b(?:what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
@@ -155,19 +155,13 @@ _GOAL_FRAME = re.compile(
 
 
 def _goal_restated(conv: Conversation) -> list[tuple[int, MarkerHit]]:
-    """Agent sentences that frame the customer's goal in words the customer used."""
+    """Agent sentences that frame the customer's goal in words the customer used (the first
+    such sentence of a turn)."""
     found: list[tuple[int, MarkerHit]] = []
-    for turn in conv.agent_turns:
-        framed = [
-            (start, s) for start, s in sentences(conv.turns[turn].text) if _GOAL_FRAME.search(s)
-        ]
-        if not framed:
-            continue
+    for turn, start, sentence in conv.agent_sentences(_GOAL_FRAME):
         heard = conv.words_of(conv.before(conv.customer_turns, turn, HISTORY_WINDOW))
-        for start, sentence in framed:
-            if len(content_words(sentence) & heard) >= 2:
-                found.append((turn, MarkerHit("customer_job_reference", sentence, start)))
-                break
+        if len(content_words(sentence) & heard) >= 2 and (not found or found[-1][0] != turn):
+            found.append((turn, MarkerHit("customer_job_reference", sentence, start)))
     return found
 
 
@@ -183,12 +177,11 @@ _PITCH = re.compile(
 
 def _pitches(conv: Conversation) -> list[tuple[int, MarkerHit]]:
     """Agent sentences that put a bigger product in front of the customer."""
-    found: list[tuple[int, MarkerHit]] = []
-    for turn in conv.agent_turns:
-        for start, sentence in sentences(conv.turns[turn].text):
-            if _PITCH.search(sentence) and not _STEERS_AWAY.search(sentence):
-                found.append((turn, MarkerHit("cross_sell", sentence, start)))
-    return found
+    return [
+        (turn, MarkerHit("cross_sell", sentence, start))
+        for turn, start, sentence in conv.agent_sentences(_PITCH)
+        if not _STEERS_AWAY.search(sentence)
+    ]
 
 
 # "…but I wouldn't go that way", "you don't need the bigger plan": advice against buying more.

@@ -46,7 +46,7 @@ from statistics import median
 
 from scorer.conversation import Conversation
 from scorer.markers.patterns import word_pattern
-from scorer.report import BehaviorResult, Evidence
+from scorer.report import BehaviorResult, Effect, Evidence
 from scorer.text import content_words, sentence_texts, word_count, words
 
 PACE_WINDOW = 5
@@ -85,59 +85,16 @@ def _baseline(conv: Conversation, earlier: list[int]) -> float | None:
 def tone_calibration(conv: Conversation) -> BehaviorResult:
     moments: list[float] = []
     evidence: list[Evidence] = []
-    customer_seen: list[int] = []
-    agent_seen: list[int] = []
-    minimum_rise = 25.0 if conv.pace_unit == "wpm" else 8.0
     sped_up_quote = ""
-    untimed = conv.pace_unit != "wpm"
-    if untimed:
-        # A chat has no pace to hear: a heated message is answered well in short, plain
-        # sentences (the written way of slowing down), however long the whole reply is.
-        for heated in conv.escalated_turns:
-            reply = conv.next_agent(heated)
-            if reply is None or reply in agent_seen:
-                continue
-            agent_seen.append(reply)
-            length = _sentence_length(conv.turns[reply].text)
-            if length <= SHORT_SENTENCES:
-                moments.append(100)
-                evidence.append(conv.evidence(reply, "", "short_sentences", "+"))
-            elif length <= LONG_SENTENCES:
-                moments.append(55)
-                evidence.append(conv.evidence(reply, "", "held_pace", "+"))
-            else:
-                moments.append(25)
-                item = conv.evidence(reply, "", "long_sentences", "-")
-                sped_up_quote = sped_up_quote or item.quote
-                evidence.append(item)
-    for index in range(len(conv.turns)):
-        if untimed:
-            break
-        if conv.turns[index].speaker == "agent":
-            agent_seen.append(index)
-            continue
-        usual = _baseline(conv, customer_seen)
-        pace = conv.pace(index)
-        customer_seen.append(index)
-        if usual is None or pace is None or pace < max(usual * SPEED_UP, usual + minimum_rise):
-            continue
-        reply = conv.next_agent(index)
-        agent_usual = _baseline(conv, agent_seen)
-        reply_pace = conv.pace(reply) if reply is not None else None
-        if reply is None or agent_usual is None or reply_pace is None or agent_usual <= 0:
-            continue
-        ratio = reply_pace / agent_usual
-        if ratio <= SLOWED:
-            moments.append(100)
-            evidence.append(conv.evidence(reply, "", "slowed_down", "+"))
-        elif ratio <= HELD:
-            moments.append(55)
-            evidence.append(conv.evidence(reply, "", "held_pace", "+"))
-        else:
-            moments.append(25)
-            item = conv.evidence(reply, "", "sped_up", "-")
+    spoken = conv.pace_unit == "wpm"
+    markers = _SPOKEN if spoken else _WRITTEN
+    for reply, verdict in _spoken_moments(conv) if spoken else _written_moments(conv):
+        value, effect = _VERDICTS[verdict]
+        moments.append(value)
+        item = conv.evidence(reply, "", markers[verdict], effect)
+        if verdict == "faster":
             sped_up_quote = sped_up_quote or item.quote
-            evidence.append(item)
+        evidence.append(item)
     defensive = conv.marker_hits("defensive")
     if (
         not moments
@@ -151,10 +108,10 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
     score = sum(moments) / len(moments) if moments else 80.0
     if not moments and not defensive and conv.escalated_turns:
         heated = conv.escalated_turns[0]
-        reply = conv.next_agent(heated)
+        answer = conv.next_agent(heated)
         evidence.append(
-            conv.evidence(reply, "", "even_pace", "+")
-            if reply is not None
+            conv.evidence(answer, "", "even_pace", "+")
+            if answer is not None
             else conv.evidence(heated, "", "customer_escalated", "-")
         )
     score -= 25 * min(3, len(defensive))
@@ -202,6 +159,63 @@ def _question_before(conv: Conversation, evidence: list[Evidence]) -> tuple[str,
             if questions:
                 return item.quote, questions[-1]
     return "", ""
+
+
+_VERDICTS: dict[str, tuple[float, Effect]] = {
+    "slower": (100.0, "+"),
+    "held": (55.0, "+"),
+    "faster": (25.0, "-"),
+}
+_SPOKEN = {"slower": "slowed_down", "held": "held_pace", "faster": "sped_up"}
+_WRITTEN = {"slower": "short_sentences", "held": "held_pace", "faster": "long_sentences"}
+
+
+def _spoken_moments(conv: Conversation) -> list[tuple[int, str]]:
+    """(agent reply, verdict) each time the customer sped up: the reply's pace against the
+    agent's own usual pace."""
+    found: list[tuple[int, str]] = []
+    customer_seen: list[int] = []
+    agent_seen: list[int] = []
+    minimum_rise = 25.0 if conv.pace_unit == "wpm" else 8.0
+    for index in range(len(conv.turns)):
+        if conv.turns[index].speaker == "agent":
+            agent_seen.append(index)
+            continue
+        usual = _baseline(conv, customer_seen)
+        pace = conv.pace(index)
+        customer_seen.append(index)
+        if usual is None or pace is None or pace < max(usual * SPEED_UP, usual + minimum_rise):
+            continue
+        reply = conv.next_agent(index)
+        agent_usual = _baseline(conv, agent_seen)
+        reply_pace = conv.pace(reply) if reply is not None else None
+        if reply is None or agent_usual is None or reply_pace is None or agent_usual <= 0:
+            continue
+        ratio = reply_pace / agent_usual
+        found.append(
+            (reply, "slower" if ratio <= SLOWED else "held" if ratio <= HELD else "faster")
+        )
+    return found
+
+
+def _written_moments(conv: Conversation) -> list[tuple[int, str]]:
+    """(agent reply, verdict) for each heated message of a chat: a chat has no pace to hear,
+    and short, plain sentences are the written way of slowing down, however long the reply."""
+    found: list[tuple[int, str]] = []
+    for heated in conv.escalated_turns:
+        reply = conv.next_agent(heated)
+        if reply is None or any(reply == seen for seen, _ in found):
+            continue
+        length = _sentence_length(conv.turns[reply].text)
+        verdict = (
+            "slower"
+            if length <= SHORT_SENTENCES
+            else "held"
+            if length <= LONG_SENTENCES
+            else "faster"
+        )
+        found.append((reply, verdict))
+    return found
 
 
 def _sentence_length(text: str) -> float:
