@@ -50,7 +50,9 @@ _TURN_MARKER = re.compile(
 _OUT_OF_CHARACTER = re.compile(
     r"\b(?:as an ai|an ai(?: language)? model|language model|i am an ai|i'm an ai|chatbot"
     r"|role-?play|simulation|simulated|this scenario|as the customer|in character"
-    r"|my (?:notes|instructions)|the notes say|mood \d+(?:\.\d+)? out of 10)\b",
+    r"|my (?:notes|instructions)|the notes say|mood \d+(?:\.\d+)? out of 10"
+    r"|a reply that fits|notes for your next reply|in this reply|problems? so far|still open;"
+    r"|asked about it \d+ time|the agent (?:asked|promised|has answered))\b",
     re.I,
 )
 _AGENT_SIDE = re.compile(

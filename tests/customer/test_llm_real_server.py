@@ -118,8 +118,8 @@ async def test_a_conversation_with_a_strict_template_server(llama_server: str) -
         base_url=llama_server,
         api_key=None,
         model=ALIAS,
-        timeout=40,
-        first_token_timeout=30,
+        timeout=120,
+        first_token_timeout=100,  # generous: two shared cores read a ~1,000-token prompt
         max_tokens=48,
         fold_system=True,
         seed=1,
@@ -130,9 +130,15 @@ async def test_a_conversation_with_a_strict_template_server(llama_server: str) -
         "I'm sorry, Dana. Three days without internet when you work from home is awful.",
         "I will book a technician for tomorrow morning between 8 and 10.",
     ]
+    firsts: list[float] = []
     try:
         for line in lines:
-            chunks = [chunk async for chunk in conversation.areply(line)]
+            started = time.monotonic()
+            chunks = []
+            async for chunk in conversation.areply(line):
+                if not chunks:
+                    firsts.append(time.monotonic() - started)
+                chunks.append(chunk)
             assert "".join(chunks).strip() == conversation.states[-1].customer_said
             if conversation.ended:
                 break
@@ -147,7 +153,10 @@ async def test_a_conversation_with_a_strict_template_server(llama_server: str) -
             ("the endpoint returned an empty reply", "HTTP ")
         ), record.reason
     assert any(not record.fallback for record in records), [r.reason for r in records]
-    print("\n".join(f"{r.customer_said!r} fallback={r.fallback} {r.reason}" for r in records))
+    # the persona comes first and only the newest turn is new, so the server's prompt cache
+    # makes the second turn start sooner than the first (printed, not asserted: timings vary)
+    for record, first in zip(records, firsts, strict=False):
+        print(f"first words after {first:.1f}s: {record.customer_said!r} ({record.reason})")
 
 
 def test_the_model_package_exposes_its_file() -> None:

@@ -352,6 +352,11 @@ async def test_the_reply_is_cut_to_one_short_caller_turn(
     ("reply", "reason"),
     [
         ("As an AI language model, I cannot be upset.", "out of character"),
+        ('A reply that fits: "So when will it be fixed?"', "out of character"),  # notes echoed
+        (
+            "Your problem so far: - Her internet is down (still open; asked about it 2 time(s))",
+            "out of character",
+        ),
         ("How can I help you today? I see your internet is down.", "agent-side text"),
         ("Thanks, that's all sorted then.", "invented a resolution"),
         ("Fine, bye.", "said goodbye before the agent closed the call"),
