@@ -1,15 +1,23 @@
 """Sign in and sign out.
 
 Sign-in is rate limited (`server.web.login_limit`) and takes the same Argon2 time whether or not
-the email exists. The session cookie carries the user's `session_epoch`; signing out raises it,
-which ends every session of that user (other browsers and open chat sockets included)."""
+the email exists. Argon2 runs in threads of its own (`hashing`), one per CPU core, so a burst of
+sign-ins never takes the threads that serve pages and chats. The session cookie carries the
+user's `session_epoch`; signing out raises it, which ends every session of that user (other
+browsers and open chat sockets included)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from server.accounts import MAX_EMAIL_CHARS, end_sessions, get_user_by_email
 from server.passwords import hash_password, needs_rehash, verify_password, verify_unknown
@@ -19,6 +27,19 @@ from server.web.templating import render
 
 router = APIRouter()
 MAX_NEXT_CHARS = 2000
+T = TypeVar("T")
+_HASHING: RunVar[anyio.CapacityLimiter] = RunVar("sparring_password_hashing")
+
+
+async def hashing(work: Callable[..., T], *args: Any) -> T:
+    """Argon2 work in threads of its own (as many as CPU cores), outside the request threads: a
+    burst of sign-ins queues here and never holds up pages, chats or /healthz."""
+    try:
+        limiter = _HASHING.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(os.cpu_count() or 1)
+        _HASHING.set(limiter)
+    return await anyio.to_thread.run_sync(work, *args, limiter=limiter)
 
 
 def safe_next(target: str | None) -> str:
@@ -48,7 +69,7 @@ def _wait_words(seconds: int) -> str:
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
     db: DbDep,
     settings: SettingsDep,
@@ -63,7 +84,7 @@ def login(
     )
     context = {"next": safe_next(next), "email": email[:MAX_EMAIL_CHARS]}
     engine = request.app.state.engine
-    attempt = begin_attempt(engine, settings, email=email, address=address)
+    attempt = await run_in_threadpool(begin_attempt, engine, settings, email=email, address=address)
     if not attempt.allowed:
         context["error"] = (
             "Too many failed sign-ins for this account from your network. Wait "
@@ -73,18 +94,21 @@ def login(
         response = render(request, "login.html", context, status_code=429)
         response.headers["Retry-After"] = str(attempt.retry_after_s)
         return response
-    user = get_user_by_email(db, email) if len(email) <= MAX_EMAIL_CHARS else None
+    user = None
+    if len(email) <= MAX_EMAIL_CHARS:
+        user = await run_in_threadpool(get_user_by_email, db, email)
     if user is None or not user.is_active:
-        verify_unknown(password)  # the same Argon2 time as a real check: no enumeration by timing
+        # the same Argon2 time as a real check: no enumeration by timing
+        await hashing(verify_unknown, password)
         ok = False
     else:
-        ok = verify_password(user.password_hash, password)
-    finish_attempt(engine, attempt, succeeded=ok)
+        ok = await hashing(verify_password, user.password_hash, password)
+    await run_in_threadpool(finish_attempt, engine, attempt, succeeded=ok)
     if user is None or not ok:
         context["error"] = "Email or password is not right."
         return render(request, "login.html", context, status_code=401)
     if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+        user.password_hash = await hashing(hash_password, password)
         db.add(user)
     request.session.clear()  # a fresh session (and CSRF token) after sign-in
     request.session["user_id"] = user.id
