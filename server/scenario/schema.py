@@ -141,6 +141,13 @@ class Voices(_Model):
 
     piper: PiperVoice = Field(default_factory=lambda: PiperVoice())
     edge: EdgeVoice | None = None
+    cut_in_after_s: float | None = Field(
+        default=None,
+        ge=5,
+        le=120,
+        description="voice practice: the customer cuts in when the agent has talked this many "
+        "seconds without a pause (recorded as the customer's interruption); empty: never",
+    )
 
 
 class RevealTrigger(_Model):

@@ -32,6 +32,7 @@ from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
+    DataFrame,
     EndFrame,
     Frame,
     InputAudioRawFrame,
@@ -181,6 +182,12 @@ class VoiceCall:
         self.speaking = False
         self.metrics = Metrics()
         RECENT.append(self.metrics)
+        voice = live.conversation.scenario.customer.voice
+        self.cut_in_after_s: float | None = voice.cut_in_after_s
+        self.turn_audio = bytearray()  # the agent's speech of the turn (kept for a cut-in)
+        self.cut_in_started = False
+        self.customer_busy = False  # a reply is being written or played
+        self.transcribe: Callable[[bytes], str] | None = None  # set by the pipeline
         self.on_audio: Callable[[bytes], None] | None = None  # SPARRING_KEEP_AUDIO
 
     def now(self) -> float:
@@ -202,7 +209,31 @@ class VoiceCall:
         end = self.last_speech_end if self.last_speech_end is not None else now
         self.first_speech = None
         self.last_speech_end = None
+        self.turn_audio = bytearray()
+        self.cut_in_started = False
         return round(start, 3), round(max(end, start), 3)
+
+    def due_cut_in(self) -> bool:
+        """Whether a persona that cuts in should do so now: the agent has been talking for
+        `cut_in_after_s` in this turn and the customer is silent."""
+        return (
+            self.cut_in_after_s is not None
+            and self.speaking
+            and self.first_speech is not None
+            and not self.cut_in_started
+            and not self.customer_busy
+            and self.now() - self.first_speech >= self.cut_in_after_s
+        )
+
+
+@dataclass
+class CutIn(DataFrame):
+    """The persona cuts in on the agent: `audio` is what the agent said so far in the turn,
+    which began at `start`; the cut-in happens at `at` (session clock)."""
+
+    audio: bytes = b""
+    start: float = 0.0
+    at: float = 0.0
 
 
 class SessionClock(FrameProcessor):
@@ -215,9 +246,17 @@ class SessionClock(FrameProcessor):
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
         if isinstance(frame, InputAudioRawFrame):
-            self.call.samples_in += len(frame.audio) // 2
-            if self.call.on_audio is not None:
-                self.call.on_audio(frame.audio)
+            call = self.call
+            call.samples_in += len(frame.audio) // 2
+            if call.on_audio is not None:
+                call.on_audio(frame.audio)
+            if call.cut_in_after_s is not None and call.first_speech is not None:
+                call.turn_audio += frame.audio
+                if call.due_cut_in():
+                    call.cut_in_started = True
+                    await self.push_frame(
+                        CutIn(audio=bytes(call.turn_audio), start=call.first_speech, at=call.now())
+                    )
         elif (
             isinstance(frame, VADUserStartedSpeakingFrame)
             and direction is FrameDirection.DOWNSTREAM
@@ -246,6 +285,7 @@ class CustomerProcessor(FrameProcessor):
         self.reply_task: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
         self.closed = False
+        self.cut_in_index: int | None = None  # the agent turn the customer cut in on
 
     # --- outbound messages ---------------------------------------------------------------------
 
@@ -326,6 +366,8 @@ class CustomerProcessor(FrameProcessor):
                 await self.maybe_finish_playback()
         elif isinstance(frame, InputTransportMessageFrame):
             await self.on_message(frame.message)
+        elif isinstance(frame, CutIn):
+            self.create_task(self.cut_in(frame))
         else:
             await self.push_frame(frame, direction)
 
@@ -343,6 +385,7 @@ class CustomerProcessor(FrameProcessor):
         last = live.turns[-1]
         if last.speaker == "customer" and last.start is None:  # never played: play it now
             self.playback = Playback(last.index, last.text, generating=False)
+            self.call.customer_busy = True
             await self.speak(last.text)
 
     async def speak(self, text: str) -> None:
@@ -382,6 +425,9 @@ class CustomerProcessor(FrameProcessor):
         failed, self.stt_failed = self.stt_failed, None
         self.texts = []
         start, end = self.call.take_speech()
+        if self.cut_in_index is not None:
+            await self.finish_cut_in(text, end)
+            return
         if failed is not None and not text:
             self.awaiting_typed = (start, end)
             log.warning("speech recognition failed: %s", failed)
@@ -417,6 +463,58 @@ class CustomerProcessor(FrameProcessor):
             self.start_reply((text, start, end))
         elif kind == "end":
             await self.end_call()
+
+    async def cut_in(self, frame: CutIn) -> None:
+        """The customer cuts in: answer what the agent has said so far, while they talk on."""
+        transcribe = self.call.transcribe
+        if transcribe is None or self.call.live.ended:
+            return
+        try:
+            text = (await asyncio.to_thread(transcribe, frame.audio)).strip()
+        except Exception as exc:  # noqa: BLE001 - no cut-in then; the turn goes on as usual
+            log.warning("cut-in transcription failed: %s", exc)
+            return
+        if not text or self.call.live.pending is not None or self.call.customer_busy:
+            return
+        self.cut_in_index = len(self.call.live.conversation.turns)
+        self.start_reply((text, round(frame.start, 3), round(frame.at, 3)))
+
+    async def finish_cut_in(self, text: str, end: float) -> None:
+        """The agent stopped talking after the customer cut in: their turn is all they said and
+        ends now, so the customer's turn starts inside it (the customer's interruption)."""
+        index, self.cut_in_index = self.cut_in_index, None
+        if self.reply_task is not None:
+            await asyncio.wait({self.reply_task})
+        live = self.call.live
+        turns = live.conversation.turns
+        if index is None or index >= len(turns) or turns[index].speaker != "agent":
+            return
+        before = turns[index]
+        text = text or before.text
+        end = max(end, before.end or end)
+        turns[index] = ScoredTurn("agent", text, before.start, round(end, 3))
+        with Session(self.call.engine, expire_on_commit=False) as db:
+            for turn in live.turns:
+                if turn.index == index and turn.speaker == "agent":
+                    turn.text, turn.end = text, round(end, 3)
+                    db.add(turn)
+            session = db.get(PracticeSession, live.id)
+            assert session is not None
+            session.state_json = snapshot(live)
+            live.session.state_json = session.state_json
+            db.add(session)
+            db.commit()
+        await self.send(
+            {
+                "type": "caption",
+                "speaker": "agent",
+                "index": index,
+                "text": text,
+                "final": True,
+                "start": before.start,
+                "end": round(end, 3),
+            }
+        )
 
     def start_reply(self, turn: tuple[str, float, float] | None) -> None:
         previous = self.reply_task
@@ -460,6 +558,7 @@ class CustomerProcessor(FrameProcessor):
         assert agent is not None
         index = agent.index + 1
         playback = self.playback = Playback(index)
+        self.call.customer_busy = True
         opened = False  # a TTS context is opened with the first text (an empty one is an error)
         phrases = Phrases()
         try:
@@ -527,6 +626,7 @@ class CustomerProcessor(FrameProcessor):
             while playback.generating and not self.closed:
                 await asyncio.sleep(0.01)
         self.playback = None
+        self.call.customer_busy = False
         now = self.call.now()
         start = playback.started if playback.started is not None else now
         full = start + playback.samples / SAMPLE_RATE

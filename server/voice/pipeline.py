@@ -36,7 +36,7 @@ from pipecat.workers.runner import WorkerRunner
 
 from server.voice.call import CustomerProcessor, SessionClock, VoiceCall
 from server.voice.protocol import SAMPLE_RATE, VoiceSerializer
-from server.voice.stt import SparringWhisperSTT
+from server.voice.stt import SparringWhisperSTT, transcriber
 from server.voice.tts import CustomerTTS
 
 VAD_STOP_S = 0.2
@@ -81,6 +81,7 @@ def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> Pipel
         ),
     )
     stt = SparringWhisperSTT(stt_model=engines.stt_model, model=engines.whisper)
+    call.transcribe = transcriber(engines.whisper, engines.stt_model)
     tts = CustomerTTS(
         engine=engines.tts_engine,
         edge_voice=engines.edge_voice,

@@ -94,12 +94,16 @@ class SparringWhisperSTT(WhisperSTTService):
         yield SegmentDone(text=text, audio_s=len(samples) / 16000, compute_s=compute, cpu_s=cpu)
 
 
-def transcribe_file(samples: np.ndarray, stt_model: str = "") -> str:
-    """Transcribe 16 kHz float samples with the shared model (used by tests and benchmarks)."""
-    segments, _ = shared_whisper(stt_model).transcribe(
-        samples, language="en", beam_size=1, condition_on_previous_text=False
-    )
-    return " ".join(s.text.strip() for s in segments).strip()
+def transcriber(model: Any = None, stt_model: str = "") -> Callable[[bytes], str]:
+    """A function transcribing 16 kHz 16-bit PCM with `model` (default: the shared one), with
+    the same options as the service (for a persona's cut-in, which cannot wait for the VAD)."""
 
+    def transcribe(pcm: bytes) -> str:
+        whisper = model or shared_whisper(stt_model)
+        samples = np.frombuffer(pcm, dtype=np.int16).astype(np.float32) / 32768.0
+        segments, _ = whisper.transcribe(
+            samples, language="en", beam_size=1, condition_on_previous_text=False
+        )
+        return " ".join(s.text.strip() for s in segments).strip()
 
-FailureHook = Callable[[], None]
+    return transcribe

@@ -12,7 +12,9 @@ audio is garbled, cut or resampled wrongly, which gives 0.5 and more."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -250,3 +252,48 @@ async def test_a_dropped_socket_resumes_the_call(
 def test_engines_load_once_per_process() -> None:
     assert shared_whisper() is shared_whisper()
     assert shared_piper() is shared_piper()
+
+
+MONOLOGUE = (
+    "I understand that your internet has been down since Monday and that you have called us "
+    "three times already without anybody calling you back so I want to go through exactly what "
+    "our engineers have been doing about the fault in your street since then"
+)
+
+
+async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceServer) -> None:
+    from sqlmodel import select
+
+    from server.db import session_scope
+    from server.models import User
+    from server.services import practice
+
+    yaml_text = (
+        Path(__file__).parents[2] / "scenarios" / "hostile_telecom_outage.yaml"
+    ).read_text()
+    yaml_text = re.sub(r"cut_in_after_s: \d+", "cut_in_after_s: 5", yaml_text, count=1)
+    assert "cut_in_after_s: 5" in yaml_text
+    with session_scope(server.app.state.engine) as db:
+        user = db.exec(select(User).where(User.email == "agent1@demo.local")).one()
+        session_id = practice.start_preview(db, user, yaml_text, seed=3).id
+    assert session_id is not None
+    # long enough for the cut-in to be heard before the agent stops, even on a busy machine
+    monologue = synthesise(f"{MONOLOGUE} and {MONOLOGUE}")
+    assert len(monologue) / RATE > 18
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        await client.customer_final(0)
+        client.say(monologue)
+        await client.customer_final(2)
+        while client.speaking:
+            await asyncio.sleep(0.1)
+        await client.wait_for("caption", 60, count=2, speaker="agent", index=1, final=True)
+    finally:
+        await close(client, tasks)
+        http.close()
+    turns = server.turns(session_id)
+    agent, customer = turns[1], turns[2]
+    assert customer.start - agent.start >= 5
+    assert customer.start < agent.end  # the customer's interruption
+    said = f"{MONOLOGUE} and {MONOLOGUE}"
+    assert wer(said, agent.text) <= 0.25, agent.text  # all the agent said, not only the cut
