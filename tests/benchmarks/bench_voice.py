@@ -248,7 +248,8 @@ def report_server_figures(since: int) -> None:
         stt_last = stt_cpu / stt_audio * segment
         tts_first = statistics.median(first_cpu)
         print(
-            f"  on an uncontended core (CPU time, not wall time): VAD stop {VAD_STOP} s + "
+            f"  from process CPU time (one call at a time; what an uncontended machine would "
+            f"take): VAD stop {VAD_STOP} s + "
             f"transcribing the turn's speech ≤{stt_last:.2f} s + first phrase {tts_first:.2f} s "
             f"≈ {VAD_STOP + stt_last + tts_first:.2f} s to the first audio"
         )
