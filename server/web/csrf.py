@@ -21,12 +21,12 @@ import hmac
 import secrets
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import HTTPConnection, Request
-from starlette.responses import PlainTextResponse
+from starlette.responses import PlainTextResponse, RedirectResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -167,11 +167,10 @@ class CSRFMiddleware:
             return
         limit = body_limit(scope)
         if limit > MAX_BODY_BYTES and method in UNSAFE_METHODS and not _signed_in(scope):
-            # large uploads only from someone signed in: nobody anonymous gets the big buffer
-            response = PlainTextResponse(
-                f"403 Forbidden: sign in before sending files to {path}.", status_code=403
-            )
-            await response(scope, receive, send)
+            # large uploads only from someone signed in: nobody anonymous gets the big buffer;
+            # like any page for members, the answer is the way to the sign-in page
+            to_login = RedirectResponse(f"/login?next={quote(path)}", status_code=303)
+            await to_login(scope, receive, send)
             return
         if length is not None and length > limit:
             await _too_large(method, path, limit)(scope, receive, send)

@@ -137,5 +137,16 @@ def test_large_uploads_need_a_signed_in_sender(client: Browser) -> None:
         "/manager/calls",
         content=b"x" * (MAX_BODY_BYTES + 1),
         headers={"content-type": "multipart/form-data; boundary=x", "X-CSRF-Token": client.csrf},
+        follow_redirects=False,
     )
-    assert response.status_code == 403 and "sign in before sending files" in response.text
+    assert response.status_code == 303, "refused before the body is read"
+    assert response.headers["location"] == "/login?next=/manager/calls"
+
+
+def test_a_query_number_beyond_64_bits_is_a_400_not_a_500(login: Any) -> None:
+    manager = login("manager@demo.local")
+    for value in (ABOVE_2_63, "-" + ABOVE_2_63 + "1"):
+        response = manager.get(f"/manager?team={value}")
+        assert response.status_code == 400, value
+        assert "too large" in response.text
+    assert manager.get("/manager?team=²").status_code == 422
