@@ -23,7 +23,8 @@ def create(
         prompt=True,
         hide_input=True,
         confirmation_prompt=True,
-        help="At least 8 characters; prompted for when omitted.",
+        help="8 to 1,024 characters, not a common password nor the email; prompted for when "
+        "omitted.",
     ),
     team: str = typer.Option("", "--team", help="Add the user to this team (created if new)."),
 ) -> None:
@@ -51,7 +52,7 @@ def set_role(
     email: str = typer.Argument(..., help="The user's email."),
     role: str = typer.Argument(..., help=f"One of: {ROLES}."),
 ) -> None:
-    """Change a user's role."""
+    """Change a user's role (ends all their sessions)."""
     with context.db_session() as session:
         user = accounts.set_role(session, email=email, role=role)
         typer.echo(f"{user.email} is now {user.role.value}")
@@ -66,10 +67,11 @@ def reset_password(
         prompt=True,
         hide_input=True,
         confirmation_prompt=True,
-        help="The new password (at least 8 characters); prompted for when omitted.",
+        help="The new password (8 to 1,024 characters, not a common one); prompted for when "
+        "omitted. Signs the user out everywhere.",
     ),
 ) -> None:
-    """Set a new password for a user."""
+    """Set a new password for a user (ends all their sessions)."""
     with context.db_session() as session:
         user = accounts.reset_password(session, email=email, password=password)
         typer.echo(f"password reset for {user.email}")
