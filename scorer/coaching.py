@@ -69,7 +69,11 @@ def _replacer(replacement: str) -> Callable[[re.Match[str]], str]:
 
 
 def _case_like(found: str, replacement: str) -> str:
-    return replacement.capitalize() if found[:1].isupper() and found != "I" else replacement
+    """ "My" -> "Your" at the start of a sentence; "I've" -> "you've" anywhere ("I" is always a
+    capital, so its case says nothing)."""
+    if found[:1].isupper() and not found.startswith("I"):
+        return replacement.capitalize()
+    return replacement
 
 
 def their_facts(conv: Conversation, before: int | None = None) -> str:

@@ -154,6 +154,13 @@ _REFUSAL = re.compile(
     r" things happen|it is what it is|that'?s (?:just )?(?:how it is|life|policy)\b",
     re.I,
 )
+_THROWN_BACK = re.compile(
+    r"\byou (?:understand|hear me|get it|appreciate (?:it|that)|are sorry|'re sorry)\s*[?!]"
+    r"|\bdon'?t (?:tell me|say) (?:you|that you) (?:understand|'re sorry|are sorry|get it)"
+    r"|\bsorry (?:doesn'?t|won'?t|isn'?t) (?:help|fix|cut it|good enough)|\bstop apologi[sz]ing"
+    r"|\bi don'?t want (?:your|an|any) (?:apolog|sympathy)",
+    re.I,
+)
 # A question asked a third time heats up only when it says so: "again", "still", "!".
 _IMPATIENT = re.compile(
     r"!|\b(?:again|still|already|how many times|i (?:asked|told you)|keep|seriously|third time"
@@ -335,12 +342,19 @@ class Conversation:
         ]
 
     @cached_property
-    def refusals(self) -> list[tuple[int, MarkerHit]]:
+    def hollow_empathy(self) -> list[tuple[int, MarkerHit]]:
         """Empathy or apology said while refusing to help ("I can't do anything about that,
-        sorry."; "These things happen."): not empathy for the customer."""
+        sorry."; "These things happen."), or thrown back by the customer ("You understand?",
+        "Stop apologising"): not empathy the customer received."""
         found: list[tuple[int, MarkerHit]] = []
         for turn, item in self.marker_hits("generic_empathy", "apology"):
-            if _REFUSAL.search(sentence_at(self.turns[turn].text, item.start)):
+            answer = turn + 1
+            thrown_back = (
+                answer < len(self.turns)
+                and self.turns[answer].speaker == "customer"
+                and bool(_THROWN_BACK.search(self.turns[answer].text))
+            )
+            if thrown_back or _REFUSAL.search(sentence_at(self.turns[turn].text, item.start)):
                 found.append((turn, item))
         return found
 

@@ -71,7 +71,7 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
             f'"{impacts[0][1].quote}" — then "Here is what I\'ll do."'
         )
         return BehaviorResult.scored(55, evidence, coaching)
-    refused = set(conv.refusals)
+    refused = set(conv.hollow_empathy)
     generic = sorted(
         [p for p in conv.marker_hits("generic_empathy") if p not in refused]
         + conv.ungrounded_impacts

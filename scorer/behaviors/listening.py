@@ -23,6 +23,8 @@ Each answer to a repeat starts at 100:
     − 45  "as I mentioned" / "like I said" / "I've already told you"  (`repeat_reference`)
     − 55  a clipped answer: under 6 words                          (`clipped_repeat_answer`)
     − 40  … or a shrinking one: under 60 % of the last answer       (`shorter_repeat_answer`)
+    − 40  … or one that does not take up what was asked: none of its topic words, no yes or
+          no                                                      (`repeat_not_answered`)
     − 25  defensive or "calm down" in that answer                (`defensive`, `told_to_calm_down`)
 
 The score is the mean of the answers (weighted by how many times the question came) and the
@@ -34,17 +36,23 @@ from __future__ import annotations
 import re
 from statistics import median
 
+from scorer.asks import INTENTS, asks_in
 from scorer.coaching import restatement
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import snippet
+from scorer.text import content_words, snippet
 
 GOOD_GAP = (0.8, 2.5)
 SLOW_GAP = (3.5, 5.0)  # a median gap over 3.5 s costs 10, over 5 s 20
 REFERENCE_COST = 45  # "as I said": the answer cannot be good, however complete
 CLIPPED_WORDS = 6
 SHRINKING = 0.6  # an answer under 60 % of the last answer to the same question
+_YES_OR_NO = re.compile(
+    r"\W*(?:(?:well|so|okay|ok|right)\W+)?(?:yes|yeah|yep|no|nope|not|never|correct|it will"
+    r"|it won'?t|definitely|absolutely|of course)\b",
+    re.I,
+)
 _ALREADY = re.compile(r"\b(?:already|before|twice|times|earlier|again)\b", re.I)
 
 
@@ -135,6 +143,7 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
     scored: list[tuple[float, int]] = []
     evidence: list[Evidence] = []
     worst_reference = ""
+    family: int | None = None  # the question the coaching is about
     shrunk = False
     references_seen = 0
     answered: set[int] = set()
@@ -158,7 +167,8 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
         if references:
             value -= REFERENCE_COST
             references_seen += 1
-            worst_reference = worst_reference or references[0].quote
+            if not worst_reference:
+                worst_reference, family = references[0].quote, repeat.original
             evidence += [conv.hit_evidence(answer, h, "-") for h in references]
         pushback = [
             h
@@ -169,14 +179,22 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             value -= 25
             evidence += [conv.hit_evidence(answer, h, "-") for h in pushback]
         words = conv.word_counts[answer]
+        dodged = _dodges(conv, repeat.turn, answer)
         if words < CLIPPED_WORDS:
             value -= 55
             shrunk = True
+            family = repeat.original if family is None else family
             evidence.append(conv.evidence(answer, text, "clipped_repeat_answer", "-"))
         elif before_words and words < SHRINKING * before_words:
             value -= 40
             shrunk = True
+            family = repeat.original if family is None else family
             evidence.append(conv.evidence(answer, text, "shorter_repeat_answer", "-"))
+        elif dodged:
+            value -= 40
+            shrunk = True
+            family = repeat.original if family is None else family
+            evidence.append(conv.evidence(answer, text, "repeat_not_answered", "-"))
         elif not references:
             evidence.append(conv.evidence(answer, text, "full_repeat_answer", "+"))
         last_answer_words[repeat.original] = words
@@ -206,11 +224,15 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
         coaching = (
             f'Drop "{worst_reference}": answer the repeated question fully, as if it were the '
             "first time"
-            + (f', as you did before: "{fullest}"' if (fullest := _fullest_answer(conv)) else "")
+            + (
+                f', as you did before: "{fullest}"'
+                if (fullest := _fullest_answer(conv, family))
+                else ""
+            )
             + ", and add one detail."
         )
     elif shrunk:
-        fullest = _fullest_answer(conv)
+        fullest = _fullest_answer(conv, family)
         coaching = (
             "Your answers got shorter each time the question came back. Give the whole answer "
             "again, as if it were the first time"
@@ -224,17 +246,43 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
     return BehaviorResult.scored(score, evidence, coaching)
 
 
-def _fullest_answer(conv: Conversation) -> str:
-    """The agent's longest answer to a question the customer asked again: the whole answer
-    the later ones should have repeated."""
+def _fullest_answer(conv: Conversation, original: int | None) -> str:
+    """The agent's longest real answer to the question (first asked in customer turn
+    `original`) that came back: the whole answer the later ones should have repeated ("" when
+    there was none to point to)."""
+    if original is None:
+        return ""
+    asked = [original] + [r.turn for r in conv.repeats.values() if r.original == original]
     answers = [
         answer
-        for repeat in conv.repeats.values()
-        if (answer := conv.next_agent(repeat.original)) is not None and answer < repeat.turn
+        for question in asked
+        if asks_in(conv.turns[question].text)
+        and (answer := conv.next_agent(question)) is not None
+        and conv.word_counts[answer] >= CLIPPED_WORDS
+        and not _dodges(conv, question, answer)
+        and not _pointing_back(conv, answer)
     ]
     if not answers:
         return ""
     return snippet(conv.turns[max(answers, key=lambda i: conv.word_counts[i])].text, 20)
+
+
+def _dodges(conv: Conversation, asked: int, answer: int) -> bool:
+    """The answer does not take up the question: none of what it asks about (its topic words)
+    comes back, nothing of the kind of answer it wants (a time for "when", …), and it is not a
+    yes or a no. "Will it go on my credit file?" — "As I said, the
+    payment was returned." """
+    asks = asks_in(conv.turns[asked].text)
+    topics = frozenset().union(*(ask.topics for ask in asks))
+    if not topics:
+        return False
+    reply = conv.turns[answer].text
+    intents = {intent for ask in asks for intent in ask.intents}
+    return not (
+        content_words(reply) & topics
+        or _YES_OR_NO.match(reply)
+        or any(INTENTS[intent].search(reply.lower()) for intent in intents)
+    )
 
 
 def _pointing_back(conv: Conversation, answer: int) -> list[MarkerHit]:

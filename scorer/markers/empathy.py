@@ -106,6 +106,25 @@ _NOT_EXPERIENCE_AFTER_I = word_set(
     bet doubt agree disagree promise mean assume assure will should shall need see appreciate
     totally completely really definitely do said mentioned told explained stated"""
 )
+_CAN = word_set("can can't cannot could couldn't")
+_SERVICE_VERBS = [
+    [verb]
+    for verb in [
+        "see",
+        "find",
+        "check",
+        "tell",
+        "access",
+        "do",
+        "help",
+        "change",
+        "offer",
+        "give",
+        "book",
+        "send",
+        "confirm",
+    ]
+]
 _NOT_EXPERIENCE_AFTER_IM = word_set(
     """sorry sure glad happy proud here around not afraid checking looking pulling sending
     transferring going putting processing calling emailing raising booking just able the
@@ -196,6 +215,8 @@ def _speaks_of_self(tokens: list[str]) -> bool:
         before = tokens[index - 1] if index else ""
         if token == "i" and after in _NOT_EXPERIENCE_AFTER_I:
             continue
+        if token == "i" and after in _CAN and tokens[index + 2 : index + 3] in _SERVICE_VERBS:
+            continue  # "I can't see who cancelled it": what the agent's screen shows
         if token == "i" and after == "wish" and tokens[index + 2 : index + 3] in (["you"], ["u"]):
             continue
         if token == "i" and after in ("know", "get", "feel") and _sympathy_only(tokens, index):

@@ -83,6 +83,7 @@ MARKER_LABELS: dict[str, str] = {
     "pivot_to_solution": "pivots to solving",
     "plain_language": "plain language",
     "product_led": "leads with the product",
+    "repeat_not_answered": "a repeated question left unanswered",
     "request_without_commitment": "request without a commitment",
     "response_gap": "response gap",
     "rushed_reply": "rushed reply",
