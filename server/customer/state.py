@@ -351,6 +351,23 @@ def promised_time(text: str) -> str | None:
     return found.group(0) if found else None
 
 
+PLEDGE = re.compile(
+    r"\b(?:(I)(?:'ll| will| shall)|(?:we|someone|somebody)(?:'ll| will))\s+\w", re.I
+)
+"""A promise the scorer may not mark (it wants a time for `ownership_commitment`): "I'll send
+an engineer" is still something the customer heard promised, and asks when."""
+
+
+def _pledge(text: str) -> tuple[str, bool] | None:
+    """The sentence of the first promise in the agent's statements, and whether the agent owned
+    it ("I will ..."), or None."""
+    for sentence in re.split(r"(?<=[.!?])\s+", statements(text)):
+        found = PLEDGE.search(sentence)
+        if found is not None:
+            return sentence.strip(), found.group(1) is not None
+    return None
+
+
 def is_goodbye(text: str) -> bool:
     """True when the agent's turn closes the call ("Have a good day", "Goodbye")."""
     return GOODBYE.search(text) is not None
@@ -507,6 +524,9 @@ def advance(
                 focus_state = replace(focus_state, marked_repeats=1)
         mistake = _mistake(spec, agent_text)
         commitment = COMMITMENT_MARKERS & set(names)
+        pledge = _pledge(agent_text) if not commitment else None
+        if pledge is not None:
+            commitment = frozenset({"ownership_commitment" if pledge[1] else "diffuse_commitment"})
         if mistake is not None:
             act = "wrong"
             correct = spec.id
@@ -515,7 +535,11 @@ def advance(
         elif met[focus_index]:
             ready = focus_state.times_asked >= spec.asks_at_least
             act = "resolved" if ready else "answered"
-        elif asked_question and touched[focus_index]:
+        elif asked_question and (
+            touched[focus_index] or (bool(QUESTION_MARKERS & set(names)) and bool(spec.details))
+        ):
+            # a question about the issue, or any real question while it is open (the account
+            # number, when it started): the customer answers with the issue's details
             act = "asked"
             answer = spec.id
             focus_state = replace(focus_state, asked=(*focus_state.asked, agent_text.strip()))
@@ -527,7 +551,7 @@ def advance(
             act = "dodged"
         if commitment and act in {"resolved", "answered", "promised"}:
             owned = "ownership_commitment" in commitment
-            what = _quote(markers, commitment, agent_text)
+            what = pledge[0] if pledge is not None else _quote(markers, commitment, agent_text)
             promise = Promise(what, promised_time(what) or promised_time(agent_text), turn, owned)
             focus_state = replace(focus_state, promises=(*focus_state.promises, promise))
         issues[focus_index] = replace(focus_state, last_act=act)

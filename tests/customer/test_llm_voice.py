@@ -413,3 +413,23 @@ def test_sparring_serve_stops_when_the_model_is_not_served(chat_server: ChatServ
     check_llm_model(Settings(llm_model="test-model", llm_base_url=chat_server.url))
     with pytest.raises(CliError, match="SPARRING_LLM_MODEL 'other' is not served"):
         check_llm_model(Settings(llm_model="other", llm_base_url=chat_server.url))
+
+
+async def test_the_notes_carry_what_the_agent_did_to_the_issue(chat_server: ChatServer) -> None:
+    await run_turns(
+        chat_server,
+        [
+            "What's your account number, and when did the internet stop?",
+            "I will send an engineer.",
+            "I will book a technician for tomorrow morning between 8 and 10.",
+            "I will put a credit on your bill today for every day without service.",
+            "Thanks for calling, Dana. Goodbye.",
+        ],
+    )
+    asked, promised, resolved, wrap_up, goodbye = (notes_of(r) for r in chat_server.requests)
+    outage = HOSTILE.issues[0]
+    assert outage.details[0] in asked or outage.details[1] in asked  # the question's answer
+    assert "without saying when: ask when" in promised
+    assert 'the agent promised: "I will send an engineer."' in resolved  # the state so far
+    assert "say so, and wait. Do not say goodbye." in wrap_up
+    assert "say goodbye" in goodbye
