@@ -47,6 +47,7 @@ POLICY: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/admin/teams"): ADMINS,
     ("GET", "/trainer/scenarios"): TRAINERS,
     ("GET", "/trainer/scenarios/new"): TRAINERS,
+    ("GET", "/trainer/scenarios/reference"): TRAINERS,
     ("POST", "/trainer/scenarios/new"): TRAINERS,
     ("GET", "/trainer/scenarios/{scenario_id}"): TRAINERS,
     ("GET", "/trainer/scenarios/{scenario_id}/edit"): TRAINERS,
