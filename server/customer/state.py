@@ -23,9 +23,11 @@ Rules, in the order they apply to one agent turn:
 4. The turn's issue (`focus`) is the first open issue the turn answers or mentions, else the
    first not-yet-raised one it answers or mentions (the agent brought it up: it opens now), else
    the oldest open issue. What the agent did to it (`act`):
-   `wrong` (one of its mistakes), `resolved` / `answered` (its rule matched; resolved once the
-   customer asked `asks_at_least` times), `asked` (a question about it), `promised` (a
-   commitment), `working` (it is mentioned) or `dodged` (none of these).
+   `wrong` (one of its mistakes), `resolved` / `answered` (its rule matched, in a statement;
+   resolved once the customer asked `asks_at_least` times), `asked` (a question about it, or any
+   real question while it is open when the persona has `details` for it), `promised` (a
+   commitment marker, or an "I'll ..." the scorer does not mark because it names no time),
+   `working` (it is mentioned) or `dodged` (none of these).
 5. Every open issue whose rule matches and that was asked often enough is resolved (mood moves by
    `resolved_delta`). A rule matched before an issue is raised is remembered.
 6. The next issue is raised once the previous one is resolved, or `after_turns` agent turns
