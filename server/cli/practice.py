@@ -31,12 +31,20 @@ def _voice(choice: VoiceChoice, seed: int) -> Voice | None:
         return None
     from server.settings import load_settings
 
-    voice = LLMVoice.from_settings(load_settings(), seed)
+    settings = load_settings()
+    voice = LLMVoice.from_settings(settings, seed)
     if voice is None and choice is VoiceChoice.llm:
         raise typer.BadParameter(
             "set SPARRING_LLM_MODEL (and SPARRING_LLM_BASE_URL) to use the LLM voice",
             param_hint="--voice",
         )
+    if voice is not None:
+        from server.customer.llm import verify_model
+
+        problem = asyncio.run(verify_model(settings))  # the endpoint serves the model
+        if problem is not None:
+            typer.echo(f"error: {problem}", err=True)
+            raise typer.Exit(2)
     return voice
 
 

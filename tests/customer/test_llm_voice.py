@@ -433,3 +433,29 @@ async def test_the_notes_carry_what_the_agent_did_to_the_issue(chat_server: Chat
     assert 'the agent promised: "I will send an engineer."' in resolved  # the state so far
     assert "say so, and wait. Do not say goodbye." in wrap_up
     assert "say goodbye" in goodbye
+
+
+def test_sparring_practice_stops_when_the_model_is_not_served(chat_server: ChatServer) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "SPARRING_LLM_MODEL": "other", "SPARRING_LLM_BASE_URL": chat_server.url}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "server.cli",
+            "practice",
+            "hostile_telecom_outage",
+            "--voice",
+            "llm",
+        ],
+        env=env,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "SPARRING_LLM_MODEL 'other' is not served" in result.stderr
