@@ -144,8 +144,9 @@ _AGENT_NEWS = re.compile(
 )
 _CONSEQUENCE = re.compile(
     r"\b(?:worr(?:y|ying|ied)|stressful|frightening|scary|awful|hard|tough|serious|a lot"
-    r"|exhausting|upsetting|unfair|worst|nightmare|must be|that means|which means|can'?t"
-    r" (?:get|go|work|pay|use|have)|left (?:you )?without|on top of)\b",
+    r"|exhausting|upsetting|unfair|worst|nightmare|must be|(?:that|which|it) means|can'?t"
+    r" (?:get|go|work|pay|use|have)|left (?:you |her |him |them )?without|on top of"
+    r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",
     re.I,
 )
 _REFUSAL = re.compile(
@@ -324,6 +325,13 @@ class Conversation:
             if any(t == turn for t, _ in found):
                 continue
             if self.has(turn, "generic_empathy") or _CONSEQUENCE.search(self.turns[turn].text):
+                found.append((turn, MarkerHit("impact_named", item.quote, item.start)))
+        # A feeling with what follows from it for them ("That's horrible for her, and it means
+        # she might miss calls from family too."), in their words.
+        for turn, item in self.marker_hits("generic_empathy"):
+            if any(t == turn for t, _ in found) or not _CONSEQUENCE.search(item.quote):
+                continue
+            if self._grounded(turn, item):
                 found.append((turn, MarkerHit("impact_named", item.quote, item.start)))
         return sorted(found, key=lambda pair: (pair[0], pair[1].start))
 

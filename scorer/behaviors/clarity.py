@@ -152,15 +152,24 @@ _GOAL_FRAME = re.compile(
     r"|what\s+matters\s+(?:to\s+you|here)|the\s+(?:goal|point)\s+is)\b",
     re.IGNORECASE,
 )
+# The outcome for them, not the feature: "she'll never have to pick up a stranger's call".
+_OUTCOME_FRAME = re.compile(
+    r"\b(?:(?:you|she|he|they)(?:'ll|\s+will)\s+never\s+have\s+to|(?:you|she|he|they)\s+won'?t"
+    r"\s+have\s+to|make\s+sure\s+(?:that\s+)?(?:only\s+)?(?:you|she|he|they|your|her|his|their"
+    r"|people)|so\s+that\s+only)\b",
+    re.IGNORECASE,
+)
 
 
 def _goal_restated(conv: Conversation) -> list[tuple[int, MarkerHit]]:
     """Agent sentences that frame the customer's goal in words the customer used (the first
     such sentence of a turn)."""
     found: list[tuple[int, MarkerHit]] = []
-    for turn, start, sentence in conv.agent_sentences(_GOAL_FRAME):
+    framed = sorted(conv.agent_sentences(_GOAL_FRAME) + conv.agent_sentences(_OUTCOME_FRAME))
+    for turn, start, sentence in framed:
         heard = conv.words_of(conv.before(conv.customer_turns, turn, HISTORY_WINDOW))
-        if len(content_words(sentence) & heard) >= 2 and (not found or found[-1][0] != turn):
+        needed = 1 if _OUTCOME_FRAME.search(sentence) else 2
+        if len(content_words(sentence) & heard) >= needed and (not found or found[-1][0] != turn):
             found.append((turn, MarkerHit("customer_job_reference", sentence, start)))
     return found
 

@@ -19,7 +19,11 @@ _CALM_DOWN = word_pattern(
     r"|get\s+(?:so\s+)?(?:upset|angry|worked\s+up)|be\s+(?:so\s+)?(?:rude|upset|angry))"
     r"|take\s+a\s+(?:deep\s+)?breath|(?:be|stay)\s+calm|(?:you\s+)?need\s+to\s+(?:calm|relax)"
     r"|there'?s\s+no\s+reason\s+to\s+be\s+(?:so\s+)?(?:upset|angry)|you'?re\s+(?:overreacting"
-    r"|being\s+(?:hysterical|emotional|unreasonable|rude)))",
+    r"|being\s+(?:hysterical|emotional|unreasonable|rude))|keep\s+(?:this|it|things)\s+civil"
+    r"|watch\s+your\s+(?:tone|language)|don'?t\s+take\s+that\s+tone|there'?s\s+no\s+need\s+for"
+    r"\s+that|(?:shouting|yelling|swearing)(?:\s+\w+){0,2}?\s+(?:won'?t|will\s+not|doesn'?t|isn'?t)"
+    r"|i\s+(?:won'?t|will\s+not)\s+be\s+spoken\s+to|if\s+you\s+(?:continue|keep)\s+(?:shouting"
+    r"|swearing|yelling|being\s+rude))",
     re.I,
 )
 # "I won't tell you to calm down", "I'm not asking you to relax".
