@@ -89,7 +89,7 @@ WHEN = re.compile(
 GOODBYE = re.compile(
     r"\b(?:good ?bye|bye|take care|have a (?:good|great|nice|lovely|wonderful|safe) "
     r"(?:day|evening|afternoon|morning|night|weekend|trip|flight|holiday)"
-    r"|thanks? (?:you )?for (?:calling|contacting|your patience|chatting|getting in touch))\b",
+    r"|thanks? (?:you )?for (?:calling|contacting|chatting|getting in touch))\b",
     re.I,
 )
 """An agent closing the call."""
