@@ -26,6 +26,7 @@ from server.services.reports import result_in, results_in
 from server.settings import Settings
 from server.web import csrf
 from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound, small_int
+from server.web.forms import LabelFormDep
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/manager/calls")
@@ -236,8 +237,10 @@ def call_audio(call_id: int, db: DbDep, user: ManagerDep) -> Response:
 
 
 @router.post("/{call_id}/label")
-async def save_label(request: Request, call_id: int, db: DbDep, user: ManagerDep) -> Response:
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+def save_label(
+    request: Request, call_id: int, db: DbDep, user: ManagerDep, posted: LabelFormDep
+) -> Response:
+    form = posted.fields()
     call, _, _ = _call(db, user, call_id)
     blind = form.get("blind") == "1"
     try:

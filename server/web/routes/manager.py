@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -30,19 +30,11 @@ from server.services.progress import progress_by_behavior, progress_on
 from server.services.reports import report_of
 from server.services.trend_chart import COMPACT, chart_of
 from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound, small_int
-from server.web.labels import behavior_label
+from server.web.forms import CurriculumFormDep, LabelFormDep, OverrideFormDep, TeamFormDep
+from server.web.labels import behavior_label, day
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/manager")
-
-
-async def form_fields(request: Request) -> dict[str, str]:
-    """The posted form as plain strings (read here so the handlers can stay synchronous)."""
-    form = await request.form()
-    return {key: value for key, value in form.items() if isinstance(value, str)}
-
-
-FormDep = Annotated[dict[str, str], Depends(form_fields)]
 
 
 @contextmanager
@@ -165,7 +157,10 @@ def curriculum_page(
 
 
 @router.post("/curriculum")
-def save_curriculum(request: Request, db: DbDep, user: ManagerDep, form: FormDep) -> Response:
+def save_curriculum(
+    request: Request, db: DbDep, user: ManagerDep, posted: CurriculumFormDep
+) -> Response:
+    form = posted.fields()
     team = _posted_team(db, user, form)
     try:
         curriculum_settings.save_settings(db, team, form)
@@ -178,7 +173,10 @@ def save_curriculum(request: Request, db: DbDep, user: ManagerDep, form: FormDep
 
 
 @router.post("/curriculum/overrides")
-def add_override(request: Request, db: DbDep, user: ManagerDep, form: FormDep) -> Response:
+def add_override(
+    request: Request, db: DbDep, user: ManagerDep, posted: OverrideFormDep
+) -> Response:
+    form = posted.fields()
     team = _posted_team(db, user, form)
     try:
         override = curriculum_settings.add_override(db, team, form, created_by=user)
@@ -187,15 +185,17 @@ def add_override(request: Request, db: DbDep, user: ManagerDep, form: FormDep) -
             request, db, user, team, override_form=form, override_errors=exc.errors
         )
     week = week_of_behavior(override.behavior_id)
-    flash(request, f"Override added: week {week.week}, {week.title}, from {override.starts_on}.")
+    flash(
+        request, f"Override added: week {week.week}, {week.title}, from {day(override.starts_on)}."
+    )
     return RedirectResponse(f"/manager/curriculum?team={team.id}#overrides", status_code=303)
 
 
 @router.post("/curriculum/overrides/{override_id}/remove")
 def remove_override(
-    request: Request, override_id: int, db: DbDep, user: ManagerDep, form: FormDep
+    request: Request, override_id: int, db: DbDep, user: ManagerDep, posted: TeamFormDep
 ) -> Response:
-    team = _posted_team(db, user, form)
+    team = _posted_team(db, user, posted.fields())
     with _scoped():
         curriculum_settings.remove_override(db, team, override_id)
     flash(request, "Override removed.")
@@ -246,8 +246,9 @@ def label_page(request: Request, attempt_id: int, db: DbDep, user: ManagerDep) -
 
 @router.post("/attempts/{attempt_id}/label")
 def save_label(
-    request: Request, attempt_id: int, db: DbDep, user: ManagerDep, form: FormDep
+    request: Request, attempt_id: int, db: DbDep, user: ManagerDep, posted: LabelFormDep
 ) -> Response:
+    form = posted.fields()
     attempt, _, _ = _attempt(db, user, attempt_id)
     try:
         label = calibration.add_label(db, attempt, form, labeled_by=user)
