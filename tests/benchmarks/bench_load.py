@@ -581,11 +581,15 @@ def run_config(config: Config, args: argparse.Namespace) -> dict[str, Any]:
                 server.terminate()
                 server.wait(timeout=60)
             elapsed = time.monotonic() - began
+            lines = log.read_text().splitlines()
             server_errors = [
                 line
-                for line in log.read_text().splitlines()
+                for line in lines
                 if "Traceback" in line or "ERROR" in line or "WARNING" in line
             ]
+            if server_errors:  # the first problem in full, since the log goes with the folder
+                first = lines.index(server_errors[0])
+                print("\n".join(["   server log:", *lines[first : first + 40]]))
             checked = check_database(database_url, stats)
         finally:
             if admin is not None:
