@@ -149,6 +149,13 @@ def asks_in(text: str) -> tuple[Ask, ...]:
     return tuple(found)
 
 
+def asks_for_something(text: str) -> bool:
+    """The turn as a whole wants a kind of answer ("When. Will. My. Internet. Be. Fixed.":
+    split into one-word sentences, it still asks when)."""
+    lowered = text.lower().replace(".", " ")
+    return any(pattern.search(lowered) for pattern in INTENTS.values())
+
+
 def turn_topics(text: str) -> frozenset[str]:
     """What a whole customer turn is about: its content words without the asking words."""
     return frozenset(content_words(text) - _STEMMED_NOT_TOPIC)

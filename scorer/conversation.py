@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from scorer.asks import asks_again, asks_in, turn_topics
+from scorer.asks import asks_again, asks_for_something, asks_in, turn_topics
 from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
@@ -507,7 +507,7 @@ class Conversation:
         asked: dict[int, int] = {}
         for order, index in enumerate(self.customer_turns):
             text = self.turns[index].text
-            asking = "?" in text or bool(asks_in(text))
+            asking = "?" in text or bool(asks_in(text)) or asks_for_something(text)
             match = by_overlap[index].original if index in by_overlap and asking else None
             if match is None:
                 match = self._asked_before(order)

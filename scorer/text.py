@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from scorer.markers.text import (
     CLAUSE_BREAK,
     STOPWORDS,
+    TEXT_CACHE,
     byte_table,
     content_stems,
     runs_as_words,
@@ -40,10 +42,13 @@ def word_count(text: str) -> int:
 _COUNTED_APART = re.compile(r"'(?:(?<= ')|(?![A-Za-z])|[A-Za-z]*[0-9'])")
 
 
+@lru_cache(maxsize=TEXT_CACHE)
 def content_words(text: str) -> frozenset[str]:
     """Stemmed words that carry meaning: the markers' `content_stems` (one tokenizer, one
-    stemmer and one stop-word list for the whole scorer)."""
-    return content_stems(text)
+    stemmer and one stop-word list for the whole scorer) and the numbers ("38", "2020"), which
+    the conversation's facts are made of."""
+    numbers = frozenset(word for word in words(text) if word.isdigit())
+    return content_stems(text) | numbers if numbers else content_stems(text)
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:

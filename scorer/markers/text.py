@@ -49,7 +49,8 @@ STOPWORDS = word_set(
     okay ok um uh oh well right mean thing things lot kind sort something anything
     everything still even much many way back now want said say says tell told feel felt see
     make made one two thank thanks please sure maybe actually pretty stuff bit little time
-    times day today good great yep hmm mhm alright lot lots kinda will let also us
+    times day today good great yep hmm mhm alright lot lots kinda will let also us sorry
+    hello hi hey
     """
 )
 
