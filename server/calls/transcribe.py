@@ -92,25 +92,43 @@ def require_stereo(path: PurePath, info: AudioInfo) -> None:
 
 
 def decode_channels(path: Path, rate: int = SAMPLE_RATE) -> list[np.ndarray]:
-    """Each channel of the file as float32 samples at `rate` Hz (the first two channels)."""
+    """The first two channels of the file as float32 samples at `rate` Hz, decoded into one
+    buffer sized from the stream's duration (grown if the estimate was short), so a long call
+    costs its samples once and not a list of frames plus a copy."""
     import av
 
-    chunks: list[np.ndarray] = []
+    buffer = np.zeros((2, 0), np.float32)
+    filled = 0
+
+    def append(frame: Any) -> None:
+        nonlocal buffer, filled
+        samples = frame.to_ndarray()
+        count = samples.shape[1]
+        if filled + count > buffer.shape[1]:
+            grown = np.zeros((2, max(2 * buffer.shape[1], filled + count)), np.float32)
+            grown[:, :filled] = buffer[:, :filled]
+            buffer = grown
+        buffer[:, filled : filled + count] = samples
+        filled += count
+
     try:
         with av.open(str(path)) as container:
             stream = container.streams.audio[0]
+            seconds = (
+                float(stream.duration * stream.time_base)
+                if stream.duration is not None and stream.time_base is not None
+                else (container.duration or 0) / 1_000_000
+            )
+            buffer = np.zeros((2, int(seconds * rate) + rate), np.float32)
             resampler = av.AudioResampler(format="fltp", layout="stereo", rate=rate)
             for frame in container.decode(stream):
                 for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray())
+                    append(out)
             for out in resampler.resample(None):
-                chunks.append(out.to_ndarray())
+                append(out)
     except av.error.FFmpegError as exc:
         raise AudioError(f"{path.name}: decoding failed ({exc.strerror or exc})") from None
-    if not chunks:
-        return [np.zeros(0, np.float32), np.zeros(0, np.float32)]
-    both = np.concatenate(chunks, axis=1).astype(np.float32, copy=False)
-    return [np.ascontiguousarray(both[0]), np.ascontiguousarray(both[1])]
+    return [buffer[0, :filled], buffer[1, :filled]]
 
 
 _model_lock = threading.Lock()
