@@ -19,14 +19,17 @@ $(BIN)/python:
 
 # The default setup includes the offline-voice extra (piper-tts is GPL-3.0: see README, Licence).
 $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	@echo "Installing Sparring and its dependencies into $(VENV) (the first time takes a few minutes)"
 	$(BIN)/pip install --quiet -e '.[offline-voice]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@echo "Installing Sparring with the dev extra into $(VENV) (the first time takes a few minutes)"
 	$(BIN)/pip install --quiet -e '.[offline-voice,dev]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
+	@echo "Migrating the database and seeding the demo team"
 	$(BIN)/sparring db upgrade
 	$(BIN)/sparring demo
 	@echo "Sparring is starting on http://$(HOST):$(PORT) (Ctrl-C stops it)"
