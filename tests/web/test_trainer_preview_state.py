@@ -9,10 +9,9 @@ from bs4 import BeautifulSoup
 from server.accounts import get_user_by_email
 from server.paths import SCENARIOS_DIR
 from server.services.practice import start_preview
-from tests.web.conftest import app, client, db, login, seeded  # noqa: F401  (fixtures)
 
 
-def test_the_preview_shows_the_customers_state(login, db) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_the_preview_shows_the_customers_state(login, db) -> None:  # type: ignore[no-untyped-def]
     trainer = login("trainer@demo.local")
     user = get_user_by_email(db, "trainer@demo.local")
     assert user is not None
@@ -37,7 +36,7 @@ def test_the_preview_shows_the_customers_state(login, db) -> None:  # type: igno
     assert any("you resolved boots_exchange" in meta for meta in metas), metas
 
 
-def test_practice_pages_show_no_state(login, db) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_practice_pages_show_no_state(login, db) -> None:  # type: ignore[no-untyped-def]
     agent = login("agent1@demo.local")
     agent.page("/agent")
     response = agent.submit("/practice", {"scenario_id": "hostile_telecom_outage"})
