@@ -120,11 +120,14 @@ async def run_call(websocket: WebSocket, call: VoiceCall, engines: Engines) -> N
     task = build_task(websocket, call, engines)
     runner = WorkerRunner(handle_sigint=False, handle_sigterm=False)
     await runner.add_workers(task)
+    # The pipeline runs in a task of its own: pipecat cancels its own tasks when the client
+    # goes away, and none of that may reach this request's task (the server's cancellation of
+    # the request, at shutdown, must stay the only one it sees).
+    run = asyncio.ensure_future(runner.run())
     try:
-        await runner.run()
+        await asyncio.wait({run})
     except asyncio.CancelledError:
-        # the pipeline cancels itself when the client goes away; only a cancellation of this
-        # request (the server shutting down) goes on up
-        current = asyncio.current_task()
-        if current is not None and current.cancelling():
-            raise
+        run.cancel()
+        raise
+    if not run.cancelled() and run.exception() is not None:
+        raise run.exception()  # type: ignore[misc]
