@@ -107,6 +107,7 @@ _NOT_EXPERIENCE_AFTER_I = word_set(
     totally completely really definitely do said mentioned told explained stated"""
 )
 _CAN = word_set("can can't cannot could couldn't")
+_ADVERBS = word_set("still just now currently already also right actually really")
 _SERVICE_VERBS = [
     [verb]
     for verb in [
@@ -221,8 +222,12 @@ def _speaks_of_self(tokens: list[str]) -> bool:
             continue
         if token == "i" and after in ("know", "get", "feel") and _sympathy_only(tokens, index):
             continue
-        if token in ("i'm", "im") and after in _NOT_EXPERIENCE_AFTER_IM:
-            continue
+        if token in ("i'm", "im") or (token == "i" and after == "am"):
+            # "I'm still looking at this", "I am just checking": the agent at work
+            rest = tokens[index + (1 if token != "i" else 2) :]
+            doing = next((word for word in rest if word not in _ADVERBS), "")
+            if doing in _NOT_EXPERIENCE_AFTER_IM:
+                continue
         if token in ("i'd", "id") and after in _NOT_EXPERIENCE_AFTER_ID:
             continue
         if token == "my" and after in _NOT_EXPERIENCE_AFTER_MY:
