@@ -8,7 +8,9 @@ SQLite database, the in-process job), with per-stage times and peak memory.
 
 Target: a 2-hour call in ≤ 5 minutes end to end on a 2-core machine (real-time factor ≤ 0.04).
 Besides wall times it prints the CPU time per core, which other load on the machine does not
-inflate.
+inflate. Measured on a shared 2-core machine (load average 5–8 from other work): the 2-hour call
+in 396 s wall (RTF 0.055), 259 s of CPU (129 s per core, RTF 0.018), peak 2.5 GB, 1,171 of the
+1,173 synthesised turns found and its 65 overlaps counted as 0.54 interruptions a minute.
 The call's audio is synthesised first (not timed) and cached under the system temp folder; the
 import and processing run in a child process so that its peak memory is the pipeline's alone.
 """
