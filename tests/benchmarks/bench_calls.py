@@ -159,14 +159,15 @@ def process(path: Path) -> dict[str, object]:
     total = time.perf_counter() - began
     assert call is not None and call.status.value == "done", call and call.error
     turns = (call.transcript_json or {}).get("turns") or []
-    metrics = (call.report_json or {}).get("metrics") or {}
+    metrics = (call.report_json or {}).get("metrics")
+    assert isinstance(metrics, dict)
     engine.dispose()
     return {
         "import": round(imported, 2),
         **(call.timings_json or {}),
         "total": round(total, 2),
         "turns": len(turns),  # type: ignore[arg-type]
-        "interruptions_per_min": metrics.get("interruptions_per_min"),  # type: ignore[union-attr]
+        "interruptions_per_min": metrics.get("interruptions_per_min"),
         "duration_s": call.duration_s,
     }
 
