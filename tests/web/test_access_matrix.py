@@ -13,6 +13,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.models import Assignment, Call, CallSource, CallStatus, Team
 from server.services import practice
+from server.services.scenario_store import latest_version
 from server.web.routes import routers
 from tests.web.conftest import DEMO_PASSWORD, Browser
 from tests.web.manager_attempts import other_team, practise, user
@@ -137,10 +138,12 @@ def world(app, db: Session) -> dict[str, str]:  # type: ignore[no-untyped-def]
     )
     db.add(call)
     db.commit()
+    shipped = latest_version(db, "calm_banking_fraud_alert")
+    assert shipped is not None
     return {
         "user_id": str(user(db, OWNER).id),
         "scenario_id": "calm_banking_fraud_alert",
-        "number": "1",
+        "number": str(shipped.version),
         "session_id_attempt": str(attempt.id),
         "session_id_open": str(open_session.id),
         "attempt_id": str(attempt.id),

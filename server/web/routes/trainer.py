@@ -38,12 +38,20 @@ def _latest_or_404(db: DbDep, scenario_id: str) -> ScenarioVersion:
 def _version_or_404(db: DbDep, scenario_id: str, number: int) -> ScenarioVersion:
     version = authoring.version_of(db, scenario_id, number)
     if version is None:
-        latest = _latest_or_404(db, scenario_id)
+        _latest_or_404(db, scenario_id)
+        stored = ", ".join(str(v.version) for v in scenario_store.versions_of(db, scenario_id))
         raise NotFound(
-            f"{scenario_id} has no version {number}; versions 1 to {latest.version} are at "
+            f"{scenario_id} has no version {number}; its stored versions ({stored}) are at "
             f"/trainer/scenarios/{scenario_id}."
         )
     return version
+
+
+def _previous_number(db: DbDep, scenario_id: str, number: int) -> int:
+    """The stored version before `number` (versions can skip numbers: a new install stores
+    only the shipped version), or `number` itself for the first one."""
+    stored = scenario_store.versions_of(db, scenario_id)
+    return max((v.version for v in stored if v.version < number), default=number)
 
 
 def _editor(
@@ -278,7 +286,7 @@ def diff_page(
             raise NotFound(f"`to` must be a version number or `{DRAFT}`, got {str(new)[:40]!r}.")
         after = _version_or_404(db, scenario_id, number)
         after_text, after_label = after.yaml_text, f"version {after.version}"
-        old = old if old is not None else max(1, after.version - 1)
+        old = old if old is not None else _previous_number(db, scenario_id, after.version)
     before = _version_or_404(db, scenario_id, old)
     return render(
         request,
