@@ -23,7 +23,7 @@ import asyncio
 import logging
 import re
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -189,6 +189,10 @@ class VoiceCall:
         self.customer_busy = False  # a reply is being written or played
         self.transcribe: Callable[[bytes], str] | None = None  # set by the pipeline
         self.on_audio: Callable[[bytes], None] | None = None  # SPARRING_KEEP_AUDIO
+        # Set by the route: whether the socket's sign-in still holds (sign-out, a password
+        # reset, a role change or deactivation end it), and how to close the socket when not.
+        self.signed_in: Callable[[], Awaitable[bool]] | None = None
+        self.sign_out: Callable[[], Awaitable[None]] | None = None
 
     def now(self) -> float:
         return self.offset + self.samples_in / SAMPLE_RATE
@@ -536,6 +540,12 @@ class CustomerProcessor(FrameProcessor):
         if live.ended:
             return
         await self.finish_playback(cut_at=None)  # a reply still playing ends where it is
+        signed_in = self.call.signed_in
+        if turn is not None and signed_in is not None and not await signed_in():
+            # checked before every turn is stored: signed out since the call began
+            if self.call.sign_out is not None:
+                await self.call.sign_out()
+            return
         if turn is not None:
             text, start, end = turn
             with Session(self.call.engine, expire_on_commit=False) as db:

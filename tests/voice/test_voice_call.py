@@ -18,7 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
+from server import accounts
+from server.db import session_scope
+from server.models import User
 from server.voice.engines import shared_piper, shared_whisper
 from server.voice.pipeline import Engines
 from tests.voice.harness import (
@@ -297,3 +301,27 @@ async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceS
     assert customer.start < agent.end  # the customer's interruption
     said = f"{MONOLOGUE} and {MONOLOGUE}"
     assert wer(said, agent.text) <= 0.25, agent.text  # all the agent said, not only the cut
+
+
+async def test_a_signed_out_agent_cannot_go_on_talking(server: VoiceServer) -> None:
+    """Sign-out elsewhere (or a password reset, a role change, deactivation) ends an open voice
+    call too: the next turn is not stored and the socket closes with the reason."""
+    session_id = server.start_session()
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        await client.customer_final(0)
+        with session_scope(server.app.state.engine) as db:
+            agent = db.exec(select(User).where(User.email == "agent1@demo.local")).one()
+            accounts.end_sessions(db, agent)
+        await client.send_json({"type": "say", "text": LINES[0]})
+        for _ in range(200):
+            if client.closed:
+                break
+            await asyncio.sleep(0.1)
+        assert client.closed
+        assert client.ws.close_code == 1008
+        assert "signed out" in client.ws.close_reason
+    finally:
+        await close(client, tasks)
+        http.close()
+    assert [turn.speaker for turn in server.turns(session_id)] == ["customer"]

@@ -10,7 +10,7 @@ its text is final, and connecting again resumes the call.
 from __future__ import annotations
 
 import asyncio
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, WebSocket
@@ -21,7 +21,7 @@ from server.models import PracticeSession, SessionMode
 from server.services import practice
 from server.services.practice import PracticeError
 from server.web.csrf import origin_allowed
-from server.web.deps import AgentDep, DbDep, UserDep, session_user
+from server.web.deps import AgentDep, DbDep, UserDep, session_user, still_signed_in
 from server.web.routes.practice import ended_url, owned_session, practice_chat_context
 from server.web.templating import flash, render
 
@@ -105,6 +105,13 @@ async def voice_socket(websocket: WebSocket, session_id: int) -> None:
     if engines.whisper is None and engines.piper is None:
         await asyncio.to_thread(warm_once, engines.stt_model)
     call = VoiceCall(engine, live)
+
+    async def sign_out() -> None:
+        reason = "signed out: sign in again to continue this conversation"
+        await websocket.close(code=POLICY_VIOLATION, reason=reason)
+
+    call.signed_in = partial(still_signed_in, websocket)
+    call.sign_out = sign_out
     recorder = recorder_for(websocket.app.state.settings, live.id, call.offset)
     if recorder is not None:
         call.on_audio = recorder.write
