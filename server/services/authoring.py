@@ -54,6 +54,7 @@ class ScenarioRow:
     industry: str | None
     published_by: str
     has_draft: bool
+    has_history: bool  # an earlier version is stored (numbers can skip: not `version > 1`)
 
     @property
     def scenario_id(self) -> str:
@@ -101,6 +102,13 @@ def catalogue(db: Session, *, user: User) -> list[ScenarioRow]:
     latest = scenario_store.latest_versions(db)
     names = _publisher_names(db, latest)
     drafts = set(db.exec(select(ScenarioDraft.scenario_id).where(ScenarioDraft.user_id == user.id)))
+    counts = dict(
+        db.exec(
+            select(ScenarioVersion.scenario_id, func.count()).group_by(
+                col(ScenarioVersion.scenario_id)
+            )
+        ).all()
+    )
     rows = []
     for version in latest:
         scenario = parsed_or_none(version)
@@ -111,6 +119,7 @@ def catalogue(db: Session, *, user: User) -> list[ScenarioRow]:
                 industry=industry_of(version.scenario_id, scenario.type if scenario else None),
                 published_by=_publisher(names, version),
                 has_draft=version.scenario_id in drafts,
+                has_history=counts.get(version.scenario_id, 0) > 1,
             )
         )
     return rows

@@ -8,9 +8,15 @@ from bs4 import BeautifulSoup
 from sqlmodel import Session
 
 from server import accounts
+from server.paths import SCENARIOS_DIR
+from server.scenario import load_scenario
 from server.services import authoring, scenario_store
 
 SCENARIO = "hostile_telecom_outage"
+# A fresh database stores only the shipped file's version (numbers can skip); a publish adds
+# the next one.
+SHIPPED = load_scenario(SCENARIOS_DIR / f"{SCENARIO}.yaml").version
+NEXT = SHIPPED + 1
 
 
 def test_diff_texts_numbers_each_line_and_counts_changes() -> None:
@@ -40,11 +46,11 @@ def test_identical_texts_have_no_hunks() -> None:
     assert diff.unchanged and (diff.added, diff.removed) == (0, 0)
 
 
-def publish_v2(db: Session) -> str:
+def publish_next(db: Session) -> str:
     trainer = accounts.require_user(db, "trainer@demo.local")
-    v1 = scenario_store.latest_version(db, SCENARIO)
-    assert v1 is not None
-    edited = v1.yaml_text.replace("  name: Dana Ruiz\n", "  name: Dana Ortiz\n").replace(
+    shipped = scenario_store.latest_version(db, SCENARIO)
+    assert shipped is not None and shipped.version == SHIPPED
+    edited = shipped.yaml_text.replace("  name: Dana Ruiz\n", "  name: Dana Ortiz\n").replace(
         "difficulty: 3 ", "difficulty: 4 "
     )
     authoring.publish_edit(db, user=trainer, scenario_id=SCENARIO, yaml_text=edited)
@@ -53,19 +59,21 @@ def publish_v2(db: Session) -> str:
 
 
 def test_diff_page_marks_additions_and_removals_with_text(login, db: Session) -> None:
-    publish_v2(db)
-    response = login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=2")
+    publish_next(db)
+    response = login("trainer@demo.local").page(
+        f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to={NEXT}"
+    )
     assert response.status_code == 200
     page = BeautifulSoup(response.text, "html.parser")
     removed = [row.select("td")[-1].get_text() for row in page.select("tr.diff-removed")]
     added = [row.select("td")[-1].get_text() for row in page.select("tr.diff-added")]
     assert removed == [
-        "version: 1",
+        f"version: {SHIPPED}",
         "difficulty: 3                     # 1 (gentle) to 5 (hardest)",
         "  name: Dana Ruiz",
     ]
     assert added == [
-        "version: 2",
+        f"version: {NEXT}",
         "difficulty: 4                     # 1 (gentle) to 5 (hardest)",
         "  name: Dana Ortiz",
     ]
@@ -78,17 +86,28 @@ def test_diff_page_marks_additions_and_removals_with_text(login, db: Session) ->
         assert row.select_one("del") is not None
     summary = page.select_one(".diff-summary").get_text(" ", strip=True)
     assert "3 lines added" in summary and "3 lines removed" in summary
-    assert page.select_one("#diff-from option[selected]")["value"] == "1"
-    assert page.select_one("#diff-to option[selected]")["value"] == "2"
+    assert page.select_one("#diff-from option[selected]")["value"] == str(SHIPPED)
+    assert page.select_one("#diff-to option[selected]")["value"] == str(NEXT)
     assert page.select_one("label[for=diff-from]") is not None
 
 
 def test_diff_defaults_to_the_latest_change_and_reports_no_difference(login, db: Session) -> None:
-    publish_v2(db)
     browser = login("trainer@demo.local")
-    page = BeautifulSoup(browser.page(f"/trainer/scenarios/{SCENARIO}/diff").text, "html.parser")
-    assert page.h1.get_text() == "Changes from version 1 to version 2"
-    same = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from=2&to=2")
+    # only the shipped version is stored: the default compares it with itself
+    only = browser.page(f"/trainer/scenarios/{SCENARIO}/diff")
+    assert only.status_code == 200
+    page = BeautifulSoup(only.text, "html.parser")
+    assert page.h1.get_text() == f"Changes from version {SHIPPED} to version {SHIPPED}"
+    assert "No differences" in only.text
+    publish_next(db)
+    listing = BeautifulSoup(browser.page("/trainer/scenarios").text, "html.parser")
+    changes = listing.select_one(f"a[aria-label^='Latest changes'][href*='/{SCENARIO}/']")
+    assert changes is not None and changes["href"] == f"/trainer/scenarios/{SCENARIO}/diff"
+    page = BeautifulSoup(browser.page(changes["href"]).text, "html.parser")
+    assert page.h1.get_text() == f"Changes from version {SHIPPED} to version {NEXT}"
+    # the pickers offer the stored versions only, newest first
+    assert [o["value"] for o in page.select("#diff-from option")] == [str(NEXT), str(SHIPPED)]
+    same = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from={NEXT}&to={NEXT}")
     assert same.status_code == 200
     assert "No differences" in same.text
     bad = browser.page(f"/trainer/scenarios/{SCENARIO}/diff?from=abc")
@@ -108,10 +127,11 @@ def test_a_trainer_can_compare_their_draft_with_a_version(login, db: Session) ->
     editor = BeautifulSoup(browser.page(f"/trainer/scenarios/{SCENARIO}/edit").text, "html.parser")
     link = editor.find("a", string="See what it changes")
     assert (
-        link is not None and link["href"] == f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=draft"
+        link is not None
+        and link["href"] == f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to=draft"
     )
     page = BeautifulSoup(browser.page(link["href"]).text, "html.parser")
-    assert page.h1.get_text() == "Changes from version 1 to your draft"
+    assert page.h1.get_text() == f"Changes from version {SHIPPED} to your draft"
     assert [r.select("td")[-1].get_text() for r in page.select("tr.diff-added")] == [
         "  name: Dana Draft"
     ]

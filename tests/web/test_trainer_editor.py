@@ -8,10 +8,16 @@ from sqlmodel import Session, select
 
 from server import accounts
 from server.models import PracticeSession, ScenarioDraft, ScoreRecord, SessionMode, Turn
+from server.paths import SCENARIOS_DIR
+from server.scenario import load_scenario
 from server.services import authoring, scenario_store
 from server.services.practice import start_practice
 
 SCENARIO = "hostile_telecom_outage"
+# A fresh database stores only the shipped file's version (numbers can skip); a publish adds
+# the next one.
+SHIPPED = load_scenario(SCENARIOS_DIR / f"{SCENARIO}.yaml").version
+NEXT = SHIPPED + 1
 EDIT = f"/trainer/scenarios/{SCENARIO}/edit"
 
 
@@ -65,7 +71,7 @@ def test_editor_starts_from_the_latest_version_with_a_gutter(login, db: Session)
         "Save draft": f"/trainer/scenarios/{SCENARIO}/draft",
         "Validate": f"/trainer/scenarios/{SCENARIO}/validate",
         "Preview": f"/trainer/scenarios/{SCENARIO}/preview",
-        "Publish version 2": f"/trainer/scenarios/{SCENARIO}/publish",
+        f"Publish version {NEXT}": f"/trainer/scenarios/{SCENARIO}/publish",
     }
     assert page.select_one("script[src$='editor.js']") is not None
 
@@ -172,30 +178,31 @@ def test_publish_creates_the_next_version_and_old_attempts_keep_theirs(login, db
     agent = accounts.require_user(db, "agent1@demo.local")
     old_attempt = start_practice(db, agent, scenario_id=SCENARIO, seed=4)
     db.commit()
-    v1 = scenario_store.latest_version(db, SCENARIO)
-    assert v1 is not None and old_attempt.scenario_version_id == v1.id
+    shipped = scenario_store.latest_version(db, SCENARIO)
+    assert shipped is not None and shipped.version == SHIPPED
+    assert old_attempt.scenario_version_id == shipped.id
 
     browser = login("trainer@demo.local")
     browser.page(EDIT)
-    edited = v1.yaml_text.replace("Dana Ruiz", "Dana Ortiz")
+    edited = shipped.yaml_text.replace("Dana Ruiz", "Dana Ortiz")
     response = browser.submit(
         f"/trainer/scenarios/{SCENARIO}/publish", {"yaml_text": edited}, follow_redirects=False
     )
     assert response.status_code == 303
     assert response.headers["location"] == f"/trainer/scenarios/{SCENARIO}"
     page = soup_of(browser.page(response.headers["location"]))
-    assert f"Published {SCENARIO} version 2" in page.select_one(".flash").get_text()
+    assert f"Published {SCENARIO} version {NEXT}" in page.select_one(".flash").get_text()
 
     db.expire_all()
-    v2 = scenario_store.latest_version(db, SCENARIO)
-    assert v2 is not None and v2.version == 2 and v2.id != v1.id
-    assert "version: 2" in v2.yaml_text and "Dana Ortiz" in v2.yaml_text
-    assert v2.published_by == accounts.require_user(db, "trainer@demo.local").id
-    assert db.get(PracticeSession, old_attempt.id).scenario_version_id == v1.id  # type: ignore[union-attr]
-    assert "Dana Ruiz" in scenario_store.scenario_of(v1).customer.name
+    published = scenario_store.latest_version(db, SCENARIO)
+    assert published is not None and published.version == NEXT and published.id != shipped.id
+    assert f"version: {NEXT}" in published.yaml_text and "Dana Ortiz" in published.yaml_text
+    assert published.published_by == accounts.require_user(db, "trainer@demo.local").id
+    assert db.get(PracticeSession, old_attempt.id).scenario_version_id == shipped.id  # type: ignore[union-attr]
+    assert "Dana Ruiz" in scenario_store.scenario_of(shipped).customer.name
     assert db.exec(select(ScenarioDraft)).all() == []  # the draft went out with the publish
     new_attempt = start_practice(db, agent, scenario_id=SCENARIO, seed=5)
-    assert new_attempt.scenario_version_id == v2.id
+    assert new_attempt.scenario_version_id == published.id
 
 
 def test_publishing_invalid_text_shows_the_line_and_publishes_nothing(login, db: Session) -> None:
@@ -224,7 +231,7 @@ def test_publishing_refuses_a_changed_id_and_an_unchanged_text(login, db: Sessio
     page = soup_of(
         browser.submit(f"/trainer/scenarios/{SCENARIO}/publish", {"yaml_text": latest_text(db)})
     )
-    assert "nothing changed since version 1" in page.select_one("#problems").get_text()
+    assert f"nothing changed since version {SHIPPED}" in page.select_one("#problems").get_text()
     db.expire_all()
     assert len(scenario_store.versions_of(db, SCENARIO)) == 1
 

@@ -8,10 +8,16 @@ from bs4 import BeautifulSoup
 from sqlmodel import Session
 
 from server import accounts
+from server.paths import SCENARIOS_DIR
+from server.scenario import load_scenario
 from server.services import authoring, scenario_store
 from server.services.practice import start_practice
 
 SCENARIO = "hostile_telecom_outage"
+# A fresh database stores only the shipped file's version (numbers can skip); a publish adds
+# the next one.
+SHIPPED = load_scenario(SCENARIOS_DIR / f"{SCENARIO}.yaml").version
+NEXT = SHIPPED + 1
 
 
 def soup_of(response) -> BeautifulSoup:  # type: ignore[no-untyped-def]
@@ -50,6 +56,8 @@ def test_list_shows_every_published_scenario_with_its_latest_version(login, db: 
     links = {a["href"] for a in row.select("a")}
     assert f"/trainer/scenarios/{SCENARIO}" in links
     assert f"/trainer/scenarios/{SCENARIO}/edit" in links
+    # only the shipped version is stored: no earlier one to show changes from
+    assert not [href for href in links if "/diff" in href]
     new_link = page.find("a", string="New scenario")
     assert new_link is not None and new_link["href"] == "/trainer/scenarios/new"
 
@@ -66,34 +74,44 @@ def test_scenario_page_counts_attempts_per_version(login, db: Session) -> None:
     first = start_practice(db, agent, scenario_id=SCENARIO, seed=1)
     start_practice(db, agent, scenario_id=SCENARIO, seed=2)
     text = scenario_store.latest_version(db, SCENARIO).yaml_text  # type: ignore[union-attr]
-    v2 = authoring.publish_edit(
+    published = authoring.publish_edit(
         db, user=trainer, scenario_id=SCENARIO, yaml_text=text.replace("Dana Ruiz", "Dana Ortiz")
     )
     third = start_practice(db, agent, scenario_id=SCENARIO, seed=3)
     db.commit()
-    assert third.scenario_version_id == v2.id != first.scenario_version_id
+    assert published.version == NEXT
+    assert third.scenario_version_id == published.id != first.scenario_version_id
 
     page = soup_of(login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}"))
     attempts = {
         tr["id"]: int(tr.select_one("td[data-attempts]").get_text()) for tr in page.select("tr[id]")
     }
-    assert attempts == {"v2": 1, "v1": 2}
+    assert attempts == {f"v{NEXT}": 1, f"v{SHIPPED}": 2}
     hrefs = {a["href"] for a in page.select("a")}
-    assert f"/trainer/scenarios/{SCENARIO}/versions/1" in hrefs
-    assert f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=2" in hrefs
+    assert f"/trainer/scenarios/{SCENARIO}/versions/{SHIPPED}" in hrefs
+    assert f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to={NEXT}" in hrefs
     assert f"/trainer/scenarios/{SCENARIO}/edit" in hrefs
-    assert page.select_one("#v2 .current-badge") is not None
+    assert page.select_one(f"#v{NEXT} .current-badge") is not None
+    # the shipped version is the first one stored: nothing earlier to compare it with
+    diffs = [h for h in hrefs if "/diff?" in h]
+    assert diffs == [f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to={NEXT}"]
+    assert "first version" in page.select_one(f"#v{SHIPPED}").get_text()
 
 
 def test_version_page_shows_the_stored_text_read_only(login, db: Session) -> None:
     stored = scenario_store.latest_version(db, SCENARIO)
     assert stored is not None
-    page = soup_of(login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}/versions/1"))
+    assert stored.version == SHIPPED
+    page = soup_of(
+        login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}/versions/{SHIPPED}")
+    )
     lines = [tr.select_one("td").get_text() for tr in page.select("table.code tbody tr")]
     assert lines == stored.yaml_text.splitlines()
     assert page.select_one("#line-8 th").get_text() == "8"
     assert page.find("textarea") is None
     assert page.select("form") == page.select("form.signout")  # current version: nothing to restore
+    # the first stored version: no earlier one to show changes from
+    assert not [a for a in page.select("a") if "/diff" in a["href"]]
 
 
 def test_restoring_an_old_version_puts_it_in_my_draft(login, db: Session) -> None:
@@ -104,8 +122,12 @@ def test_restoring_an_old_version_puts_it_in_my_draft(login, db: Session) -> Non
     )
     db.commit()
     browser = login("trainer@demo.local")
-    page = soup_of(browser.page(f"/trainer/scenarios/{SCENARIO}/versions/1"))
-    form = page.select_one("form[action$='/versions/1/restore']")
+    newer = soup_of(browser.page(f"/trainer/scenarios/{SCENARIO}/versions/{NEXT}"))
+    changes = newer.find("a", string=f"Changes from version {SHIPPED}")
+    assert changes is not None
+    assert changes["href"] == f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to={NEXT}"
+    page = soup_of(browser.page(f"/trainer/scenarios/{SCENARIO}/versions/{SHIPPED}"))
+    form = page.select_one(f"form[action$='/versions/{SHIPPED}/restore']")
     assert form is not None
     response = browser.submit(form["action"], follow_redirects=False)
     assert response.status_code == 303
@@ -121,8 +143,8 @@ def test_restoring_an_old_version_puts_it_in_my_draft(login, db: Session) -> Non
         "/trainer/scenarios/new",
         f"/trainer/scenarios/{SCENARIO}",
         f"/trainer/scenarios/{SCENARIO}/edit",
-        f"/trainer/scenarios/{SCENARIO}/versions/1",
-        f"/trainer/scenarios/{SCENARIO}/diff?from=1&to=1",
+        f"/trainer/scenarios/{SCENARIO}/versions/{SHIPPED}",
+        f"/trainer/scenarios/{SCENARIO}/diff?from={SHIPPED}&to={SHIPPED}",
     ],
 )
 @pytest.mark.parametrize("email", ["agent1@demo.local", "manager@demo.local"])
@@ -166,3 +188,14 @@ def test_unknown_scenarios_and_versions_are_404_with_a_way_back(login, url: str)
     response = login("trainer@demo.local").page(url)
     assert response.status_code == 404
     assert "/trainer/scenarios" in response.text
+
+
+@pytest.mark.parametrize(
+    "path", [f"versions/{SHIPPED - 1}", f"diff?from={SHIPPED - 1}", f"diff?to={SHIPPED - 1}"]
+)
+def test_a_version_before_the_shipped_one_is_404_naming_the_stored_ones(login, path: str) -> None:
+    """A new install stores only the shipped version, so the numbers below it do not exist."""
+    response = login("trainer@demo.local").page(f"/trainer/scenarios/{SCENARIO}/{path}")
+    assert response.status_code == 404
+    assert f"has no version {SHIPPED - 1}; its stored versions ({SHIPPED})" in response.text
+    assert f"/trainer/scenarios/{SCENARIO}" in response.text

@@ -243,10 +243,16 @@ def version_page(
 ) -> Response:
     version = _version_or_404(db, scenario_id, number)
     latest = _latest_or_404(db, scenario_id)
+    previous = _previous_number(db, scenario_id, version.version)
     return render(
         request,
         "trainer/version.html",
-        {"version": version, "latest": latest, "lines": version.yaml_text.splitlines()},
+        {
+            "version": version,
+            "latest": latest,
+            "previous": previous if previous != version.version else None,
+            "lines": version.yaml_text.splitlines(),
+        },
     )
 
 
@@ -297,7 +303,7 @@ def diff_page(
             "after_label": after_label,
             "to_value": DRAFT if new == DRAFT else after_label.removeprefix("version "),
             "has_draft": draft is not None,
-            "numbers": list(range(latest.version, 0, -1)),
+            "numbers": [v.version for v in scenario_store.versions_of(db, scenario_id)],
             "diff": authoring.diff_texts(before.yaml_text, after_text),
         },
     )
