@@ -19,6 +19,7 @@ LINES = [
     "noon to check it's working.",
     "I will credit your account for the whole week today, so you will not pay for days with "
     "no service.",
+    "Thank you for your patience, Dana. Goodbye.",  # the customer waits for the agent to close
 ]
 
 
@@ -31,7 +32,7 @@ def test_agent_resolves_a_scenario_by_chat_reads_the_scorecard_and_retakes(new_p
     page.goto("/agent")
     assert page.get_by_role("heading", level=1).inner_text().startswith("This week:")
     page.get_by_text("Other scenarios").click()
-    page.get_by_role("button", name=f"Practise {TITLE}").click()
+    page.get_by_role("button", name=f"Practise {TITLE}", exact=True).click()  # by text
     page.wait_for_url(re.compile(r"/practice/\d+$"))
     session_url = page.url
 

@@ -1,5 +1,5 @@
 """A trainer in real Chromium: saves a persona with an error, follows the problem to its line,
-fixes it there, tries the draft in a preview chat, and publishes version 2."""
+fixes it there, tries the draft in a preview chat, and publishes the next version."""
 
 from __future__ import annotations
 
@@ -8,9 +8,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from server.paths import SCENARIOS_DIR
+from server.scenario.loader import load_scenario
+
 pytestmark = pytest.mark.browser
 
 SCENARIO = "hostile_telecom_outage"
+NEXT = load_scenario(SCENARIOS_DIR / f"{SCENARIO}.yaml").version + 1  # after the shipped one
 
 
 def test_trainer_fixes_an_error_previews_and_publishes(new_page) -> None:  # type: ignore[no-untyped-def]
@@ -66,12 +70,12 @@ def test_trainer_fixes_an_error_previews_and_publishes(new_page) -> None:  # typ
     # back in the editor the fixed draft is still there; publish it
     page.goto(f"/trainer/scenarios/{SCENARIO}/edit")
     assert "difficulty: 4" in editor.input_value().split("\n")
-    page.get_by_role("button", name="Publish version 2").click()
+    page.get_by_role("button", name=f"Publish version {NEXT}").click()
     expect(page).to_have_url(re.compile(f"/trainer/scenarios/{SCENARIO}$"))
-    expect(page.locator(".flash")).to_contain_text(f"Published {SCENARIO} version 2")
-    expect(page.locator("#v2 .current-badge")).to_be_visible()
-    page.get_by_role("link", name="What changed in version 2").click()
-    expect(page.locator("tr.diff-added")).to_contain_text(["version: 2", "difficulty: 4"])
+    expect(page.locator(".flash")).to_contain_text(f"Published {SCENARIO} version {NEXT}")
+    expect(page.locator(f"#v{NEXT} .current-badge")).to_be_visible()
+    page.get_by_role("link", name=f"What changed in version {NEXT}").click()
+    expect(page.locator("tr.diff-added")).to_contain_text([f"version: {NEXT}", "difficulty: 4"])
 
 
 def test_editor_works_at_phone_width(new_page) -> None:  # type: ignore[no-untyped-def]
