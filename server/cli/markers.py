@@ -18,6 +18,7 @@ from scorer.evaluation import (
     trust_section,
 )
 from scorer.markers import detect, marker_names
+from server.cli.scoring import configured_judge
 
 scorer_app = typer.Typer(
     name="scorer",
@@ -97,15 +98,7 @@ def eval_command(
             _fail(str(error))
         typer.echo(result.render())
         return
-    llm_judge = None
-    if judge:
-        from server.services.judging import judge_from_settings, judge_status
-        from server.settings import load_settings
-
-        settings = load_settings()
-        llm_judge = judge_from_settings(settings)
-        if llm_judge is None:
-            _fail(f"--judge: {judge_status(settings)}")
+    llm_judge = configured_judge() if judge else None
     try:
         found = evaluate_conversations(path, judge=llm_judge)
     except EvalFileError as error:

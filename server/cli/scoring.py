@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 import typer
 
 import scorer
+from scorer.judge import LLMJudge
 
 
 def score(
@@ -36,15 +37,7 @@ def score(
     """Score a transcript: per behavior a score, level, quoted evidence and coaching."""
     if output not in ("text", "json"):
         _fail(f"--format: unknown format {output!r} — use text or json")
-    llm_judge = None
-    if judge:
-        from server.services.judging import judge_from_settings, judge_status
-        from server.settings import load_settings
-
-        settings = load_settings()
-        llm_judge = judge_from_settings(settings)
-        if llm_judge is None:
-            _fail(f"--judge: {judge_status(settings)}")
+    llm_judge = configured_judge() if judge else None
     try:
         transcript = scorer.load(file)
         report = scorer.score(transcript, behaviors=behavior or None, judge=llm_judge)
@@ -56,6 +49,18 @@ def score(
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         typer.echo(scorer.render_text(report, transcript), nl=False)
+
+
+def configured_judge() -> LLMJudge:
+    """The LLM judge the settings configure, for `--judge`; exits with the reason when none."""
+    from server.services.judging import judge_from_settings, judge_status
+    from server.settings import load_settings
+
+    settings = load_settings()
+    llm_judge = judge_from_settings(settings)
+    if llm_judge is None:
+        _fail(f"--judge: {judge_status(settings)}")
+    return llm_judge
 
 
 def _fail(message: str) -> NoReturn:

@@ -76,24 +76,39 @@ def ended_url(session: PracticeSession) -> str:
     return f"/attempts/{session.id}"
 
 
-@router.post("/practice")
-def start(
-    request: Request, db: DbDep, user: AgentDep, scenario_id: Annotated[str, Form()] = ""
+def start_session_page(
+    request: Request, db: Session, user: User, scenario_id: str, page: str = ""
 ) -> Response:
+    """Start a practice session on `scenario_id` and open its page (`page`: "" for the text
+    chat, "/voice" for voice); a refusal goes back to the agent's home with the reason."""
     try:
         session = practice.start_practice(db, user, scenario_id=scenario_id.strip())
     except PracticeError as exc:
         flash(request, f"Practice not started: {exc}.", "error")
         return RedirectResponse("/agent", status_code=303)
-    return RedirectResponse(f"/practice/{session.id}", status_code=303)
+    return RedirectResponse(f"/practice/{session.id}{page}", status_code=303)
+
+
+def session_page(
+    request: Request, db: Session, session_id: int, user: User, template: str
+) -> Response:
+    """The page of an open session; an ended practice session goes to its result."""
+    session = owned_session(db, session_id, user)
+    if session.status == "ended" and session.mode is SessionMode.practice:
+        return RedirectResponse(ended_url(session), status_code=303)
+    return render(request, template, practice_chat_context(db, session))
+
+
+@router.post("/practice")
+def start(
+    request: Request, db: DbDep, user: AgentDep, scenario_id: Annotated[str, Form()] = ""
+) -> Response:
+    return start_session_page(request, db, user, scenario_id)
 
 
 @router.get("/practice/{session_id}")
 def chat_page(request: Request, session_id: int, db: DbDep, user: UserDep) -> Response:
-    session = owned_session(db, session_id, user)
-    if session.status == "ended" and session.mode is SessionMode.practice:
-        return RedirectResponse(ended_url(session), status_code=303)
-    return render(request, "practice/chat.html", practice_chat_context(db, session))
+    return session_page(request, db, session_id, user, "practice/chat.html")
 
 
 def practice_chat_context(db: Session, session: PracticeSession) -> dict[str, Any]:

@@ -14,20 +14,20 @@ from functools import lru_cache, partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request, WebSocket
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
-from server.models import PracticeSession, SessionMode
+from server.models import PracticeSession
 from server.services import practice
-from server.services.practice import PracticeError
 from server.web.csrf import origin_allowed
 from server.web.deps import AgentDep, DbDep, UserDep, session_user, still_signed_in
-from server.web.routes.practice import ended_url, owned_session, practice_chat_context
-from server.web.templating import flash, render
+from server.web.routes.practice import (
+    POLICY_VIOLATION,
+    session_page,
+    start_session_page,
+)
 
 router = APIRouter()
-
-POLICY_VIOLATION = 1008
 
 
 @router.post("/practice/voice")
@@ -35,20 +35,12 @@ def start_voice(
     request: Request, db: DbDep, user: AgentDep, scenario_id: Annotated[str, Form()] = ""
 ) -> Response:
     """*Practise by voice* on a scenario: a new session, opened on the voice page."""
-    try:
-        session = practice.start_practice(db, user, scenario_id=scenario_id.strip())
-    except PracticeError as exc:
-        flash(request, f"Practice not started: {exc}.", "error")
-        return RedirectResponse("/agent", status_code=303)
-    return RedirectResponse(f"/practice/{session.id}/voice", status_code=303)
+    return start_session_page(request, db, user, scenario_id, "/voice")
 
 
 @router.get("/practice/{session_id}/voice")
 def voice_page(request: Request, session_id: int, db: DbDep, user: UserDep) -> Response:
-    session = owned_session(db, session_id, user)
-    if session.status == "ended" and session.mode is SessionMode.practice:
-        return RedirectResponse(ended_url(session), status_code=303)
-    return render(request, "practice/voice.html", practice_chat_context(db, session))
+    return session_page(request, db, session_id, user, "practice/voice.html")
 
 
 def engines_of(app: Any) -> Any:
