@@ -5,8 +5,6 @@ admins) and checks that the call's agent is in a team the user manages."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,8 +23,9 @@ from server.services.form_input import FormError
 from server.services.reports import result_in, results_in
 from server.settings import Settings
 from server.web import csrf
-from server.web.deps import DbDep, Forbidden, ManagerDep, NotFound, small_int
+from server.web.deps import DbDep, ManagerDep, NotFound, small_int
 from server.web.forms import LabelFormDep
+from server.web.routes.manager import chosen_team, scoped
 from server.web.templating import flash, render
 
 router = APIRouter(prefix="/manager/calls")
@@ -45,26 +44,11 @@ def _upload_limit(scope: Scope) -> int:
 csrf.UPLOAD_LIMITS[UPLOAD_PATH] = _upload_limit
 
 
-@contextmanager
-def _scoped() -> Iterator[None]:
-    try:
-        yield
-    except manager_scope.OutOfScope as exc:
-        raise Forbidden(str(exc)) from None
-    except manager_scope.Missing as exc:
-        raise NotFound(str(exc)) from None
-
-
-def _team(db: Session, user: User, team_id: int | None) -> Team | None:
-    with _scoped():
-        return manager_scope.choose_team(db, user, team_id)
-
-
 def _call(db: Session, user: User, call_id: int) -> tuple[Call, User, Team]:
     call = db.get(Call, call_id)
     if call is None:
         raise NotFound(f"There is no call {call_id}; open calls from /manager/calls.")
-    with _scoped():
+    with scoped():
         agent, team = manager_scope.agent_in_scope(db, user, call.agent_id)
     return call, agent, team
 
@@ -100,7 +84,7 @@ def _list_page(
 
 @router.get("")
 def calls_page(request: Request, db: DbDep, user: ManagerDep, team: int | None = None) -> Response:
-    chosen = _team(db, user, team)
+    chosen = chosen_team(db, user, team)
     if chosen is None:
         return render(request, "manager/no_team.html", {"title": "No team yet"})
     return _list_page(request, db, user, chosen)
@@ -123,7 +107,7 @@ async def upload(request: Request, db: DbDep, user: ManagerDep) -> Response:
     form = await request.form(max_part_size=csrf.MAX_FIELD_BYTES)
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     raw_team = fields.get("team_id", "")
-    team = _team(db, user, small_int(raw_team))
+    team = chosen_team(db, user, small_int(raw_team))
     if team is None:
         raise NotFound("You do not manage a team yet; ask an admin to add you to one.")
     limit = settings.call_upload_max_mb * MB
@@ -138,7 +122,7 @@ async def upload(request: Request, db: DbDep, user: ManagerDep) -> Response:
     agent: User | None = None
     agent_id = small_int(fields.get("agent_id", ""))
     if agent_id is not None:
-        with _scoped():
+        with scoped():
             agent, _ = manager_scope.agent_in_scope(db, user, agent_id)
     if agent is None:
         errors["agent_id"] = "Agent: pick the agent on the call."

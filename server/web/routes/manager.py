@@ -38,7 +38,7 @@ router = APIRouter(prefix="/manager")
 
 
 @contextmanager
-def _scoped() -> Iterator[None]:
+def scoped() -> Iterator[None]:
     """Turn the scope service's refusals into the 403 and 404 pages."""
     try:
         yield
@@ -48,8 +48,9 @@ def _scoped() -> Iterator[None]:
         raise NotFound(str(exc)) from None
 
 
-def _team(db: Session, user: User, team_id: int | None) -> Team | None:
-    with _scoped():
+def chosen_team(db: Session, user: User, team_id: int | None) -> Team | None:
+    """The team a manager's page is about (their own unless they pick another in scope)."""
+    with scoped():
         return manager_scope.choose_team(db, user, team_id)
 
 
@@ -65,7 +66,7 @@ def _base(db: Session, user: User, team: Team) -> dict[str, Any]:
 def heatmap_page(
     request: Request, db: DbDep, user: ManagerDep, team: int | None = None
 ) -> Response:
-    chosen = _team(db, user, team)
+    chosen = chosen_team(db, user, team)
     if chosen is None:
         return _no_team(request)
     heatmap = build_heatmap(db, chosen)
@@ -75,7 +76,7 @@ def heatmap_page(
 
 @router.get("/agents/{user_id}")
 def agent_page(request: Request, user_id: int, db: DbDep, user: ManagerDep) -> Response:
-    with _scoped():
+    with scoped():
         agent, team = manager_scope.agent_in_scope(db, user, user_id)
     attempts = attempts_of(db, [agent], team)
     thresholds = team_thresholds(db, team)
@@ -94,7 +95,7 @@ def agent_page(request: Request, user_id: int, db: DbDep, user: ManagerDep) -> R
 def week_page(request: Request, user_id: int, week: int, db: DbDep, user: ManagerDep) -> Response:
     if not 1 <= week <= WEEKS:
         raise NotFound(f"There is no week {week}; the curriculum has weeks 1 to {WEEKS}.")
-    with _scoped():
+    with scoped():
         agent, team = manager_scope.agent_in_scope(db, user, user_id)
     info = week_info(week)
     threshold, due = team_thresholds(db, team)[week]
@@ -140,7 +141,7 @@ def _curriculum_page(
 
 def _posted_team(db: Session, user: User, form: dict[str, str]) -> Team:
     raw = form.get("team_id", "")
-    team = _team(db, user, small_int(raw))
+    team = chosen_team(db, user, small_int(raw))
     if team is None:
         raise NotFound("You do not manage a team yet; ask an admin to add you to one.")
     return team
@@ -150,7 +151,7 @@ def _posted_team(db: Session, user: User, form: dict[str, str]) -> Team:
 def curriculum_page(
     request: Request, db: DbDep, user: ManagerDep, team: int | None = None
 ) -> Response:
-    chosen = _team(db, user, team)
+    chosen = chosen_team(db, user, team)
     if chosen is None:
         return _no_team(request)
     return _curriculum_page(request, db, user, chosen)
@@ -196,7 +197,7 @@ def remove_override(
     request: Request, override_id: int, db: DbDep, user: ManagerDep, posted: TeamFormDep
 ) -> Response:
     team = _posted_team(db, user, posted.fields())
-    with _scoped():
+    with scoped():
         curriculum_settings.remove_override(db, team, override_id)
     flash(request, "Override removed.")
     return RedirectResponse(f"/manager/curriculum?team={team.id}#overrides", status_code=303)
@@ -206,7 +207,7 @@ def remove_override(
 
 
 def _attempt(db: Session, user: User, attempt_id: int) -> tuple[PracticeSession, User, Team]:
-    with _scoped():
+    with scoped():
         attempt = manager_scope.attempt_in_scope(db, user, attempt_id)
         agent, team = manager_scope.agent_in_scope(db, user, attempt.user_id)
     return attempt, agent, team
@@ -271,7 +272,7 @@ def _team_labels(db: Session, team: Team) -> list[calibration.LabelView]:
 def calibration_page(
     request: Request, db: DbDep, user: ManagerDep, team: int | None = None
 ) -> Response:
-    chosen = _team(db, user, team)
+    chosen = chosen_team(db, user, team)
     if chosen is None:
         return _no_team(request)
     labels = _team_labels(db, chosen)
@@ -301,7 +302,7 @@ def _csv(kind: str, team: Team, header: Sequence[str], rows: list[list[object]])
 
 
 def _export_team(db: Session, user: User, team_id: int | None) -> Team:
-    team = _team(db, user, team_id)
+    team = chosen_team(db, user, team_id)
     if team is None:
         raise NotFound("You do not manage a team yet, so there is nothing to export.")
     return team
