@@ -24,7 +24,7 @@ import logging
 import re
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipecat.frames.frames import (
@@ -391,6 +391,9 @@ class CustomerProcessor(FrameProcessor):
             self.playback = Playback(last.index, last.text, generating=False)
             self.call.customer_busy = True
             await self.speak(last.text)
+        elif live.conversation.ended:  # the customer's last line played, the end was not stored
+            await practice.finish_in_thread(self.call.engine, live)
+            await self.send(ended_message(live))
 
     async def speak(self, text: str) -> None:
         phrases = Phrases()
@@ -589,8 +592,7 @@ class CustomerProcessor(FrameProcessor):
                             "final": False,
                         }
                     )
-            with Session(self.call.engine, expire_on_commit=False) as db:
-                practice.store_reply(db, live)
+            self.store_reply()
             reply = live.conversation.last_reply
             if reply is not None:
                 playback.text = reply.text
@@ -601,6 +603,31 @@ class CustomerProcessor(FrameProcessor):
                 await self.push_frame(LLMFullResponseEndFrame())
             playback.generating = False
         await self.maybe_finish_playback()
+
+    def store_reply(self) -> None:
+        """Store the customer's reply. A reply that ends the call (the customer hangs up or says
+        goodbye) does not end the session yet: the session is ended and scored once the line
+        has played (or was cut off), so the scored transcript has the last customer turn with
+        its times and the words heard (`finish_playback`)."""
+        live = self.call.live
+        final = live.conversation.state
+        with Session(self.call.engine, expire_on_commit=False) as db:
+            if not final.ended:
+                practice.store_reply(db, live)
+                return
+            # `store_reply` ends and scores the session with the write when the conversation
+            # has ended: it writes the turn as if the call went on, then the real state
+            live.conversation.state = replace(final, ended=False)
+            try:
+                practice.store_reply(db, live)
+            finally:
+                live.conversation.state = final
+            session = db.get(PracticeSession, live.id)
+            assert session is not None
+            session.state_json = snapshot(live)
+            live.session.state_json = session.state_json
+            db.add(session)
+            db.commit()
 
     # --- the customer's turn ----------------------------------------------------------------------
 
@@ -652,6 +679,10 @@ class CustomerProcessor(FrameProcessor):
                 text = heard
         start, end = round(start, 3), round(end, 3)
         self.store_customer_times(playback.index, text, start, end)
+        live = self.call.live
+        if live.conversation.ended and not live.ended:
+            # the customer's last line has played: end and score the call with it
+            await practice.finish_in_thread(self.call.engine, live)
         await self.send(
             {
                 "type": "caption",
@@ -664,8 +695,8 @@ class CustomerProcessor(FrameProcessor):
                 "truncated": text != playback.text.strip(),
             }
         )
-        if self.call.live.ended:
-            await self.send(ended_message(self.call.live))
+        if live.ended:
+            await self.send(ended_message(live))
 
     def store_customer_times(self, index: int, text: str, start: float, end: float) -> None:
         live = self.call.live

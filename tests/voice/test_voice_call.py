@@ -329,3 +329,42 @@ async def test_a_signed_out_agent_cannot_go_on_talking(server: VoiceServer) -> N
         await close(client, tasks)
         http.close()
     assert [turn.speaker for turn in server.turns(session_id)] == ["customer"]
+
+
+async def test_a_customer_who_hangs_up_is_scored_with_their_last_line_played(
+    server: VoiceServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The customer's last line ends the call: the session is ended and scored once that line
+    has played, so the scored transcript has it with its times, as stored."""
+    from server.services import practice
+
+    scored: list[Any] = []
+    original = practice.score_session
+
+    def spy(db: Any, session: Any, transcript: Any) -> Any:
+        scored.append(transcript)
+        return original(db, session, transcript)
+
+    monkeypatch.setattr(practice, "score_session", spy)
+    session_id = server.start_session(seed=3)
+    http, client, tasks = await open_call(server, session_id)
+    try:
+        await client.customer_final(0)
+        for n in range(8):
+            await client.send_json({"type": "say", "text": "Calm down, there's nothing I can do."})
+            await client.customer_final(2 * n + 2)
+            if client.of("ended"):
+                break
+        ended = await client.wait_for("ended", 30)
+        assert ended["outcome"] == "hung_up"
+    finally:
+        await close(client, tasks)
+        http.close()
+    turns = server.turns(session_id)
+    last = turns[-1]
+    assert last.speaker == "customer" and last.start is not None and last.end is not None
+    assert len(scored) == 1
+    scored_last = scored[0].turns[-1]
+    assert (scored_last.speaker, scored_last.text) == ("customer", last.text)
+    assert (scored_last.start, scored_last.end) == (last.start, last.end)
+    assert len(scored[0].turns) == len(turns)
