@@ -149,6 +149,30 @@ _CONSEQUENCE = re.compile(
     r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",
     re.I,
 )
+# Words that put the customer (or "the same thing" shared with them) in a sentence. An agent's
+# line about itself, its screen or its records ("I don't have the check-out report on my screen,
+# unfortunately") is service talk, not the customer's impact.
+_CUSTOMER_IN_SENTENCE = re.compile(
+    r"\b(?:you|your|you'?re|you'?ve|you'?d|you'?ll|yours|yourself|same\s+(?:here|thing|with)"
+    r"|been\s+there)\b",
+    re.I,
+)
+
+
+# The agent speaking of itself ("I don't have…", "my screen"), unless to say it feels for them.
+_AGENT_ABOUT_ITSELF = re.compile(r"\b(?:i|i'?m|i'?ve|i'?d|me|my)\b", re.I)
+_SYMPATHY_FRAME = re.compile(
+    r"\bi\s+(?:\w+\s+)?(?:know|understand|imagine|appreciate|realise|realize|hear|get|feel|can\s+see)\b",
+    re.I,
+)
+
+
+def _about_the_customer(sentence: str) -> bool:
+    if _CUSTOMER_IN_SENTENCE.search(sentence):
+        return True
+    return not _AGENT_ABOUT_ITSELF.search(sentence) or bool(_SYMPATHY_FRAME.search(sentence))
+
+
 _REFUSAL = re.compile(
     r"\b(?:can'?t|cannot|won'?t be able to|unable to) (?:do|help)(?: you)? (?:anything|with"
     r" that|there)|nothing (?:i|we) can do|not (?:my|our) (?:problem|department|fault)|these"
@@ -346,7 +370,9 @@ class Conversation:
         return [
             (turn, item)
             for turn, item in self.marker_hits("impact_named")
-            if not _AGENT_NEWS.match(item.quote) and _first_fix(item.quote, 0, item.quote) is None
+            if not _AGENT_NEWS.match(item.quote)
+            and _first_fix(item.quote, 0, item.quote) is None
+            and _about_the_customer(item.quote)
         ]
 
     @cached_property

@@ -4,12 +4,14 @@
 
     85 − 20 for each internal term left untranslated, at most three (`jargon`; office
        language such as "your application has been actioned" counts too, evidence
-       `bureaucratic`): one or two are average, three are poor. Translated terms
-       (`jargon_explained`) cost nothing; a term the customer used first is their language,
+       `bureaucratic`): one or two are average, three are poor. Each term counts once,
+       however often it is said; a term translated once (`jargon_explained`, in its sentence
+       or the next: "…an excess of £250. That's the part of any claim you pay yourself")
+       costs nothing where it comes again; a term the customer used first is their language,
        not jargon. With no internal terms at all the longest reply is cited as
        `plain_language`.
     − 10  the customer then asks what a term means               evidence `customer_confused`
-          (on the agent's term; the coaching quotes the customer's question)
+          (once per question, on the agent's term; the coaching quotes the question)
     −  5  each hedge ("I think", "probably"), at most four        (`hedge`)
 
 `customer_language` — leads with the customer's job, not the product; no cross-sell during a
@@ -33,6 +35,8 @@ import re
 from scorer.coaching import said_back, their_facts
 from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
+from scorer.markers.clarity import internal_terms
+from scorer.markers.text import Turn
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import content_words, snippet
 
@@ -43,17 +47,6 @@ _CONFUSED = re.compile(
     r"what are you talking about|you lost me)",
     re.IGNORECASE,
 )
-
-
-def _translated(item: MarkerHit, explained: list[MarkerHit]) -> bool:
-    term = item.quote.lower()
-    for other in explained:
-        overlaps = other.start < item.start + len(item.quote) and item.start < other.start + len(
-            other.quote
-        )
-        if overlaps or term in other.quote.lower():
-            return True
-    return False
 
 
 UNTRANSLATED_COST = 20
@@ -77,22 +70,32 @@ def clarity(conv: Conversation) -> BehaviorResult:
         return BehaviorResult.not_applicable("The agent said nothing to judge for clarity.")
     evidence: list[Evidence] = []
     used = 0
-    translated = 0
     untranslated: list[tuple[int, MarkerHit]] = []
+    glossary = dict(conv.transcript.glossary) or None
+    explained_terms: set[str] = set()
+    counted: set[str] = set()
+    terms: list[str] = []
     for turn in conv.agent_turns:
-        hits = conv.hits.get(turn, ())
-        explained = [h for h in hits if h.marker == "jargon_explained"]
-        for item in explained:
+        spoken = Turn.of(conv.turns[turn].text, glossary=glossary)
+        for term, start, explained in internal_terms(spoken):
+            key = term.lower()
+            sentence = spoken.sentence_at(start)
+            if explained:
+                if key not in explained_terms and key not in counted:
+                    used += 1
+                    evidence.append(conv.evidence(turn, sentence.text, "jargon_explained", "+"))
+                explained_terms.add(key)
+                continue
+            # Once translated, or once counted, a term costs nothing more: the customer now
+            # knows it, or it is already one untranslated term. The customer's own word ("PIN")
+            # is their language already.
+            if key in explained_terms or key in counted or _customers_word(conv, turn, term):
+                continue
             used += 1
-            translated += 1
-            evidence.append(conv.hit_evidence(turn, item, "+"))
-        for item in hits:
-            if item.marker == "jargon" and _customers_word(conv, turn, item.quote):
-                continue  # the customer's own word ("PIN", "ATM"): their language already
-            if item.marker == "jargon" and not _translated(item, explained):
-                used += 1
-                untranslated.append((turn, item))
-                evidence.append(conv.hit_evidence(turn, item, "-"))
+            counted.add(key)
+            terms.append(term)
+            untranslated.append((turn, MarkerHit("jargon", sentence.text, sentence.start)))
+            evidence.append(conv.evidence(turn, sentence.text, "jargon", "-"))
     # One untranslated term in a plain call is average; three or more are poor.
     bureaucratic = [
         (turn, MarkerHit("bureaucratic", found.group(0), found.start()))
@@ -107,12 +110,16 @@ def clarity(conv: Conversation) -> BehaviorResult:
         plain = max(conv.agent_turns, key=lambda i: conv.word_counts[i])
         evidence.append(conv.evidence(plain, "", "plain_language", "+"))
     confusion = ""
+    lost: set[int] = set()  # one customer question costs once, however many terms it follows
     for turn, item in untranslated:
         reply = turn + 1
+        if reply in lost:
+            continue
         if reply < len(conv.turns) and conv.turns[reply].speaker == "customer":
             confused = _CONFUSED.search(conv.turns[reply].text)
             if confused:
                 # The verdict is about the agent: cite the term that lost the customer.
+                lost.add(reply)
                 score -= 10
                 evidence.append(conv.evidence(turn, item.quote, "customer_confused", "-"))
                 confusion = confusion or confused.group(0)
@@ -120,7 +127,7 @@ def clarity(conv: Conversation) -> BehaviorResult:
     score -= 5 * min(4, len(hedges))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in hedges[:4]]
     if untranslated:
-        term = untranslated[0][1].quote
+        term = terms[0] if terms else untranslated[0][1].quote
         coaching = (
             f'Translate "{term}" the moment you say it: "{term} — that means …", or say the '
             "plain-language version instead."

@@ -6,8 +6,10 @@ customer is unlikely to know, or when it looks like a product code ("ERR_402", "
 A reference number with a letter prefix ("HLD-40917", "INC-2231") names one case or order: it
 is read out, not jargon.
 It counts as explained when the turn says what it means right after it ("the CSC flag, which
-is a billing hold", "CSC flag - that means…", "(a billing hold)") or uses the glossary's
-customer-language meaning.
+is a billing hold", "CSC flag - that means…", "(a billing hold)"), when the next sentence
+defines it ("…a loss adjuster. That's an independent surveyor who…", "In other words…", "So if
+the repairs come to £2,000, you'd pay…"), or when that sentence or the next carries most of the
+glossary's customer-language meaning.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.text import Turn, content_stems, word_set
+from scorer.markers.text import Span, Turn, content_stems, word_set
 
 # Acronyms a customer knows: no translation needed.
 COMMON_ACRONYMS = word_set(
@@ -131,30 +133,68 @@ def _shouting(text: str, start: int, end: int) -> bool:
     return bool(neighbours) and all(w.isupper() and len(w) > 1 for w in neighbours)
 
 
+# The sentence after the term defines it: "There's an excess of £250. That's the part of any
+# claim you pay yourself", "…a loss adjuster. That's an independent surveyor who…", "In other
+# words…", "Think of it as…", "Basically, …", "So if the repairs come to £2,000, you'd pay…".
+_DEFINES_NEXT = word_pattern(
+    r"^\W*(?:(?:so|and|basically|essentially|simply)\W+)?(?:(?:that|this|it|which)(?:['’]s|\s+is"
+    r"|\s+just\s+means|\s+means|\s+simply\s+means|\s+basically\s+means|\s+stands\s+for)\s+"
+    r"(?:just\s+|basically\s+|simply\s+)?(?:a|an|the|our|what|when|how|where|who|your|any|any"
+    r"\s+\w+|someone|somebody|one|like|that|you)\b|in\s+other\s+words|put\s+simply|simply\s+put"
+    r"|in\s+plain\s+(?:english|terms|words)|think\s+of\s+(?:it|that|this|them)\s+as|it\s+works"
+    r"\s+like|(?:that|this|it)\s+(?:just\s+)?means|basically\b|what\s+(?:that|this|it)\s+means"
+    r"|so\s+if\b[^.!?]{0,80}\byou(?:['’]d|\s+would|['’]ll|\s+will|\s+pay|\s+get))",
+    re.I,
+)
+
+
 def _explained(turn: Turn, term: str, start: int, meaning: str | None) -> bool:
     text = turn.text
     after = text[start + len(term) : start + len(term) + 60]
     before = text[max(0, start - 40) : start]
     if _EXPLAINED_AFTER.match(after) or _EXPLAINED_BEFORE.search(before):
         return True
+    sentence = turn.sentence_at(start)
+    following = _next_sentence(turn, sentence.end)
+    if following is not None and _DEFINES_NEXT.match(following.text):
+        return True
     if meaning:
         wanted = content_stems(meaning)
-        sentence = turn.sentence_at(start)
-        if wanted and wanted <= content_stems(sentence.text) - content_stems(term):
+        said = content_stems(sentence.text)
+        if following is not None:
+            said = said | content_stems(following.text)
+        said -= content_stems(term)
+        # The glossary's meaning, in most of its words, in that sentence or the next.
+        if wanted and len(wanted & said) * 2 >= len(wanted) + (len(wanted) > 2):
             return True
     return False
+
+
+def _next_sentence(turn: Turn, end: int) -> Span | None:
+    for sentence in turn.sentences:
+        if sentence.start >= end:
+            return sentence
+    return None
 
 
 # Every acronym or code holds one of these: two capitals, a capital and a digit, "_", "x-1".
 _MAY_HOLD_TERM = re.compile(r"[A-Z_-](?:(?<=[A-Z])[A-Z0-9]|(?<=_)|(?<=[A-Za-z]-)\d)")
 
 
-def find(turn: Turn) -> list[MarkerHit]:
+def internal_terms(turn: Turn) -> list[tuple[str, int, bool]]:
+    """(term, start, explained) for every internal term the turn uses, in order."""
     if not turn.glossary and _MAY_HOLD_TERM.search(turn.text) is None:
         return []
+    return [
+        (term, start, _explained(turn, term, start, meaning))
+        for term, start, meaning in _terms(turn)
+    ]
+
+
+def find(turn: Turn) -> list[MarkerHit]:
     hits: list[MarkerHit] = []
-    for term, start, meaning in _terms(turn):
+    for _term, start, explained in internal_terms(turn):
         sentence = turn.sentence_at(start)
-        marker = "jargon_explained" if _explained(turn, term, start, meaning) else "jargon"
+        marker = "jargon_explained" if explained else "jargon"
         hits.append(MarkerHit(marker=marker, quote=sentence.text, start=sentence.start))
     return hits

@@ -66,7 +66,7 @@ _GENERIC = word_pattern(
     r"|\bhere\s+for\s+you|\byou\s+(?:deserve|matter|are\s+(?:worth|loved|strong|brave|amazing"
     r"|doing)|'re\s+(?:worth|loved|strong|brave|amazing|doing|not\s+(?:crazy|weak|stupid"
     r"|a\s+burden)))|\bproud\s+of\s+you|\byou(?:'ve|\s+have)\s+got\s+this|\byou\s+can\s+do\s+(?:it"
-    r"|this)|\bit\s+(?:will|'ll)\s+get\s+better|\bthings\s+(?:will|'ll)\s+get\s+better"
+    r"|this)\b(?!\s+(?:in|on|under|from|via|by|through|online|yourself|at|with|here|now|any))|\bit\s+(?:will|'ll)\s+get\s+better|\bthings\s+(?:will|'ll)\s+get\s+better"
     r"|\bi'?m\s+sure\s+you|\bbe\s+kind\s+to\s+yourself|\bthat'?s\s+(?:great|awesome|amazing"
     r"|wonderful)|\bwell\s+done|\bgreat\s+job|<3|[:;]-?[)(]|\bkeep\s+(?:fighting|going|it\s+up"
     r"|pushing|your\s+head\s+up|at\s+it)|\bstay\s+(?:safe|strong|positive)|\b(?:don'?t"

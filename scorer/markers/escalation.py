@@ -23,7 +23,18 @@ _CALM_DOWN = word_pattern(
     r"|watch\s+your\s+(?:tone|language)|don'?t\s+take\s+that\s+tone|there'?s\s+no\s+need\s+for"
     r"\s+that|(?:shouting|yelling|swearing)(?:\s+\w+){0,2}?\s+(?:won'?t|will\s+not|doesn'?t|isn'?t)"
     r"|i\s+(?:won'?t|will\s+not)\s+be\s+spoken\s+to|if\s+you\s+(?:continue|keep)\s+(?:shouting"
-    r"|swearing|yelling|being\s+rude))",
+    r"|swearing|yelling|being\s+rude))"
+    # Tone policing in polite words: "I'd ask you to keep this respectful", "there's no need
+    # for capitals", "I'd appreciate it if you didn't swear", "let's keep this professional".
+    r"|keep\s+(?:this|it|things|the\s+conversation)\s+(?:respectful|polite|professional|calm"
+    r"|courteous|friendly)|(?:no\s+need|not\s+necessary)\s+(?:for|to\s+use)\s+(?:the\s+|all\s+)?"
+    r"(?:capitals|caps|capital\s+letters|language\s+like\s+that|that\s+language|that\s+tone"
+    r"|the\s+attitude|exclamation)|(?:i'?d|i\s+would)\s+(?:appreciate\s+it|ask\s+you|prefer)"
+    r"\s+(?:if\s+you\s+(?:didn'?t|did\s+not|could\s+(?:stop|not|lower|tone))|to\s+(?:stop|not"
+    r"|lower|tone|moderate|keep\s+(?:this|it)))|(?:please\s+)?(?:lower|moderate|watch|mind)\s+your"
+    r"\s+(?:tone|language|voice)|tone\s+(?:it|things)\s+down|(?:please\s+)?don'?t\s+(?:use\s+(?:that"
+    r"|such)\s+language|swear\s+at|type\s+in\s+(?:capitals|caps))|not\s+going\s+to\s+be\s+"
+    r"(?:spoken|talked|shouted)\s+to",
     re.I,
 )
 # "I won't tell you to calm down", "I'm not asking you to relax".
@@ -54,7 +65,17 @@ _DEFENSIVE = word_pattern(
     r"\s*[.!]*$|\bi(?:'m|\s+am)\s+doing\s+(?:my|the)\s+best\s+i\s+can\b|\byou'?re\s+not"
     r"\s+letting\s+me|\bi(?:'ve|\s+have)\s+(?:already\s+)?(?:told\s+you|explained|said|gone"
     r"\s+over)\s+(?:(?:this|that|it)\s+)?(?:(?:two|three|four|five|several|many|\d+)\s+times"
-    r"|twice|more\s+than\s+once|over\s+and\s+over)",
+    r"|twice|more\s+than\s+once|over\s+and\s+over)"
+    # Shifting the blame in polite words: "to be fair, that account isn't something we set up",
+    # "I didn't write the rules", "if you'd read clause 9", "I'm just going by what I can see".
+    r"|^\W*to\s+be\s+(?:fair|honest)\s*,\s+(?:that|this|it|the|you|we|i)\b|\b(?:isn'?t|is\s+not"
+    r"|wasn'?t|was\s+not)\s+something\s+(?:we|i)\s+(?:did|set\s+up|caused|control|changed|made"
+    r"|decided|do)\b|\bi\s+(?:didn'?t|did\s+not)\s+(?:write|make|set|create|decide)\s+(?:the|them"
+    r"|these|those|that|this|it)\b|\bif\s+you(?:'d|\s+had|\s+would\s+have)\s+(?:read|checked"
+    r"|looked\s+at|followed|filled)\b|\bi(?:'m|\s+am)\s+(?:just|only)\s+(?:going\s+by|reading"
+    r"|telling\s+you)\s+what\b|\b(?:you|it)\s+(?:agreed|signed|accepted)\s+(?:to\s+)?(?:the|our"
+    r"|these|those)\s+(?:terms|conditions|t&cs|contract)\b|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
+    r"|your\s+(?:end|side|bank|provider))\b",
     re.I,
 )
 _REPEAT = word_pattern(
@@ -89,7 +110,19 @@ _PATTERN = word_pattern(
     r"|multiple|\d+)\s+times|\b(?:instead\s+of|rather\s+than)\s+(?:going|talking)\s+(?:a?round"
     r"|over)\s+(?:that|this|it)\s+again|\b(?:has|have)\s+(?:come|came)\s+up\s+(?:again|before"
     r"|twice|\w+\s+times)|\byou(?:'ve|\s+have)\s+been\s+(?:promised|told|given)\s+(?:\w+\s+){0,3}?"
-    r"(?:before|twice|already|again|(?:two|three|four|five|several|many|\d+)\s+times)",
+    r"(?:before|twice|already|again|(?:two|three|four|five|several|many|\d+)\s+times)"
+    # In the agent's own words, what each earlier contact gave them: "every call you've made
+    # ended with 'run the tap'", "each time you've rung you were told to wait", "you've had
+    # the same answer every time".
+    r"|\b(?:every|each)\s+(?:single\s+)?(?:time|call|chat|visit|contact|conversation|message"
+    r"|email|engineer|agent|person|one\s+of\s+(?:those|them))\s+(?:\w+\s+){0,3}?you(?:'ve"
+    r"|\s+have|\s+were|\s+got|\s+rang|\s+called|\s+phoned|\s+asked|\s+chased|\s+wrote"
+    r"|\s+contacted|\s+spoke)\b|\byou(?:'ve|\s+have)\s+(?:been\s+)?(?:had|got|given|told|heard"
+    r"|fobbed\s+off\s+with)\s+(?:\w+\s+){0,3}?(?:the\s+same|that\s+same)\s+(?:answer|reply"
+    r"|response|line|script|thing|excuse|promise|story)|\b(?:the\s+same|that\s+same)\s+(?:answer"
+    r"|reply|response|line|script|excuse|promise|story)\s+(?:\w+\s+){0,4}?(?:every|each)\s+time"
+    r"|\b(?:every|each)\s+time\s+you(?:'ve|\s+have)?\s+(?:called|rung|phoned|chased|asked"
+    r"|contacted|written|been\s+told)",
     re.I,
 )
 

@@ -80,7 +80,12 @@ def _abbreviation_before(text: str, begin: int, dot: int) -> bool:
     abbreviation ("Mr", "e.g"), so that the stop ends no sentence."""
     before = text[begin:dot]
     word = before[len(before.rstrip(_LETTERS_AND_DOTS)) :]
-    return bool(word) and word.lower().rstrip(".") in _ABBREVIATIONS
+    if not word or len(word) < len(before) and before[-len(word) - 1].isalnum():
+        return False  # "the 21st.", "Suite 4b.": the end of a longer word, not "St."
+    lowered = word.lower().rstrip(".")
+    if lowered == "no":  # "No. 12" abbreviates; a plain "No." ends the sentence
+        return text[dot + 1 : dot + 3].strip()[:1].isdigit()
+    return lowered in _ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[Span]:
