@@ -70,6 +70,23 @@ _ESCALATION = word_pattern(
     re.I,
 )
 DEMANDING_WORDS = 3
+# Pushing back on what the agent said, without a heated word: "that's not my problem, is it?",
+# "You missed the slot, not me.", "Why should I wait two weeks?", "So that's it?", "So you're
+# telling me 28 June again."
+_PUSHBACK = word_pattern(
+    r"\b(?:(?:that'?s|it'?s)\s+not\s+my\s+(?:problem|fault|job|mistake)|not\s+me\b(?!\s+\w)"
+    r"|why\s+should\s+(?:i|we)\b|so\s+that'?s\s+it\b|(?:so\s+)?you'?re\s+(?:telling|saying)\s+me"
+    r"|i\s+(?:already|just)\s+(?:told|said|explained|showed)|i\s+keep\s+(?:telling|saying)"
+    r"|that'?s\s+not\s+(?:good\s+enough|acceptable|fair|right|the\s+point|what\s+i)"
+    r"|how\s+is\s+that\s+(?:fair|my|ok|okay|acceptable)|are\s+you\s+(?:serious|kidding|joking)"
+    r"|you\s+(?:aren'?t|are\s+not|'re\s+not)\s+listening|that\s+doesn'?t\s+help|not\s+good"
+    r"\s+enough|i\s+don'?t\s+care\s+(?:about|what)|(?:what|how)\s+(?:kind|sort)\s+of\s+(?:service"
+    r"|company|business)|i\s+want\s+to\s+speak\s+to|just\s+(?:fix|sort|refund)\s+it)",
+    re.I,
+)
+# A customer statement that shares this many content words with one of their earlier turns
+# makes the same point again (a loop), as a repeated question asks again.
+LOOP_WORDS = 2
 # Exclamations of delight are not heat: "she loved them!!", "Amazing, thank you!!".
 _POSITIVE = re.compile(
     r"\b(?:thank(?:s| you)|lov(?:e|ed|ely)|great|perfect|amazing|brilliant|awesome|wonderful"
@@ -192,6 +209,7 @@ _IMPATIENT = re.compile(
     r"|for the last time|nobody|no one)\b",
     re.I,
 )
+_IMPATIENT_WORDS = re.compile(_IMPATIENT.pattern.removeprefix("!|"), re.I)
 _LEAVING = re.compile(
     r"\b(?:forget it|i'?m (?:done|hanging up|leaving|going elsewhere|cancell?ing)|(?:i'?ll|i will)"
     r" (?:go|take my business|call) (?:elsewhere|somewhere else|someone else)|waste of (?:my )?time"
@@ -537,6 +555,8 @@ class Conversation:
             match = by_overlap[index].original if index in by_overlap and asking else None
             if match is None:
                 match = self._asked_before(order)
+            if match is None and asking:
+                match = self._reasked_after_answer(order)
             if match is None:
                 continue
             original = found[match].original if match in found else match
@@ -560,6 +580,33 @@ class Conversation:
             for before in asks_in(text):
                 if any(asks_again(ask, before, topics) for ask in later_asks):
                     return earlier
+        return None
+
+    def _reasked_after_answer(self, order: int) -> int | None:
+        """The earlier customer question that customer turn number `order` asks again after
+        other topics came between: it shares two words with that question, or one with it and
+        two with the agent's answer to it ("how do I know when they're charged?" … "These
+        lights. Green means they're done, or is it the other way round?"), and fewer with the
+        agent's last turn (a follow-up on the answer just given is not a repeat)."""
+        index = self.customer_turns[order]
+        asked_now = content_words(self.turns[index].text)
+        last_agent = self._last_agent_before(index)
+        if len(asked_now) < 2 or last_agent is None:
+            return None
+        recent = asked_now & content_words(self.turns[last_agent].text)
+        for earlier in self.customer_turns[max(0, order - REPEAT_WINDOW) : order]:
+            answer = self.next_agent(earlier)
+            if answer is None or answer >= last_agent:
+                break  # answered in the last exchange: a follow-up, not a question come back
+            text = self.turns[earlier].text
+            if "?" not in text and not asks_in(text):
+                continue
+            same_question = asked_now & content_words(text)
+            same_answer = asked_now & content_words(self.turns[answer].text)
+            if not same_question or (len(same_question) < 2 and len(same_answer) < 2):
+                continue
+            if len(recent) < len(same_question | same_answer):
+                return earlier
         return None
 
     def _last_agent_before(self, index: int) -> int | None:
@@ -671,7 +718,36 @@ class Conversation:
             or len(_DEMANDING.findall(text)) >= DEMANDING_WORDS
             or len(_CAPS_WORD.findall(text)) >= 2
             or any(_shouted(word) for word in _CAPS_WORD.findall(text))
+            or (_PUSHBACK.may_match_alone(text) and bool(_PUSHBACK.search(text)))
+            or (
+                index in self.loops
+                and not _POSITIVE.search(text)
+                and (self.loops[index] >= 2 or bool(_IMPATIENT_WORDS.search(text)))
+            )
         )
+
+    @cached_property
+    def loops(self) -> dict[int, int]:
+        """Customer turns that make a point they made before, after the agent answered it
+        ("the scratch was there when I picked it up" … "I showed him the scratch"), with how
+        many times it came before: a customer going round in circles, heated words or not."""
+        found: dict[int, int] = {}
+        said: list[tuple[int, frozenset[str]]] = []
+        for index in self.customer_turns:
+            words_now = content_words(self.turns[index].text) - _FEELING_WORDS
+            answered = self._last_agent_before(index)
+            if answered is None:
+                said.append((index, words_now))
+                continue
+            before = [
+                earlier
+                for earlier, words in said[-REPEAT_WINDOW:]
+                if len(words_now & words) >= LOOP_WORDS and answered > earlier
+            ]
+            if before:
+                found[index] = max(found.get(b, 0) for b in before) + 1
+            said.append((index, words_now))
+        return found
 
     @cached_property
     def customer_left(self) -> bool:

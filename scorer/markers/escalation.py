@@ -127,6 +127,38 @@ _PATTERN = word_pattern(
 )
 
 
+# The loop named in the agent's own words: a word of repetition and a word of what passed
+# between them in one sentence to the customer ("I've just given you the same line you've had
+# three times", "you shouldn't have to keep telling me what you booked", "I'll stop reading the
+# notes back to you").
+_REPETITION = word_pattern(
+    r"\b(?:same|again|twice|(?:two|three|four|five|several|many|\d+)\s+times|every\s+time"
+    r"|each\s+time|keep|keeps|kept|over\s+and\s+over|back\s+to\s+you|in\s+circles|loop)\b",
+    re.I,
+)
+_EXCHANGE = word_pattern(
+    r"\b(?:told|tell|telling|said|saying|line|lines|answer|answers|reply|replies|heard|hearing"
+    r"|call|called|calls|calling|rung|rang|asked|asking|promised|promise|promises|notes|reading"
+    r"|script|explained|explaining|chased|chasing|given|giving|repeat\w*|fobbed)\b",
+    re.I,
+)
+_TO_THE_CUSTOMER = word_pattern(r"\b(?:you|you'?ve|you'?re|your|you'?d)\b", re.I)
+# "I'll call you again tomorrow": a plan, not the loop (unless it stops the loop).
+_PLAN = word_pattern(
+    r"\b(?:i|we)(?:'ll|\s+will|'d|\s+would|\s+can|\s+could)\b(?!\s+(?:stop|not))", re.I
+)
+
+
+def _names_loop(text: str) -> bool:
+    return (
+        not text.rstrip().endswith("?")
+        and _REPETITION.search(text) is not None
+        and _EXCHANGE.search(text) is not None
+        and _TO_THE_CUSTOMER.search(text) is not None
+        and _PLAN.search(text) is None
+    )
+
+
 _REASSURING = re.compile(
     r"\byou (?:can|could|may) (?:now |finally |all )?(?:relax|breathe|take it easy)\b"
     r"|\brelax,? (?:it'?s|everything|you'?re|the|your|nothing)\b",
@@ -135,7 +167,7 @@ _REASSURING = re.compile(
 
 
 # Most sentences open none of the patterns a marker needs: one test rules them all out.
-_MARKERS = PatternGroup(_CALM_DOWN, _DEFENSIVE, _REPEAT, _PATTERN)
+_MARKERS = PatternGroup(_CALM_DOWN, _DEFENSIVE, _REPEAT, _PATTERN, _REPETITION)
 
 
 @lru_cache(maxsize=TEXT_CACHE)
@@ -154,7 +186,7 @@ def markers_of(text: str) -> tuple[str, ...]:
         found.append("defensive")
     if _REPEAT.search(text):
         found.append("repeat_reference")
-    if _PATTERN.search(text):
+    if _PATTERN.search(text) or (not found and _names_loop(text)):
         found.append("pattern_named")
     return tuple(found)
 
