@@ -190,6 +190,31 @@ def _about_the_customer(sentence: str) -> bool:
     return not _AGENT_ABOUT_ITSELF.search(sentence) or bool(_SYMPATHY_FRAME.search(sentence))
 
 
+# A customer sentence that says what is at stake for them: what they cannot do, who or what
+# it affects, by when ("I took a day off work", "my dad comes out of hospital on Thursday").
+_STAKES = re.compile(
+    r"\b(?:can'?t|cannot|couldn'?t|unable|without|nothing|no\s+(?:way|money|heat\w*|water|power"
+    r"|internet|phone|car|seat|food|one)|means?|meant|because|so\s+(?:i|we|now)|need(?:ed|s)?"
+    r"|for\s+(?:my|our)|my\s+(?:son|daughter|wife|husband|mum|mom|mother|dad|father|kids?|children"
+    r"|baby|partner|family|boss|clients?|customers?|patients?|staff|team|job|work|business"
+    r"|wedding|funeral|interview|exam|flight|holiday|rent|mortgage|shift|appointment)|our\s+\w+"
+    r"|tomorrow|tonight|this\s+(?:week|weekend|morning|afternoon|evening)|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|deadline|in\s+time|late|lose|losing|lost|miss"
+    r"|missed|missing|cost\s+(?:me|us)|out\s+of\s+pocket|overdrawn|stuck|stranded|day\s+off"
+    r"|worried|scared|afraid|upset|stress\w*"
+    # the customer's own life: "I'm self-employed and doing everything off an old phone"
+    r"|i'?m\s+(?:a|an|self[\s-]employed|doing|running|working|trying|left|now|having|relying"
+    r"|expecting|pregnant|disabled|elderly|on\s+my\s+own)|i\s+(?:work|run|rely|depend|use\s+it"
+    r"|live|look\s+after|care\s+for)|we'?re|i'?ve\s+got|i\s+have\s+(?:to|a|an|two|three|four"
+    r"|kids|children|no))\b",
+    re.I,
+)
+# The agent judging the situation on the customer's side: "…isn't good enough".
+_ON_THEIR_SIDE = re.compile(
+    r"\b(?:(?:isn'?t|is\s+not|wasn'?t|not)\s+(?:good\s+enough|right|fair|acceptable|ok(?:ay)?)"
+    r"|shouldn'?t\s+have|unacceptable)\b",
+    re.I,
+)
 _REFUSAL = re.compile(
     r"\b(?:can'?t|cannot|won'?t be able to|unable to) (?:do|help)(?: you)? (?:anything|with"
     r" that|there)|nothing (?:i|we) can do|not (?:my|our) (?:problem|department|fault)|these"
@@ -207,6 +232,14 @@ _THROWN_BACK = re.compile(
 _IMPATIENT = re.compile(
     r"!|\b(?:again|still|already|how many times|i (?:asked|told you)|keep|seriously|third time"
     r"|for the last time|nobody|no one)\b",
+    re.I,
+)
+# The customer says they are coming back to something: "going back to the charging", "remind
+# me", "or is it the other way round?".
+_COMING_BACK = re.compile(
+    r"\b(?:go(?:ing)?\s+back\s+to|back\s+to\s+(?:the|my|that|this)|remind\s+me|one\s+more\s+time"
+    r"|again|(?:or|is)\s+it\s+the\s+other\s+way|sorry,?\s+(?:but\s+)?(?:what|when|how|which|so)"
+    r"|just\s+to\s+be\s+(?:sure|clear)|i'?m\s+still\s+not\s+(?:sure|clear)|i\s+forgot)\b",
     re.I,
 )
 _IMPATIENT_WORDS = re.compile(_IMPATIENT.pattern.removeprefix("!|"), re.I)
@@ -360,13 +393,17 @@ class Conversation:
         content word (their people, dates, money, plans) with the customer's turns so far.
         Specific-sounding impact the customer never mentioned, or "I am listening.", is not
         their impact; `ungrounded_impacts` keeps those."""
-        found = [pair for pair in self._impact_statements if self._grounded(*pair)]
+        found = [
+            pair
+            for pair in self._impact_statements
+            if self._grounded(*pair) and self._names_stakes(*pair)
+        ]
         # A restatement of the customer's situation with a word for what it means to them
         # ("So Bella's surgery is on Monday … That's a worrying weekend to face.") names it too.
         for turn, item in self.grounded_paraphrases:
             if any(t == turn for t, _ in found):
                 continue
-            if self.has(turn, "generic_empathy") or _CONSEQUENCE.search(self.turns[turn].text):
+            if _CONSEQUENCE.search(item.quote):
                 found.append((turn, MarkerHit("impact_named", item.quote, item.start)))
         # A feeling with what follows from it for them ("That's horrible for her, and it means
         # she might miss calls from family too."), in their words.
@@ -409,6 +446,24 @@ class Conversation:
             if thrown_back or _REFUSAL.search(sentence_at(self.turns[turn].text, item.start)):
                 found.append((turn, item))
         return found
+
+    def _names_stakes(self, turn: int, item: MarkerHit) -> bool:
+        """The line says what the problem means for them, not only what the problem is ("you
+        were charged twice" restates it): a consequence or a feeling in the line itself, or a
+        word from what the customer said was at stake (their people, plans, dates, money)."""
+        quote = item.quote
+        if (
+            _CONSEQUENCE.search(quote)
+            or _ON_THEIR_SIDE.search(quote)
+            or content_words(quote) & _FEELING_WORDS
+        ):
+            return True
+        stakes: frozenset[str] = frozenset()
+        for index in self.before(self.customer_turns, turn, HISTORY_WINDOW):
+            for sentence in split_sentences(self.turns[index].text):
+                if _STAKES.search(sentence.text):
+                    stakes |= content_words(sentence.text)
+        return bool((content_words(quote) - _FEELING_WORDS) & stakes)
 
     def _grounded(self, turn: int, item: MarkerHit) -> bool:
         mine = content_words(item.quote) - _FEELING_WORDS
@@ -594,6 +649,7 @@ class Conversation:
         if len(asked_now) < 2 or last_agent is None:
             return None
         recent = asked_now & content_words(self.turns[last_agent].text)
+        cued = _COMING_BACK.search(self.turns[index].text) is not None
         for earlier in self.customer_turns[max(0, order - REPEAT_WINDOW) : order]:
             answer = self.next_agent(earlier)
             if answer is None or answer >= last_agent:
@@ -605,6 +661,8 @@ class Conversation:
             same_answer = asked_now & content_words(self.turns[answer].text)
             if not same_question or (len(same_question) < 2 and len(same_answer) < 2):
                 continue
+            if not cued and (len(same_question) < 2 or len(same_answer) < 2):
+                continue  # without "going back to…", only a close match is the same question
             if len(recent) < len(same_question | same_answer):
                 return earlier
         return None

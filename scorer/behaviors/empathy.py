@@ -4,6 +4,10 @@
 "I understand your frustration" is average, nothing is poor.
 
     85  the specific impact named before the first fix           (marker `impact_named`)
+        — about the customer, in their words, and saying what the problem means for them (a
+        consequence or a feeling, or a word from what they said was at stake: their people,
+        plans, dates, money); the problem restated ("you were charged twice"), the agent
+        speaking of its own screen or records, or a consequence they never mentioned is not
         + 10 when it comes in the agent's first reply
     55  the impact named, but only after the fix was offered
     50  only generic empathy ("I understand your frustration")    (`generic_empathy`)
