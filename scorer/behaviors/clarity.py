@@ -10,8 +10,13 @@
        costs nothing where it comes again; a term the customer used first is their language,
        not jargon. With no internal terms at all the longest reply is cited as
        `plain_language`.
+       Office wording with no stock phrase counts as well when the customer then asks what
+       it means: the sentence with three formal words or more ("held pending the
+       availability of a suitable plot"). Office language counts at most twice.
     − 10  the customer then asks what a term means               evidence `customer_confused`
           (once per question, on the agent's term; the coaching quotes the question)
+    ≥ 45  some terms translated and others not is a partial translation, average at worst,
+          unless the agent answered "what does that mean?" with more untranslated terms
     −  5  each hedge ("I think", "probably"), at most four        (`hedge`)
 
 `customer_language` — leads with the customer's job, not the product; no cross-sell during a
@@ -36,13 +41,18 @@ from scorer.coaching import said_back, their_facts
 from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
 from scorer.markers.clarity import internal_terms
-from scorer.markers.text import Turn
+from scorer.markers.text import Turn, split_sentences
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import content_words, snippet
 
 _CONFUSED = re.compile(
-    r"\b(?:what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
-    r"what(?:'s| is) (?:a|an|that|this)\b[^?]{0,30}\?|i (?:don't|do not) (?:understand|follow)|"
+    r"\b(?:confus\w*|(?:so |sorry,? )?what does (?:that|this|it|all that) mean|you'?ve lost me|"
+    r"(?:i'?m |i am )?(?:completely |totally )?lost\b|i (?:don't|do not) get (?:it|that|what)|"
+    r"sorry,? what\?|meaning what|which means what|none the wiser|"
+    r"(?:don't|do not) know what (?:\w+ ){0,3}(?:means|mean)|"
+    r"what (?:does|do|is|'s|are) (?:a |an |the |that |this )?[\w\s-]{0,30}? ?mean|"
+    r"what(?:'s| is) (?:a|an|that|this)\b[^?]{0,30}\?|"
+    r"i (?:don't|do not) (?:really |quite |fully )?(?:understand|follow)|"
     r"no idea what|in (?:plain )?english|in plain (?:terms|language)|speak english|"
     r"what are you talking about|you lost me)",
     re.IGNORECASE,
@@ -60,6 +70,20 @@ _BUREAUCRATIC = re.compile(
 )
 
 
+# A formal word: a long nominalisation or an officialese word ("accordance", "availability",
+# "relinquishment", "oversubscription", "statutory").
+_FORMAL_WORD = re.compile(
+    r"\b(?:\w{3,}(?:tion|sion|ment|ance|ence|ancy|ency|ity|ities|ory|isation|ization)s?|pursuant"
+    r"|hereby|thereof|whereby|herewith|upon|aforementioned|statutory|criteria|criterion"
+    r"|eligib\w+|relinquish\w*|notwithstanding|henceforth|forthwith|pending|deemed)\b",
+    re.IGNORECASE,
+)
+FORMAL_WORDS = 3
+# Office language alone makes a call average at worst (the customer can still ask).
+BUREAUCRATIC_AT_MOST = 2
+PARTIAL_FLOOR = 45.0
+
+
 def _customers_word(conv: Conversation, turn: int, term: str) -> bool:
     lowered = term.lower()
     return any(lowered in conv.turns[i].text.lower() for i in conv.customer_turns if i < turn)
@@ -75,6 +99,7 @@ def clarity(conv: Conversation) -> BehaviorResult:
     explained_terms: set[str] = set()
     counted: set[str] = set()
     terms: list[str] = []
+    jargon_turns: set[int] = set()  # turns that use a term still untranslated
     for turn in conv.agent_turns:
         spoken = Turn.of(conv.turns[turn].text, glossary=glossary)
         for term, start, explained in internal_terms(spoken):
@@ -89,7 +114,10 @@ def clarity(conv: Conversation) -> BehaviorResult:
             # Once translated, or once counted, a term costs nothing more: the customer now
             # knows it, or it is already one untranslated term. The customer's own word ("PIN")
             # is their language already.
-            if key in explained_terms or key in counted or _customers_word(conv, turn, term):
+            if key in explained_terms or _customers_word(conv, turn, term):
+                continue
+            jargon_turns.add(turn)
+            if key in counted:
                 continue
             used += 1
             counted.add(key)
@@ -102,10 +130,32 @@ def clarity(conv: Conversation) -> BehaviorResult:
         for turn in conv.agent_turns
         for found in _BUREAUCRATIC.finditer(conv.turns[turn].text)
     ]
-    for turn, item in bureaucratic[:2]:
+    # Office language with no stock phrase, found by what it did: a sentence thick with formal
+    # words ("held pending the availability of a suitable plot") that the customer then asked
+    # about.
+    marked = {turn for turn, _ in untranslated} | {turn for turn, _ in bureaucratic}
+    for turn in conv.agent_turns:
+        reply = turn + 1
+        if turn in marked or reply >= len(conv.turns) or conv.turns[reply].speaker != "customer":
+            continue
+        if not _CONFUSED.search(conv.turns[reply].text):
+            continue
+        formal = max(
+            split_sentences(conv.turns[turn].text),
+            key=lambda sentence: len(_FORMAL_WORD.findall(sentence.text)),
+            default=None,
+        )
+        if formal is not None and len(_FORMAL_WORD.findall(formal.text)) >= FORMAL_WORDS:
+            bureaucratic.append((turn, MarkerHit("bureaucratic", formal.text, formal.start)))
+    phrases: set[str] = set()
+    for turn, item in bureaucratic:
+        if item.quote.lower() in phrases or len(phrases) == BUREAUCRATIC_AT_MOST:
+            continue  # the same office phrase again is the same unclear wording
+        phrases.add(item.quote.lower())
         untranslated.append((turn, item))
         evidence.append(conv.hit_evidence(turn, item, "-"))
     score = 85.0 - UNTRANSLATED_COST * min(3, len(untranslated))
+
     if not used:
         plain = max(conv.agent_turns, key=lambda i: conv.word_counts[i])
         evidence.append(conv.evidence(plain, "", "plain_language", "+"))
@@ -123,6 +173,13 @@ def clarity(conv: Conversation) -> BehaviorResult:
                 score -= 10
                 evidence.append(conv.evidence(turn, item.quote, "customer_confused", "-"))
                 confusion = confusion or confused.group(0)
+    # Some terms put into the customer's words and others not is a partial translation:
+    # average at worst, unless the agent answered the customer's "what does that mean?" with
+    # more untranslated terms.
+    jargon_turns |= {turn for turn, _ in bureaucratic}
+    ignored = any(conv.next_agent(reply) in jargon_turns for reply in lost)
+    if explained_terms and not ignored:
+        score = max(score, PARTIAL_FLOOR)
     hedges = conv.marker_hits("hedge")
     score -= 5 * min(4, len(hedges))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in hedges[:4]]
