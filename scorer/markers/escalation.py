@@ -79,7 +79,12 @@ _DEFENSIVE = word_pattern(
     re.I,
 )
 _REPEAT = word_pattern(
-    r"\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned"
+    # in writing: "please see above", "as per my previous message", "scroll up"
+    r"\b(?:please\s+)?see\s+(?:above|my\s+(?:previous|last|earlier)\s+\w+)|\bas\s+(?:above"
+    r"|stated\s+(?:above|earlier|before))|\bas\s+per\s+my\s+(?:previous|last|earlier)\b"
+    r"|\bscroll\s+up\b|\b(?:in|from)\s+my\s+(?:previous|last|earlier)\s+(?:message|reply"
+    r"|response|email)|\bas\s+(?:i|we)\s+(?:wrote|typed|noted)\s+(?:above|earlier|before)"
+    r"|\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned"
     r"|told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said"
     r"|told\s+you|mentioned|explained)|\bas\s+previously\s+(?:mentioned|stated|explained)"
     r"|\bi(?:'ve|\s+have)?\s+already\s+(?:told|explained|said|mentioned)|\bi\s+(?:told"
