@@ -66,6 +66,8 @@ _PLAIN_PARTS: dict[str, re.Pattern[str]] = {
         r" (?:was|were|is|came|happened)|(?:was|were) caused|because|happened|"
         r"you (?:were|got|had been) (?:charged|billed|double|told|sent|cut off)|"
         r"your [\w\s]{1,30}?(?:was|were|had been|got) |"
+        r"your (?:\w+ )?\w+ (?:missed|failed|didn't|did not|never|broke|stopped|went|arrived|"
+        r"came|bounced|expired|lapsed)\b|"
         r"(?:was|were|got|had been) (?:billed|charged|overcharged|double[- ]charged|cancell?ed|"
         r"delayed|lost|damaged|counted|declined|blocked|missed|duplicated|estimated|cut off|"
         r"wrong|missing|down|broken|faulty|stuck)\b)",
@@ -76,7 +78,13 @@ _PLAIN_PARTS: dict[str, re.Pattern[str]] = {
         r"explained|noted|stated|been|got|had|heard|seen|asked\b)[a-z]+|"
         r"(?:i|we) (?:just |also )?(?!mentioned|said|told|explained|noted|stated|asked\b)"
         r"(?:[a-z]+ed|sent|put|set|made|reset|issued|rebuilt|took|"
-        r"gave|wrote|paid|spoke)\b|(?:has|have) (?:now )?been [a-z]+(?:ed|t|n)\b)",
+        r"gave|wrote|paid|spoke)\b|(?:has|have) (?:now )?been [a-z]+(?:ed|t|n)\b|"
+        # a recap written as a list: "courier booked for seven", "case traced on the 21:40"
+        r"(?:was|were) (?:traced|found|located|booked|arranged|refunded|credited|fixed|reset|"
+        r"replaced|approved|waived|cancell?ed|rebooked|issued|escalated|reconnected|restored)\b|"
+        r"\b[a-z]+ (?:booked|arranged|issued|raised|logged|ordered|scheduled|refunded|credited|"
+        r"cancell?ed|approved|replaced|waived|reset|rebooked|escalated) (?:to|for|on|by|at|with|"
+        r"and|back|in)\b)",
         re.IGNORECASE,
     ),
     "when": re.compile(
@@ -107,11 +115,25 @@ def _parts_of(sentence: str) -> frozenset[str]:
         parts.add("what_was_done")
     if TIME.search(sentence) or _EXPECTED.search(sentence):
         parts.add("when")
+    if "when" in parts and _SENDING_RECAP.search(sentence):
+        # "I'm emailing you all of that now": when the recap goes out, not when the problem
+        # is solved. The rest of the sentence may still say when.
+        rest = _SENDING_RECAP.sub(" ", sentence)
+        if not (_PLAIN_PARTS["when"].search(rest) or TIME.search(rest) or _EXPECTED.search(rest)):
+            parts.discard("when")
     if _CONTACT.search(sentence):
         parts.add("contact")
     return frozenset(parts)
 
 
+_SENDING_RECAP = re.compile(
+    r"\b(?:i'?m|i\s+am|i'?ll|i\s+will|i'?ve|i\s+have)\s+(?:also\s+|just\s+)?(?:email|text|send"
+    r"|messag|writ|put)\w*\s+(?:you\s+)?(?:all\s+of\s+|over\s+)?(?:this|that|it|everything|a\s+copy"
+    r"|a\s+summary|the\s+details|these|a\s+text|an\s+email|a\s+message|it\s+all)\b[^.;]{0,60}?"
+    r"(?:\b(?:now|right\s+now|today|straight\s+away|shortly|in\s+a\s+(?:minute|moment|few"
+    r"\s+minutes)|after\s+(?:this|the)\s+call|as\s+we\s+speak)\b|$)",
+    re.IGNORECASE,
+)
 _REPORTING = re.compile(r"\bas (?:i|we) (?:mentioned|said|explained)\b", re.IGNORECASE)
 
 
