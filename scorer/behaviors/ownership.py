@@ -116,15 +116,18 @@ def ownership(conv: Conversation) -> BehaviorResult:
     ]
     # Unmarked promises: "I'll sort the refund" (owned, no time: half), "the depot team will
     # arrange delivery" (nobody in particular: diffuse).
-    seen = {t for t, _ in marked} | {t for t, _ in vague} | {t for t, _ in hedged}
+    # Sentence by sentence: a marked promise does not hide another one in the same turn.
+    seen = {(t, h.start) for t, h in marked + vague + hedged}
     for turn in conv.agent_turns:
-        if turn in seen:
-            continue
+        covered = [start for t, start in seen if t == turn]
         for start, sentence in sentences(conv.turns[turn].text):
+            if any(start <= at < start + len(sentence) for at in covered):
+                continue
             if _THIRD_PARTY.search(sentence) and not _AGENT_ACTED.search(sentence):
                 vague.append((turn, MarkerHit("diffuse_commitment", sentence, start)))
             elif _UNTIMED.match(sentence):
                 hedged.append((turn, MarkerHit("ownership_commitment", sentence, start)))
+
     vague.sort()
     hedged.sort()
     diffuse = sorted(vague + hedged)
