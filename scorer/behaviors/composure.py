@@ -29,7 +29,8 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     − 12  each clipped turn: three words or fewer answering a question or a long turn
     − 20  each disengaged turn ("not my department", "nothing I can do", "whatever", or "like I
           said" in a reply under eight words)
-    − 10  more for each of those that came after a pause over 2.5 s
+    − 10  more for each of those that came after a pause over 2.5 s, or that answered the
+          customer raising a worry ("will I lose the export payments?")
     − 15  when two or more filler-only or disengaged turns make up half the replies or more
     − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
     − 20  most replies five words or fewer to a customer who says more  `terse_replies`
@@ -73,6 +74,15 @@ _DISENGAGED = word_pattern(
     r"it is what it is|that's just how it is|that's (?:the|our) policy|"
     r"you(?:'ll| will)? (?:have|need) to call (?:someone|somebody|another|the other)|"
     r"i just work here|not much i can do|can't do anything)\b",
+    re.IGNORECASE,
+)
+
+
+# A customer turn that raises a worry or asks what happens to them.
+_RAISES_WORRY = re.compile(
+    r"\b(?:worr\w*|concern\w*|afraid|scared|nervous|anxious|what if|what happens|will i (?:lose"
+    r"|still|have to|get)|do i (?:lose|have to|need to)|(?:am|is) i\s+going\s+to|lose|losing|miss"
+    r"|missing|take (?:a|the) day off|time off|can'?t afford)\b",
     re.IGNORECASE,
 )
 
@@ -353,6 +363,8 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
         gap = conv.agent_gaps.get(index)
         if gap is not None and gap > LATE_GAP_S:
             penalty += 10  # a short reply that also came late: attention has gone
+        elif _RAISES_WORRY.search(prompt):
+            penalty += 10  # an empty reply to the moment the customer raised a worry
         flagged_turns.add(index)
     empty = [e for e in evidence if e.marker in ("filler_only", "disengaged")]
     if len(empty) >= 2 and 2 * len(empty) >= len(conv.agent_turns):
