@@ -209,6 +209,8 @@ _STAKES = re.compile(
     r"|kids|children|no))\b",
     re.I,
 )
+# The customer's people, spoken of in the third person ("her exam", "his mother").
+_THEIR_PEOPLE = re.compile(r"\b(?:she|her|he|his|him|they|them|their)\b", re.I)
 # The agent judging the situation on the customer's side: "…isn't good enough".
 _ON_THEIR_SIDE = re.compile(
     r"\b(?:(?:isn'?t|is\s+not|wasn'?t|not)\s+(?:good\s+enough|right|fair|acceptable|ok(?:ay)?)"
@@ -412,6 +414,17 @@ class Conversation:
                 continue
             if self._grounded(turn, item):
                 found.append((turn, MarkerHit("impact_named", item.quote, item.start)))
+        # What it does to the people they spoke of, with a consequence ("losing practice days
+        # right before her grade eight is awful timing").
+        for turn, start, sentence in self.agent_sentences(_THEIR_PEOPLE):
+            if any(t == turn for t, _ in found) or not _CONSEQUENCE.search(sentence):
+                continue
+            item = MarkerHit("impact_named", sentence, start)
+            heard = self.words_of(self.before(self.customer_turns, turn, HISTORY_WINDOW))
+            if len((content_words(sentence) - _FEELING_WORDS) & heard) >= 2 and self._names_stakes(
+                turn, item
+            ):
+                found.append((turn, item))
         return sorted(found, key=lambda pair: (pair[0], pair[1].start))
 
     @cached_property
