@@ -159,6 +159,8 @@ class Metrics:
     stt_audio: float = 0.0
     stt_compute: float = 0.0
     stt_cpu: float = 0.0
+    stt_segments: int = 0
+    stt_early: int = 0  # segments transcribed from the speaker's pause
     tts_first_chunk: list[float] = field(default_factory=list)
     tts_first_chunk_cpu: list[float] = field(default_factory=list)
     barge_ins: int = 0
@@ -418,6 +420,8 @@ class CustomerProcessor(FrameProcessor):
         self.call.metrics.stt_audio += frame.audio_s
         self.call.metrics.stt_compute += frame.compute_s
         self.call.metrics.stt_cpu += frame.cpu_s
+        self.call.metrics.stt_segments += 1
+        self.call.metrics.stt_early += frame.early
         if frame.error is not None:
             self.stt_failed = frame.error
         elif frame.text:

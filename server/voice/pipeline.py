@@ -1,12 +1,20 @@
 """The voice pipeline of one call, on pipecat:
 
     WebSocket in (16 kHz PCM) → Silero VAD (0.2 s stop) → session clock → faster-whisper
-    (per VAD segment) → user turns (Smart Turn v3.2 decides the end of the turn; a new turn
-    while the customer speaks is a barge-in) → the customer runner → TTS, sentence by
-    sentence → WebSocket out (16 kHz PCM, paced in real time, and JSON messages)
+    (per VAD segment, started 0.1 s into the speaker's pause) → user turns (Smart Turn v3.2
+    decides the end of the turn; a new turn while the customer speaks is a barge-in) → the
+    customer runner → TTS, sentence by sentence → WebSocket out (16 kHz PCM, paced in real
+    time, and JSON messages)
 
-Everything here is pipecat's except the session clock, the customer processor and the
-subclassed STT/TTS services (see their modules for why).
+Everything here is pipecat's except the session clock, the customer processor, the
+subclassed STT/TTS services (see their modules for why) and the VAD processor's pause signal.
+
+The transcript of a segment gates the end of the turn, so its transcription starts before the
+VAD stops: `PauseVADProcessor` tells the STT service when the speech has paused for
+`SPEECH_PAUSE_S` (Silero's state is "stopping"), the service transcribes the segment so far,
+and when the VAD then stops without more speech that transcription is the segment's; when the
+speech goes on it is dropped. Half of the VAD's stop window comes off the time to the
+transcript; Smart Turn still decides the end of the turn at the VAD's stop.
 """
 
 from __future__ import annotations
@@ -18,10 +26,12 @@ from typing import Any
 from fastapi import WebSocket
 from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
 from pipecat.audio.vad.silero import SileroVADAnalyzer
-from pipecat.audio.vad.vad_analyzer import VADParams
+from pipecat.audio.vad.vad_analyzer import VADParams, VADState
+from pipecat.frames.frames import Frame, InputAudioRawFrame
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.processors.audio.vad_processor import VADProcessor
+from pipecat.processors.frame_processor import FrameDirection
 from pipecat.transports.websocket.fastapi import (
     FastAPIWebsocketParams,
     FastAPIWebsocketTransport,
@@ -36,11 +46,49 @@ from pipecat.workers.runner import WorkerRunner
 
 from server.voice.call import CustomerProcessor, SessionClock, VoiceCall
 from server.voice.protocol import SAMPLE_RATE, VoiceSerializer
-from server.voice.stt import SparringWhisperSTT, transcriber
+from server.voice.stt import SparringWhisperSTT, SpeechPaused, SpeechResumed, transcriber
 from server.voice.tts import CustomerTTS
 
 VAD_STOP_S = 0.2
 VAD_START_S = 0.2
+SPEECH_PAUSE_S = 0.1  # silence before the segment so far is transcribed (< VAD_STOP_S)
+
+
+class PauseAwareVAD(SileroVADAnalyzer):
+    """Silero VAD keeping its latest state (pipecat's controller only reports start and stop)."""
+
+    state = VADState.QUIET
+
+    async def analyze_audio(self, buffer: bytes) -> VADState:
+        self.state = await super().analyze_audio(buffer)
+        return self.state
+
+
+class PauseVADProcessor(VADProcessor):
+    """pipecat's VAD processor, which also pushes `SpeechPaused` once the speech has paused for
+    `pause_s` and `SpeechResumed` when it goes on before the VAD stopped."""
+
+    def __init__(self, *, vad_analyzer: PauseAwareVAD, pause_s: float, **kwargs: Any) -> None:
+        super().__init__(vad_analyzer=vad_analyzer, **kwargs)
+        self._analyzer = vad_analyzer
+        self._pause_s = pause_s
+        self._paused_s = 0.0
+        self._signalled = False
+
+    async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
+        await super().process_frame(frame, direction)
+        if not isinstance(frame, InputAudioRawFrame):
+            return
+        if self._analyzer.state is VADState.STOPPING:
+            self._paused_s += len(frame.audio) / 2 / (frame.sample_rate or SAMPLE_RATE)
+            if not self._signalled and self._paused_s >= self._pause_s:
+                self._signalled = True
+                await self.push_frame(SpeechPaused())
+            return
+        if self._signalled and self._analyzer.state is VADState.SPEAKING:
+            await self.push_frame(SpeechResumed())
+        self._signalled = False
+        self._paused_s = 0.0
 
 
 @dataclass
@@ -69,10 +117,9 @@ def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> Pipel
             allowed_origins=[],  # the route checks the origin with the app's own rule
         ),
     )
-    vad = VADProcessor(
-        vad_analyzer=SileroVADAnalyzer(
-            params=VADParams(start_secs=VAD_START_S, stop_secs=VAD_STOP_S)
-        )
+    vad = PauseVADProcessor(
+        vad_analyzer=PauseAwareVAD(params=VADParams(start_secs=VAD_START_S, stop_secs=VAD_STOP_S)),
+        pause_s=SPEECH_PAUSE_S,
     )
     turns = UserTurnProcessor(
         user_turn_strategies=UserTurnStrategies(

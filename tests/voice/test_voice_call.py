@@ -25,6 +25,7 @@ from sqlmodel import select
 from server import accounts
 from server.db import session_scope
 from server.models import User
+from server.voice import call as voice_call
 from server.voice.engines import shared_piper, shared_whisper
 from server.voice.pipeline import Engines
 from tests.voice.harness import (
@@ -87,6 +88,7 @@ async def test_a_spoken_call_is_transcribed_timed_and_scored(
 ) -> None:
     session_id = server.start_session()
     http, client, tasks = await open_call(server, session_id)
+    metrics = voice_call.RECENT[-1]
     try:
         opening = await client.customer_final(0)
         assert opening["text"] and not opening["truncated"]
@@ -113,6 +115,9 @@ async def test_a_spoken_call_is_transcribed_timed_and_scored(
         spoken = len(speech[line]) / RATE
         # the VAD's start/stop windows are taken off; Piper's leading/trailing silence remains
         assert abs((turn.end - turn.start) - spoken) < 0.8, (turn.start, turn.end, spoken)
+    # every segment ended in a pause, so each was transcribed from it, before the VAD stopped
+    assert metrics.stt_segments >= len(LINES)
+    assert metrics.stt_early == metrics.stt_segments
     session = server.session(session_id)
     assert session.channel == "voice" and session.status == "ended"
     report = server.score(session_id)
