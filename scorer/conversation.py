@@ -361,7 +361,8 @@ class Conversation:
         for turn in self.agent_turns:
             if turn in marked:
                 continue
-            for start, sentence in sentences(self.turns[turn].text):
+            text = self.turns[turn].text
+            for start, sentence in sentences(text):
                 if (
                     sentence.rstrip("\"'’”) ").endswith("?")
                     and not _NOT_CLARIFYING.search(sentence)
@@ -369,6 +370,12 @@ class Conversation:
                 ):
                     found.append((turn, MarkerHit("clarifying_question", sentence, start)))
                     break
+            else:
+                # Speech to text without punctuation: "…so luna was spayed monday is she still
+                # drinking and using her litter tray" asks from the inverted verb on.
+                asked = _unpunctuated_question(text)
+                if asked is not None and not _NOT_CLARIFYING.search(text[asked:]):
+                    found.append((turn, MarkerHit("clarifying_question", text[asked:], asked)))
         return sorted(found, key=lambda pair: (pair[0], pair[1].start))
 
     @cached_property
@@ -882,9 +889,37 @@ _ACRONYMS_TEXT = "nasa asap faqs http https json html imap smtp voip wifi ofcom"
 _ACRONYMS = frozenset(_ACRONYMS_TEXT.split())
 
 
+# In a turn with no punctuation, where a yes/no question starts inside the run of words: an
+# inverted verb and its subject after other words ("…monday is she still drinking").
+_INVERTED = re.compile(
+    r"(?<=\w )(?:is|are|was|were|do|does|did|has|have|had|can|could)\s+(?:she|he|it|they|you|we"
+    r"|there|your|his|her|their|the\s+\w+)\s+\w+\s+\w+",
+    re.I,
+)
+# Words after which the verb is not inverted: "what it is", "that is it for today".
+_SUBORDINATE = re.compile(
+    r"\b(?:what|how|when|where|why|if|whether|that|which|who|this|there|here|it|so|as|than"
+    r"|nor|neither|only)\s+$",
+    re.I,
+)
+
+
+def _unpunctuated_question(text: str) -> int | None:
+    """Where a question starts in a turn written without punctuation, if one does."""
+    if any(mark in text for mark in "?.!"):
+        return None
+    for match in _INVERTED.finditer(text):
+        if not _SUBORDINATE.search(text, max(0, match.start() - 10), match.start()):
+            return match.start()
+    return None
+
+
 def _first_fix(text: str, offset: int, sentence: str) -> int | None:
     """Where in `text` the first fix of `sentence` (found at `offset`) starts, skipping those
     after a condition or a question ("before I change anything", "can I reset it")."""
+    asked = _unpunctuated_question(sentence)
+    if asked is not None:
+        sentence = sentence[:asked]  # "…did she finish the pain drops we sent home" asks
     for match in _FIX.finditer(sentence):
         start = offset + match.start()
         if not _NOT_YET.search(text, max(0, start - 12), start):

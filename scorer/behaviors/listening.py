@@ -11,6 +11,8 @@ question before fixing; response gap 1–2 s.
     − 15  each interruption, at most three                      (`interruption`)
     + 15  median response gap 0.8–2.5 s; − 10 under 0.5 s; − 10 over 3.5 s, − 20 over 5 s
           (timed calls only)
+    at most 65 (average) with an interruption, or with a fix offered before any clarifying
+    question: good needs all three
 
 A paraphrase counts only when it restates the customer: it shares a content word with their
 last two turns and is not the agent's own earlier line said again.
@@ -44,6 +46,7 @@ from scorer.report import BehaviorResult, Evidence
 from scorer.text import content_words, snippet
 
 GOOD_GAP = (0.8, 2.5)
+GOOD_NEEDS_ALL = 65.0  # the cap when the customer was cut off or fixed before being asked
 SLOW_GAP = (3.5, 5.0)  # a median gap over 3.5 s costs 10, over 5 s 20
 REFERENCE_COST = 45  # "as I said": the answer cannot be good, however complete
 CLIPPED_WORDS = 6
@@ -100,6 +103,9 @@ def active_listening(conv: Conversation) -> BehaviorResult:
         elif gap > SLOW_GAP[0]:
             score -= 20 if gap > SLOW_GAP[1] else 10
             evidence.append(conv.evidence(turn, "", "response_gap", "-"))
+    if interruptions or (fix is not None and not before_fix):
+        # Good is all three: the customer finishes, is restated, and is asked before the fix.
+        score = min(score, GOOD_NEEDS_ALL)
     interrupted = interruptions[0][1].quote if interruptions else None
     coaching = _listening_coaching(conv, interrupted, bool(paraphrases), fix, before_fix, gap)
     return BehaviorResult.scored(score, evidence, coaching)
