@@ -87,6 +87,8 @@ _PUSHBACK = word_pattern(
 # A customer statement that shares this many content words with one of their earlier turns
 # makes the same point again (a loop), as a repeated question asks again.
 LOOP_WORDS = 2
+# A customer turn this many times their usual pace is heard as heat (with a loop).
+SPEEDING_UP = 1.3
 # Exclamations of delight are not heat: "she loved them!!", "Amazing, thank you!!".
 _POSITIVE = re.compile(
     r"\b(?:thank(?:s| you)|lov(?:e|ed|ely)|great|perfect|amazing|brilliant|awesome|wonderful"
@@ -800,9 +802,27 @@ class Conversation:
             or (
                 index in self.loops
                 and not _POSITIVE.search(text)
-                and (self.loops[index] >= 2 or bool(_IMPATIENT_WORDS.search(text)))
+                and (
+                    self.loops[index] >= 2
+                    or bool(_IMPATIENT_WORDS.search(text))
+                    or self._speeding_up(index)
+                )
             )
         )
+
+    def _speeding_up(self, index: int) -> bool:
+        """A timed customer turn at least 1.3 times the pace the customer started at (their
+        slowest earlier turn of five words or more): on a call, heat is heard in speed before
+        it is put in words."""
+        if self.pace_unit != "wpm":
+            return False
+        pace = self._wpms[index]
+        earlier = [
+            wpm
+            for i in self.customer_turns
+            if i < index and (wpm := self._wpms[i]) is not None and self.word_counts[i] >= 5
+        ]
+        return pace is not None and bool(earlier) and pace >= SPEEDING_UP * min(earlier)
 
     @cached_property
     def loops(self) -> dict[int, int]:

@@ -8,9 +8,12 @@ the agent's reply is then compared with the agent's own median of their previous
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
      55  held their usual pace (≤ 115 %)                          evidence `held_pace`
      25  sped up with the customer                                evidence `sped_up`
+         (a held pace that is already calm, ≤ 138 wpm after a pause of 1.5 s or more, while
+         the customer goes 1.6 times as fast or more, counts as slowed down)
          the mean over all such moments (80 when the customer escalated but never sped up;
          the reply to the first heated turn is cited as `even_pace`)
-    − 25  each defensive line, at most three                      (marker `defensive`);
+    − 15  the first defensive line, − 25 each further one, at most three (marker `defensive`, and
+          "as I've explained" said to a heated customer);
           one defensive line caps the score at 60 (average), two at 30 (poor)
     "calm down" in any wording caps it at 20                      (`told_to_calm_down`)
     − 20  each reply to a heated turn that cuts in or comes within 0.3 s, at most two
@@ -62,6 +65,11 @@ SLOW_GAP_S = 4.0
 SPEED_UP = 1.25
 SLOWED = 0.95
 HELD = 1.15
+# A held pace counts as slowed when it is already calm (≤ 138 wpm, 2.3 words a second), the
+# customer goes at least 1.6 times as fast, and the agent paused 1.5 s or more first.
+CALM_WPM = 138.0
+CALM_CONTRAST = 1.6
+CALM_GAP_S = 1.5
 
 _FILLER_WORDS_TEXT = """
     ok okay k mhm mm hm hmm mmhm uh um er erm ah uhhuh uh-huh huh yeah yep right sure alright aha oh
@@ -106,6 +114,10 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             sped_up_quote = sped_up_quote or item.quote
         evidence.append(item)
     defensive = conv.marker_hits("defensive")
+    # "As I've explained…" said to a heated customer is a shield as well.
+    heated_replies = {conv.next_agent(i) for i in conv.escalated_turns}
+    defensive += [(t, h) for t, h in conv.marker_hits("repeat_reference") if t in heated_replies]
+    defensive.sort(key=lambda pair: (pair[0], pair[1].start))
     if (
         not moments
         and not defensive
@@ -124,7 +136,9 @@ def tone_calibration(conv: Conversation) -> BehaviorResult:
             if answer is not None
             else conv.evidence(heated, "", "customer_escalated", "-")
         )
-    score -= 25 * min(3, len(defensive))
+    # The first defensive line costs 15 (a slip the call recovers from), each further one 25.
+    if defensive:
+        score -= 15 + 25 * (min(3, len(defensive)) - 1)
     evidence += [conv.hit_evidence(t, h, "-") for t, h in defensive[:4]]
     if defensive:  # one defensive line keeps it from good, two make it poor
         score = min(score, 60.0 if len(defensive) == 1 else 30.0)
@@ -202,9 +216,18 @@ def _spoken_moments(conv: Conversation) -> list[tuple[int, str]]:
         if reply is None or agent_usual is None or reply_pace is None or agent_usual <= 0:
             continue
         ratio = reply_pace / agent_usual
-        found.append(
-            (reply, "slower" if ratio <= SLOWED else "held" if ratio <= HELD else "faster")
-        )
+        verdict = "slower" if ratio <= SLOWED else "held" if ratio <= HELD else "faster"
+        gap = conv.agent_gaps.get(reply)
+        if (
+            verdict == "held"
+            and reply_pace <= CALM_WPM
+            and reply_pace * CALM_CONTRAST <= pace
+            and (gap or 0.0) >= CALM_GAP_S
+        ):
+            # Already at a calm pace, after a pause, against a customer going far faster: the
+            # agent holds the calm the customer lost, which is what slowing down is for.
+            verdict = "slower"
+        found.append((reply, verdict))
     return found
 
 

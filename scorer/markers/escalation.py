@@ -26,7 +26,8 @@ _CALM_DOWN = word_pattern(
     r"|swearing|yelling|being\s+rude))"
     # Tone policing in polite words: "I'd ask you to keep this respectful", "there's no need
     # for capitals", "I'd appreciate it if you didn't swear", "let's keep this professional".
-    r"|keep\s+(?:this|it|things|the\s+conversation)\s+(?:respectful|polite|professional|calm"
+    r"|keep\s+(?:this|it|things|the)\s+(?:conversation\s+|call\s+|chat\s+)?(?:respectful|polite"
+    r"|professional|calm"
     r"|courteous|friendly)|(?:no\s+need|not\s+necessary)\s+(?:for|to\s+use)\s+(?:the\s+|all\s+)?"
     r"(?:capitals|caps|capital\s+letters|language\s+like\s+that|that\s+language|that\s+tone"
     r"|the\s+attitude|exclamation)|(?:i'?d|i\s+would)\s+(?:appreciate\s+it|ask\s+you|prefer)"
@@ -75,6 +76,9 @@ _DEFENSIVE = word_pattern(
     r"|looked\s+at|followed|filled)\b|\bi(?:'m|\s+am)\s+(?:just|only)\s+(?:going\s+by|reading"
     r"|telling\s+you)\s+what\b|\b(?:you|it)\s+(?:agreed|signed|accepted)\s+(?:to\s+)?(?:the|our"
     r"|these|those)\s+(?:terms|conditions|t&cs|contract)\b|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
+    r"|your\s+(?:end|side|bank|provider))\b|\bit'?s\s+not\s+a\s+(?:question|matter)\s+of\b"
+    r"|\b(?:it'?s|that'?s)\s+(?:just\s+|only\s+)?what\s+the\s+(?:system|computer|logs?|records?)"
+    r"\s+(?:shows?|says?)\b|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
     r"|your\s+(?:end|side|bank|provider))\b",
     re.I,
 )
@@ -84,7 +88,9 @@ _REPEAT = word_pattern(
     r"|stated\s+(?:above|earlier|before))|\bas\s+per\s+my\s+(?:previous|last|earlier)\b"
     r"|\bscroll\s+up\b|\b(?:in|from)\s+my\s+(?:previous|last|earlier)\s+(?:message|reply"
     r"|response|email)|\bas\s+(?:i|we)\s+(?:wrote|typed|noted)\s+(?:above|earlier|before)"
-    r"|\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned"
+    r"|\blike\s+i(?:'ve|\s+have)\s+(?:already\s+)?(?:said|told\s+you|mentioned|explained)"
+    r"|\b(?:said|told\s+you|explained)\s+(?:it\s+|this\s+|that\s+)?(?:a\s+couple\s+of|a\s+few"
+    r"|several)\s+times|\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned"
     r"|told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said"
     r"|told\s+you|mentioned|explained)|\bas\s+previously\s+(?:mentioned|stated|explained)"
     r"|\bi(?:'ve|\s+have)?\s+already\s+(?:told|explained|said|mentioned)|\bi\s+(?:told"
