@@ -31,6 +31,8 @@ service call.
           named by the agent); an option the customer asked about is an answer, not a
           cross-sell; "so you can…"/"you want her to…" in the customer's words counts as
           talking about their job
+    ≥ 40  when nothing is sold: poor is for selling during service, a product-led answer is
+          average at worst
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from scorer.markers import MarkerHit
 from scorer.markers.clarity import internal_terms
 from scorer.markers.text import Turn, split_sentences
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, snippet
+from scorer.text import content_words, sentence_texts, snippet
 
 _CONFUSED = re.compile(
     r"\b(?:confus\w*|(?:so |sorry,? )?what does (?:that|this|it|all that) mean|you'?ve lost me|"
@@ -82,6 +84,7 @@ FORMAL_WORDS = 3
 # Office language alone makes a call average at worst (the customer can still ask).
 BUREAUCRATIC_AT_MOST = 2
 PARTIAL_FLOOR = 45.0
+NOTHING_SOLD_FLOOR = 40.0
 
 
 def _customers_word(conv: Conversation, turn: int, term: str) -> bool:
@@ -268,10 +271,14 @@ _STEERS_AWAY = re.compile(
 def _asked_for(conv: Conversation, turn: int, item: MarkerHit) -> bool:
     """The customer asked about this option ("is there a plan for that?", "what about the
     add-on?"): offering it answers them, it is not a cross-sell."""
-    offered = content_words(item.quote)
+    offered = {word for word in content_words(item.quote) if not word[:1].isdigit()}
     for earlier in conv.before(conv.customer_turns, turn, HISTORY_WINDOW):
         text = conv.turns[earlier].text
-        if _ASKS_OPTIONS.search(text) or ("?" in text and len(offered & content_words(text)) >= 2):
+        if _ASKS_OPTIONS.search(text):
+            return True
+        # A question of theirs about the same thing (its own words, not a price or a date).
+        questions = [s for s in sentence_texts(text) if s.rstrip("\"'’”) ").endswith("?")]
+        if any(len(offered & content_words(question)) >= 2 for question in questions):
             return True
     return False
 
@@ -317,6 +324,10 @@ def customer_language(conv: Conversation) -> BehaviorResult:
     ]
     cross = [pair for i, pair in enumerate(cross) if i == 0 or pair[0] != cross[i - 1][0]]
     score -= 35 * min(2, len(cross))
+    if not cross:
+        # Poor is for selling during service; a product-led answer that sells nothing is
+        # average at worst.
+        score = max(score, NOTHING_SOLD_FLOOR)
     evidence += [conv.hit_evidence(t, h, "-") for t, h in cross[:3]]
     if cross:
         coaching = (

@@ -51,7 +51,13 @@ _CROSS_SELL = word_pattern(
     r"|upgrade|add-?on|tier|subscription|membership|insurance|protection|warranty|cover"
     r"|shield|care)\s+(?:would|could|will|can|also)\s+(?:have\s+)?(?:cover|protect|save"
     r"|include|give|get|stop|prevent)|\bit\s+(?:might|may|could)\s+be\s+worth\s+(?:upgrading"
-    r"|adding|switching|looking\s+at\s+our)",
+    r"|adding|switching|looking\s+at\s+our)"
+    # a named tier sold by what it adds: "our Growth plan adds Scheduled Sends", "did you know
+    # you can switch to Gold Lite…"
+    r"|\bour\s+(?:\w+\s+){0,2}?(?:plan|tier|package|bundle|edition|subscription|membership"
+    r"|cover|policy)\s+(?:also\s+)?(?:adds|includes|gives|has|comes\s+with|offers|lets|unlocks"
+    r"|covers)\b|\bdid\s+you\s+know\s+(?:that\s+)?you\s+(?:can|could)\s+(?:switch|upgrade|add|get"
+    r"|move|try)\b",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").
