@@ -109,6 +109,13 @@ def ownership(conv: Conversation) -> BehaviorResult:
         for t, h in conv.marker_hits("diffuse_commitment", "vague_follow_up")
         if not _FIRST_PERSON_TRY.match(h.quote)
     ]
+    # One promise is one promise, however many markers read it ("We'll let you know" is both
+    # diffuse and a vague follow-up).
+    vague = [
+        pair
+        for i, pair in enumerate(vague)
+        if (pair[0], pair[1].start) not in {(t, h.start) for t, h in vague[:i]}
+    ]
     hedged += [
         (t, h)
         for t, h in conv.marker_hits("diffuse_commitment")
