@@ -59,7 +59,8 @@ _THREE_DIGITS = re.compile(r"\d\d\d")
 _DASH_DIGITS = re.compile(r"-\d\d")
 _EXPLAINED_AFTER = word_pattern(
     r"^[\"'’”)]?(?:\s+[\w-]+){0,2}?\s*(?:\(|[-–—:]\s*(?:(?:that|which|it|this)\s*)?(?:'s|is|means"
-    r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is|means|just\s+means|stands\s+for"
+    r"|just\s+means)?|,?\s*(?:which|that)\s+(?:is\s+(?:a|an|the|our|your|when|where|how|what"
+    r"|like|someone|something)|means|just\s+means|stands\s+for"
     r"|basically\s+means|is\s+basically|is\s+just|is\s+our|is\s+a|is\s+the)\b|,?\s*(?:that|which"
     r"|it|this)['’]s\s+(?:just\s+|basically\s+|simply\s+)?(?:a|an|the|our|what|when|how|where)\b"
     r"|,?\s*(?:i\.e\."
