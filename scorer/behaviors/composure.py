@@ -35,6 +35,7 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     − 10  more for each of those that came after a pause over 2.5 s, or that answered the
           customer raising a worry ("will I lose the export payments?")
     − 15  when two or more filler-only or disengaged turns make up half the replies or more
+    at most 65 (average) with two filler-only, clipped or disengaged turns or more
     − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
     − 20  most replies five words or fewer to a customer who says more  `terse_replies`
     − 20  response gaps growing to 4 s and more through the call  evidence `slowing_replies`
@@ -62,6 +63,7 @@ LONG_SENTENCES = 20
 COPY_WINDOW = 12
 SHORT_REFERENCE_WORDS = 8  # earlier replies compared for a copied line
 SLOW_GAP_S = 4.0
+TWO_EMPTY_CAP = 65.0
 SPEED_UP = 1.25
 SLOWED = 0.95
 HELD = 1.15
@@ -400,6 +402,8 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
         evidence.append(conv.evidence(conv.agent_turns[-1], "", "customer_left", "-"))
         flagged.append(conv.evidence(conv.agent_turns[-1], "", "", "-").quote)
     score -= min(90.0, penalty)
+    if len(flagged_turns) >= 2:
+        score = min(score, TWO_EMPTY_CAP)  # good allows no more than one empty reply
     agents = conv.agent_turns
     half = len(agents) // 2
     # Stability: turns not already penalised, second half against the first.
