@@ -57,7 +57,12 @@ _FIX = word_pattern(
     r"book(?:ed)?|schedul(?:e|ed)|dispatch(?:ed)?|arrange[d]?|raise[d]?|open(?:ed)?|"
     r"unlock(?:ed)?|restore[d]?|upgrade[d]?|switch(?:ed)?|move[d]?|apply|applied|"
     r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
-    r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?)\b",
+    r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?|reserve[d]?|"
+    r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?)\b"
+    # at work on it now: "I'm also refunding tonight's pitch fee", "I'm booking the engineer"
+    r"|\bi'?m\s+(?:also\s+|now\s+|just\s+)?(?:refunding|crediting|booking|rebooking|sending"
+    r"|replacing|cancell?ing|waiving|reversing|arranging|ordering|moving|reserving|escalating"
+    r"|posting|couriering|dispatching|issuing|processing|raising)\b",
     re.I,
 )
 # "Before I change anything", "can I ask", "if we reset it": a condition or a question, not a fix.
@@ -842,6 +847,16 @@ class Conversation:
                 for earlier, words in said[-REPEAT_WINDOW:]
                 if len(words_now & words) >= LOOP_WORDS and answered > earlier
             ]
+            # …or across the last two points they made ("I pointed it out" … "I showed him
+            # the scratch": the scratch from one, the showing from the other).
+            recent = said[-2:]
+            if (
+                not before
+                and len(recent) == 2
+                and all(answered > e and words_now & words for e, words in recent)
+                and len(words_now & (recent[0][1] | recent[1][1])) >= LOOP_WORDS
+            ):
+                before = [recent[-1][0]]
             if before:
                 found[index] = max(found.get(b, 0) for b in before) + 1
             said.append((index, words_now))

@@ -504,12 +504,15 @@ def trust_intro() -> str:
         "within one level: read every figure against that. *Tune* and *check* are the two "
         "fixed halves of each folder (by the SHA-1 of the file name); a check figure well below "
         "the tune figure would mean the rules fit those files rather than the behavior. "
-        "The shipped conversations (tests/scorer/conversations) were written by the Sparring "
-        "team, one or more for each failure class the scorer has had, while the rules were "
-        "fixed: they guard against regressions and agree by construction, so they say nothing "
-        "about validity. A set written and rated by people outside the team, on which the rules "
-        "were never tuned, is the figure to trust: the *check* half of the development set is "
-        "such a set.\n"
+        "The sets: *shipped* (tests/scorer/conversations) was written by the Sparring team, "
+        "one or more conversations for each failure class the scorer has had, while the rules "
+        "were fixed: it guards against regressions and agrees by construction. *blind* "
+        "(tests/scorer/blind) was written and labelled by writers who never saw the rules; "
+        "the rules were then corrected on its misses, class by class, so it is no longer "
+        "unseen. *held-out* (tests/scorer/heldout) was written the same way and only ever "
+        "read in aggregate, never tuned on: with the *check* half of *dev*, a development set "
+        "written by one person and rated blind by another, it is the figure to trust. The "
+        "blind and held-out labels come from one rater each.\n"
     )
 
 

@@ -20,7 +20,8 @@ thing a third time) or the agent tells them to calm down.
 
     starts at 35
     + 30  names the pattern ("we've been going round in circles")  (`pattern_named`)
-    + 20  … and pivots to a fix in that turn or the next
+    + 20  … and pivots to a fix in that turn or the next (named, then a refusal or the rule
+          again is no pivot; named without a pivot is average at best)
     + 10  a fix offered after the escalation without naming the pattern
     + 15  the customer's impact named after the escalation        (`impact_named`)
     +  5  … or only generic empathy or an apology
@@ -117,6 +118,16 @@ def _impact_line(conv: Conversation, fix: tuple[int, int] | None) -> str:
     return f"\"So {snippet(said_back(facts), 20)} — that's a real problem, and I'll fix it.\""
 
 
+NAMED_WITHOUT_PIVOT = 65.0
+# After naming the loop, holding the line instead of moving: a refusal or the rule again.
+_HOLDS_THE_LINE = re.compile(
+    r"\b(?:i'?m\s+afraid|unfortunately|the\s+only\s+thing\s+(?:we|i)\s+can|there'?s\s+nothing"
+    r"|(?:we|i)\s+can'?t\s+(?:change|do|remove|refund|waive)|(?:that'?s|it'?s)\s+(?:the|our)\s+policy"
+    r"|still\s+stands|has\s+to\s+stand)\b",
+    re.I,
+)
+
+
 def _loop_topic(conv: Conversation) -> str:
     """What the customer keeps coming back to, in the agent's words."""
     asks = [
@@ -144,11 +155,21 @@ _ASKING_LEAD = re.compile(
 def deescalation(conv: Conversation) -> BehaviorResult:
     escalated = conv.escalated_turns
     calm_down = conv.marker_hits("told_to_calm_down")
-    if not escalated and not calm_down:
+    # A loop the agent itself named ("you keep coming back to that conversation at the desk")
+    # arose, heated words or not.
+    named = [
+        loop
+        for turn, _ in conv.marker_hits("pattern_named")
+        for loop in sorted(conv.loops)[:1]
+        if loop < turn
+    ]
+    if not escalated and not calm_down and not named:
         return BehaviorResult.not_applicable(
             "The customer never escalated, so de-escalation was not tested in this conversation."
         )
-    start = escalated[0] if escalated else calm_down[0][0]
+    start = min(
+        [*escalated[:1], *(t for t, _ in calm_down[:1]), *named[:1]],
+    )
     score = 35.0
     evidence: list[Evidence] = []
     patterns = [(t, h) for t, h in conv.marker_hits("pattern_named") if t > start]
@@ -157,6 +178,8 @@ def deescalation(conv: Conversation) -> BehaviorResult:
         score += 30
         evidence += [conv.hit_evidence(t, h, "+") for t, h in patterns[:2]]
         for turn, item in patterns:
+            if _HOLDS_THE_LINE.search(conv.turns[turn].text, item.start):
+                continue  # named, then argued: "…but I'm afraid the only thing we can go on is…"
             position = conv.fix_position(turn)
             later = conv.next_agent(turn)
             pivot = _PIVOT.search(conv.turns[turn].text, item.start)
@@ -188,6 +211,8 @@ def deescalation(conv: Conversation) -> BehaviorResult:
     elif softer:
         score += 5
         evidence.append(conv.hit_evidence(*softer[0], "+"))
+    if patterns and not pivoted:
+        score = min(score, NAMED_WITHOUT_PIVOT)  # good is naming the loop *and* moving on
     score -= 35 * min(2, len(calm_down))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in calm_down]
     defensive = conv.marker_hits("defensive")

@@ -7,6 +7,8 @@
          owned: `ownership_commitment`; diffuse: `diffuse_commitment`, `vague_follow_up`; an
          owned one hedged in its sentence ("I'll try…", "hopefully", "as soon as possible")
          counts half
+    ≥ 40 when the agent named themselves for at least one step ("I'll arrange the repair"),
+         hedged or untimed: poor is for promises that all belong to nobody or are only tried
     25 when the customer asked for something to be done and the agent committed to nothing
        (evidence `request_without_commitment` on the agent's reply to the request)
     n/a when nothing in the conversation called for a commitment: questions for information
@@ -59,6 +61,8 @@ _REQUEST = re.compile(
     re.IGNORECASE,
 )
 HEDGED_CREDIT = 0.5
+OWNED_FLOOR = 40.0
+_ONLY_TRYING = re.compile(r"\b(?:try|trying|do my best|hopefully|hope|see if|see whether)\b", re.I)
 _THIRD_PARTY = re.compile(
     r"\b(?:the|our|a|an)\s+(?:\w+\s+){0,2}?(?:team|department|depot|engineers?|technicians?"
     r"|specialists?|colleagues?|office|courier|adjuster|back office|billing|supervisor)s?\s+(?:will"
@@ -164,6 +168,10 @@ def ownership(conv: Conversation) -> BehaviorResult:
     # A hedged promise still names who and what: half the credit of an owned one.
     credit = len(owned) + HEDGED_CREDIT * len(hedged)
     score = 15 + 85 * credit / (len(owned) + len(hedged) + len(vague))
+    if owned or any(not _ONLY_TRYING.search(h.quote) for _, h in hedged):
+        # Someone named themselves for a step ("I'll arrange the repair"): average at worst.
+        # Poor is a call whose promises all belong to nobody or are only tried.
+        score = max(score, OWNED_FLOOR)
     if diffuse:
         asked = _first_request(conv)
         coaching = (

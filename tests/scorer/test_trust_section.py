@@ -21,24 +21,31 @@ from scorer.evaluation import (
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "tests" / "scorer" / "conversations"
+BLIND = ROOT / "tests" / "scorer" / "blind"
+HELD_OUT = ROOT / "tests" / "scorer" / "heldout"
 # The development set lives next to the repository where it is available; it is not shipped.
 DEV = ROOT.parent / "shared" / "eval" / "behaviors"
 LABELLED = ROOT / "tests" / "scorer" / "labelled"
 HOW = (
     "the README's scorer figures are out of date: run `sparring scorer trust --write README.md "
-    "shipped=tests/scorer/conversations dev=DEV_SET_FOLDER` and commit README.md"
+    "shipped=tests/scorer/conversations blind=tests/scorer/blind held-out=tests/scorer/heldout "
+    "dev=DEV_SET_FOLDER` and commit README.md"
 )
 
 
 def test_the_readme_section_is_what_the_command_generates_now() -> None:
     current = current_trust_section((ROOT / "README.md").read_text(encoding="utf-8"), "README.md")
-    shipped = evaluate_conversations(SHIPPED)
+    sets = [
+        ("shipped", evaluate_conversations(SHIPPED)),
+        ("blind", evaluate_conversations(BLIND)),
+        ("held-out", evaluate_conversations(HELD_OUT)),
+    ]
     if DEV.is_dir():
-        dev = evaluate_conversations(DEV)
-        assert current == trust_section([("shipped", shipped), ("dev", dev)]), HOW
-    else:  # only the shipped figures can be checked here
-        assert trust_row("shipped", shipped) in current, HOW
-        assert trust_block("shipped", shipped) in current, HOW
+        assert current == trust_section([*sets, ("dev", evaluate_conversations(DEV))]), HOW
+    else:  # only the sets in the repository can be checked here
+        for name, found in sets:
+            assert trust_row(name, found) in current, HOW
+            assert trust_block(name, found) in current, HOW
 
 
 def test_the_section_holds_the_human_figure_the_sets_and_every_labelled_behavior() -> None:
