@@ -173,6 +173,12 @@ _CONSEQUENCE = re.compile(
     r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",
     re.I,
 )
+# An offer is a fix, not their impact: "What I can do is move you to a superior double…".
+_OFFER = re.compile(
+    r"\bwhat\s+(?:i|we)\s+can\s+do\b|\b(?:i|we)\s+can\s+(?:offer|give|move|put|get|upgrade|swap)"
+    r"\s+you\b|\bhow\s+about\s+(?:i|we)\b|\bwould\s+you\s+like\s+(?:me|us)\s+to\b",
+    re.I,
+)
 # Words that put the customer (or "the same thing" shared with them) in a sentence. An agent's
 # line about itself, its screen or its records ("I don't have the check-out report on my screen,
 # unfortunately") is service talk, not the customer's impact.
@@ -454,6 +460,7 @@ class Conversation:
             for turn, item in self.marker_hits("impact_named")
             if not _AGENT_NEWS.match(item.quote)
             and _first_fix(item.quote, 0, item.quote) is None
+            and not _OFFER.search(item.quote)
             and _about_the_customer(item.quote)
         ]
 

@@ -87,6 +87,25 @@ PARTIAL_FLOOR = 45.0
 NOTHING_SOLD_FLOOR = 40.0
 
 
+def _asked_about(
+    conv: Conversation, term: str, since: tuple[int, MarkerHit, Evidence], now: int
+) -> bool:
+    """Whether the customer asked what something meant between the term's first use and now."""
+    return any(
+        _confused_by(conv.turns[i].text, term) for i in conv.customer_turns if since[0] < i < now
+    )
+
+
+# The customer asking what the term itself is: "What's ADR?", "I don't know what a DPC is".
+_ASKS_MEANING = re.compile(r"\b(?:what(?:'s| is| are| does| do)|know what|meaning of)\b", re.I)
+
+
+def _confused_by(text: str, term: str) -> bool:
+    if _CONFUSED.search(text):
+        return True
+    return term.lower() in text.lower() and _ASKS_MEANING.search(text) is not None
+
+
 def _customers_word(conv: Conversation, turn: int, term: str) -> bool:
     lowered = term.lower()
     return any(lowered in conv.turns[i].text.lower() for i in conv.customer_turns if i < turn)
@@ -103,12 +122,22 @@ def clarity(conv: Conversation) -> BehaviorResult:
     counted: set[str] = set()
     terms: list[str] = []
     jargon_turns: set[int] = set()  # turns that use a term still untranslated
+    first_said: dict[str, tuple[int, MarkerHit, Evidence]] = {}
     for turn in conv.agent_turns:
         spoken = Turn.of(conv.turns[turn].text, glossary=glossary)
         for term, start, explained in internal_terms(spoken):
             key = term.lower()
             sentence = spoken.sentence_at(start)
             if explained:
+                if key in counted and not _asked_about(conv, key, first_said[key], turn):
+                    # Translated later of the agent's own accord, before the customer had to
+                    # ask: the customer got the meaning, so the first use costs nothing.
+                    where = first_said.pop(key)
+                    counted.discard(key)
+                    terms.remove(next(t for t in terms if t.lower() == key))
+                    untranslated[:] = [pair for pair in untranslated if pair[1] is not where[1]]
+                    evidence[:] = [e for e in evidence if e is not where[2]]
+                    used -= 1
                 if key not in explained_terms and key not in counted:
                     used += 1
                     evidence.append(conv.evidence(turn, sentence.text, "jargon_explained", "+"))
@@ -125,8 +154,11 @@ def clarity(conv: Conversation) -> BehaviorResult:
             used += 1
             counted.add(key)
             terms.append(term)
-            untranslated.append((turn, MarkerHit("jargon", sentence.text, sentence.start)))
-            evidence.append(conv.evidence(turn, sentence.text, "jargon", "-"))
+            item = MarkerHit("jargon", sentence.text, sentence.start)
+            cited = conv.evidence(turn, sentence.text, "jargon", "-")
+            untranslated.append((turn, item))
+            evidence.append(cited)
+            first_said[key] = (turn, item, cited)
     # One untranslated term in a plain call is average; three or more are poor.
     bureaucratic = [
         (turn, MarkerHit("bureaucratic", found.group(0), found.start()))
@@ -169,7 +201,10 @@ def clarity(conv: Conversation) -> BehaviorResult:
         if reply in lost:
             continue
         if reply < len(conv.turns) and conv.turns[reply].speaker == "customer":
-            confused = _CONFUSED.search(conv.turns[reply].text)
+            text = conv.turns[reply].text
+            confused = _CONFUSED.search(text) or (
+                _ASKS_MEANING.search(text) if any(_confused_by(text, t) for t in terms) else None
+            )
             if confused:
                 # The verdict is about the agent: cite the term that lost the customer.
                 lost.add(reply)

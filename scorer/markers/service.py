@@ -57,7 +57,9 @@ _CROSS_SELL = word_pattern(
     r"|\bour\s+(?:\w+\s+){0,2}?(?:plan|tier|package|bundle|edition|subscription|membership"
     r"|cover|policy)\s+(?:also\s+)?(?:adds|includes|gives|has|comes\s+with|offers|lets|unlocks"
     r"|covers)\b|\bdid\s+you\s+know\s+(?:that\s+)?you\s+(?:can|could)\s+(?:switch|upgrade|add|get"
-    r"|move|try)\b",
+    r"|move|try)\b|\b(?:you'?re|you\s+are)\s+(?:now\s+|also\s+)?(?:eligible|due)\s+for\s+(?:an?\s+)?"
+    r"(?:\w+\s+)?(?:upgrade|new\s+(?:phone|handset|plan|contract|device))|\byou\s+qualify\s+for\s+"
+    r"(?:an?\s+|our\s+)?(?:\w+\s+)?(?:upgrade|plan|offer|deal|discount)",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").
