@@ -79,19 +79,41 @@ class WriteGate:
     asked. SQLite allows one writer; without the gate, the others poll for its lock with growing
     sleeps and can give up after the busy timeout while the writes before them were quick. A
     connection takes the gate before its first write statement and gives it back when its
-    transaction ends (commit, rollback, or the connection going back to the pool); the queue is
-    woken the moment the gate is free. Another process (a second worker, the CLI) is still kept
-    in order by SQLite's busy timeout."""
+    transaction has ended (after the commit or rollback, or when the connection goes back to
+    the pool); the queue is woken the moment the gate is free. Another process (a second
+    worker, the CLI) is still kept in order by SQLite's busy timeout.
+
+    The gate is given back only once SQLite's COMMIT has returned (the engine's `commit` event
+    comes before it): a writer let in earlier would find SQLite's lock still taken and sleep in
+    SQLite's busy handler (1, 2, 5, 10 … ms) while holding the gate, and the queue behind it
+    with it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._commit: Callable[[Any], None] = _no_op
+        self._rollback: Callable[[Any], None] = _no_op
 
     def install(self, engine: Engine) -> None:
         event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
-        event.listen(engine, "commit", self._release_connection)
-        event.listen(engine, "rollback", self._release_connection)
         event.listen(engine.pool, "checkin", self._release_record)
+        # the dialect runs the DBAPI commit and rollback (for the pool's reset too)
+        dialect = engine.dialect
+        self._commit, self._rollback = dialect.do_commit, dialect.do_rollback
+        dialect.do_commit = self._do_commit  # type: ignore[method-assign]
+        dialect.do_rollback = self._do_rollback  # type: ignore[method-assign]
+
+    def _do_commit(self, dbapi_connection: Any) -> None:
+        try:
+            self._commit(dbapi_connection)
+        finally:
+            self._release_proxied(dbapi_connection)
+
+    def _do_rollback(self, dbapi_connection: Any) -> None:
+        try:
+            self._rollback(dbapi_connection)
+        finally:
+            self._release_proxied(dbapi_connection)
 
     def _before(self, conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         info = conn.connection.info
@@ -104,16 +126,24 @@ class WriteGate:
         if not conn.connection.dbapi_connection.in_transaction:  # the write committed itself
             self._release(conn.connection.info)
 
-    def _release_connection(self, conn: Any) -> None:
-        self._release(conn.connection.info)
-
     def _release_record(self, _dbapi_connection: Any, record: Any) -> None:
         if record is not None:
             self._release(record.info)
 
+    def _release_proxied(self, connection: Any) -> None:
+        try:
+            info = connection.info
+        except (AttributeError, NotImplementedError):  # the engine's first-connect probe
+            return
+        self._release(info)
+
     def _release(self, info: dict[str, Any]) -> None:
         if info.pop(_HOLDS_GATE, False):
             self._lock.release()
+
+
+def _no_op(_connection: Any) -> None:
+    pass
 
 
 def limit_threads(settings: Settings) -> None:

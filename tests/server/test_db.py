@@ -159,6 +159,42 @@ def test_sqlite_writers_queue_at_the_write_gate_instead_of_failing(
         engine.dispose()
 
 
+def test_the_write_gate_is_given_back_only_after_the_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Writers of one process never meet SQLite's own lock: with no busy timeout at all, a
+    writer let through the gate before the previous COMMIT returned would fail at once with
+    "database is locked" (with the timeout, it sleeps in SQLite's busy handler instead)."""
+    import threading
+
+    import server.db
+
+    monkeypatch.setattr(server.db, "SQLITE_BUSY_TIMEOUT_S", 0.0)
+    engine = _write_table(tmp_path)
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(40):
+                with engine.connect() as connection:
+                    connection.execute(text("INSERT INTO note VALUES (:n)"), {"n": n * 100 + i})
+                    connection.commit()
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    try:
+        assert errors == []
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM note")).scalar() == 240
+    finally:
+        engine.dispose()
+
+
 def test_the_write_gate_is_free_after_commit_rollback_and_an_unfinished_connection(
     tmp_path: Path,
 ) -> None:
@@ -172,11 +208,8 @@ def test_the_write_gate_is_free_after_commit_rollback_and_an_unfinished_connecti
         with engine.connect() as connection:
             connection.execute(text("INSERT INTO note VALUES (3)"))
             connection.commit()
-        gate = next(
-            listener.__self__
-            for listener in engine.dispatch.commit  # the installed WriteGate
-            if isinstance(getattr(listener, "__self__", None), WriteGate)
-        )
+        gate = engine.dialect.do_commit.__self__  # the installed WriteGate
+        assert isinstance(gate, WriteGate)
         assert gate._lock.acquire(timeout=0.5), "the gate was left taken"
         gate._lock.release()
         with engine.connect() as connection:
