@@ -12,12 +12,13 @@ crash loses nothing: `open_live` finds an agent turn that has no reply yet and `
 caller can answer it with `answer_pending`. Preview sessions (a trainer trying a draft persona)
 run the same way but are never scored.
 
-The web app runs turns with `run_turn(engine, live, text)`: the same steps, each database step
-in a worker thread with a transaction of its own (`store_agent_turn`, then `stream_reply` on the
-event loop, then `store_reply`). Nothing is stored once the session has ended (`SessionEnded`),
-also when another window or worker ended it; `finish` ends and scores a session exactly once
-however many windows end it at the same moment, and scores an agent turn still waiting for its
-reply. The customer's turn is stored as it was streamed, with the reason when the LLM failed."""
+The web app runs turns with `run_turn(engine, live, text)`: the same steps, the database work
+in worker threads (`store_agent_turn`, then `stream_reply` on the event loop, then `store_reply`;
+with the scripted voice all three in one trip to a thread, still two transactions). Nothing is
+stored once the session has ended (`SessionEnded`), also when another window or worker ended
+it; `finish` ends and scores a session exactly once however many windows end it at the same
+moment, and scores an agent turn still waiting for its reply. The customer's turn is stored as
+it was streamed, with the reason when the LLM failed."""
 
 from __future__ import annotations
 
@@ -25,11 +26,11 @@ import random
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -406,18 +407,84 @@ async def take_turn(db: Session, live: LiveSession, text: str) -> AsyncIterator[
         yield event
 
 
-async def run_turn(engine: Engine, live: LiveSession, text: str | None) -> AsyncIterator[TurnEvent]:
-    """`take_turn` (or, with `text=None`, `answer_pending`) for the event loop: each database
-    step runs in a worker thread with a short transaction of its own, so the loop never waits
-    on a lock or a connection while other chats stream."""
+async def run_turn(
+    engine: Engine,
+    live: LiveSession,
+    text: str | None,
+    *,
+    signed_in: Callable[[Session], bool] | None = None,
+) -> AsyncIterator[TurnEvent]:
+    """`take_turn` (or, with `text=None`, `answer_pending`) for the event loop: the database
+    work runs in worker threads, so the loop never waits on a lock or a connection while other
+    chats stream. `signed_in(db)` (a socket's sign-in check) is asked in the turn's first
+    transaction; `SignedOut` when it fails, with nothing stored.
+
+    The scripted voice has its whole reply at once, so its turn is one trip to a thread: the
+    agent's turn committed, the reply computed, then stored in a second transaction, and the
+    events (`agent`, the `chunk`s, `customer`) sent afterwards. An LLM reply streams from the
+    event loop between the two writes."""
+    if live.voice is None:
+        events, error = await to_thread.run_sync(_scripted_turn, engine, live, text, signed_in)
+        for event in events:
+            yield event
+        if error is not None:
+            raise error
+        return
     if text is not None:
         checked = check_message(text)
-        turn = await to_thread.run_sync(_in_session, engine, store_agent_turn, live, checked)
+        store = partial(_in_session, engine, store_agent_turn, live, checked, signed_in=signed_in)
+        turn = await to_thread.run_sync(store)
         yield TurnEvent("agent", turn.index, turn.text)
+    elif signed_in is not None:
+        await to_thread.run_sync(_check_signed_in_in_session, engine, signed_in)
     async for event in stream_reply(live):
         yield event
     for event in await to_thread.run_sync(_in_session, engine, store_reply, live):
         yield event
+
+
+class SignedOut(Exception):  # noqa: N818 - a state, like SessionEnded
+    """The sign-in that opened this conversation is no longer valid (signed out, password reset,
+    role change, deactivated): nothing of the turn was stored."""
+
+
+def _check_signed_in(db: Session, signed_in: Callable[[Session], bool] | None) -> None:
+    if signed_in is not None and not signed_in(db):
+        raise SignedOut("signed out: sign in again to continue this conversation")
+
+
+def _check_signed_in_in_session(engine: Engine, signed_in: Callable[[Session], bool]) -> None:
+    with session_scope(engine) as db:
+        _check_signed_in(db, signed_in)
+
+
+def _scripted_turn(
+    engine: Engine,
+    live: LiveSession,
+    text: str | None,
+    signed_in: Callable[[Session], bool] | None,
+) -> tuple[list[TurnEvent], Exception | None]:
+    """One turn with the scripted voice, in a worker thread: the agent's turn committed first
+    (after the sign-in check, in the same transaction), then the reply computed and stored.
+    Returns the events to send and the error that stopped the turn after the agent's turn was
+    stored (the events before it are still sent)."""
+    events: list[TurnEvent] = []
+    with session_scope(engine) as db:
+        _check_signed_in(db, signed_in)
+        if text is not None:
+            turn = store_agent_turn(db, live, check_message(text))
+            events.append(TurnEvent("agent", turn.index, turn.text))
+    agent = live.pending
+    if agent is None:
+        raise PracticeError("there is no agent message waiting for an answer")
+    try:
+        reply = live.conversation.reply(agent.text)
+        events += [TurnEvent("chunk", agent.index + 1, chunk) for chunk in chunks_of(reply.text)]
+        with session_scope(engine) as db:
+            events += store_reply(db, live)
+    except Exception as error:  # noqa: BLE001 - raised on the event loop after the events before it
+        return events, error
+    return events, None
 
 
 async def finish_in_thread(engine: Engine, live: LiveSession) -> ScoreRecord | None:
@@ -425,8 +492,15 @@ async def finish_in_thread(engine: Engine, live: LiveSession) -> ScoreRecord | N
     return await to_thread.run_sync(_in_session, engine, finish, live)
 
 
-def _in_session(engine: Engine, work: Callable[..., T], live: LiveSession, *args: Any) -> T:
+def _in_session(
+    engine: Engine,
+    work: Callable[..., T],
+    live: LiveSession,
+    *args: Any,
+    signed_in: Callable[[Session], bool] | None = None,
+) -> T:
     with session_scope(engine) as db:
+        _check_signed_in(db, signed_in)
         return work(db, live, *args)
 
 
@@ -473,12 +547,19 @@ def _adopt(live: LiveSession, other: LiveSession) -> None:
     live.turns, live.pending = other.turns, other.pending
 
 
+_STATUS = PracticeSession.__table__.c.status  # type: ignore[attr-defined]
+_LOCK_STATUS = (
+    select(_STATUS)
+    .where(PracticeSession.__table__.c.id == bindparam("session_id"))  # type: ignore[attr-defined]
+    .with_for_update()
+)
+"""One statement built once, run as plain SQL: it is asked on every turn."""
+
+
 def _lock(db: Session, session_id: int) -> SessionStatus:
     """The session's stored status; on PostgreSQL its row stays locked until the transaction
     ends, so turns and the end of one conversation are written one at a time."""
-    status = db.exec(
-        select(PracticeSession.status).where(PracticeSession.id == session_id).with_for_update()
-    ).one()
+    status = db.connection().execute(_LOCK_STATUS, {"session_id": session_id}).scalar_one()
     return SessionStatus(status)
 
 
@@ -500,21 +581,29 @@ def _write_while_active(
     while the stored session is still active; raises `SessionEnded` when it ended meanwhile
     and `TurnConflict` when another window wrote the same turn first. After either, reload the
     conversation (`reload_live`): the rows given here are expired."""
-    if _lock(db, live.id) is SessionStatus.ended:
+    # the status is read once, where the write can no longer race an end: on PostgreSQL
+    # before the write (the row stays locked), on SQLite after the flush (which took the
+    # database's write lock, so an end committed meanwhile is seen)
+    locks_rows = db.get_bind().dialect.name != "sqlite"
+    if locks_rows and _lock(db, live.id) is SessionStatus.ended:
         db.rollback()
         raise SessionEnded(ENDED_ELSEWHERE)
     for row in rows:
         db.add(row)
     try:
         db.flush()
-        # SQLite: the flush took the write lock, so an end committed since the check is seen now
-        if _lock(db, live.id) is SessionStatus.ended or (end and not _claim_end(db, live.id)):
+        ended = not locks_rows and _lock(db, live.id) is SessionStatus.ended
+        if ended or (end and not _claim_end(db, live.id)):
             db.rollback()  # (the rows added here are expired: reload the conversation)
             raise SessionEnded(ENDED_ELSEWHERE)
         if end:
             _close(db, live)
         db.commit()
     except IntegrityError:
+        db.rollback()
+        if _lock(db, live.id) is SessionStatus.ended:  # a stale window's turn, after an end
+            db.rollback()
+            raise SessionEnded(ENDED_ELSEWHERE) from None
         db.rollback()
         raise TurnConflict(
             "this conversation continued in another window; reload the page to see it"

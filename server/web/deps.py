@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, WebSocket
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 
 from server.db import session_scope
 from server.models import Role, User
@@ -84,15 +85,27 @@ def session_user(session: Session, cookie: Mapping[str, Any]) -> User | None:
     return load_user(session, cookie.get("user_id"), cookie.get("epoch", 0))
 
 
+def sign_in_check(connection: HTTPConnection) -> Callable[[Session], bool]:
+    """`check(db)`: whether the connection's session cookie is still valid, asked in a
+    transaction the caller has open anyway (e.g. the one that stores a chat turn)."""
+    cookie = connection.session
+
+    def check(db: Session) -> bool:
+        return session_user(db, cookie) is not None
+
+    return check
+
+
 async def still_signed_in(websocket: WebSocket) -> bool:
     """Whether the socket's session is still valid (checked before every turn), in a thread so
     the event loop never waits on the database."""
+    check = sign_in_check(websocket)
 
-    def check() -> bool:
+    def in_session() -> bool:
         with Session(websocket.app.state.engine) as db:
-            return session_user(db, websocket.session) is not None
+            return check(db)
 
-    return await run_in_threadpool(check)
+    return await run_in_threadpool(in_session)
 
 
 @dataclass(frozen=True)

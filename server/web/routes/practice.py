@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Annotated, Any
 
@@ -36,6 +36,7 @@ from server.services.practice import (
     LiveSession,
     PracticeError,
     SessionEnded,
+    SignedOut,
     TurnConflict,
     TurnEvent,
 )
@@ -48,6 +49,7 @@ from server.web.deps import (
     NotFound,
     UserDep,
     session_user,
+    sign_in_check,
     still_signed_in,
 )
 from server.web.templating import flash, render
@@ -304,20 +306,35 @@ async def converse(channel: Channel, live: LiveSession, engine: Engine) -> None:
             reason = f"message too big: over {MAX_WS_MESSAGE_CHARS:,} characters"
             await channel.websocket.close(code=MESSAGE_TOO_BIG, reason=reason)
             return
-        if not await still_signed_in(channel.websocket):
-            reason = "signed out: sign in again to continue this conversation"
-            await channel.websocket.close(code=POLICY_VIOLATION, reason=reason)
-            return
         request = parse_request(raw)
-        if isinstance(request, str):
-            await channel.error(request)
-        elif request["type"] == "end":
-            await practice.finish_in_thread(engine, live)
-            await channel.send(ended_message(live))
-        else:
-            if live.pending is not None:  # a reply still owed to the previous message comes first
-                live = await play_turn(channel, live, engine, None)
-            live = await play_turn(channel, live, engine, request.get("text"))
+        # a message to store has the sign-in checked in the transaction that stores it
+        stores = (
+            isinstance(request, dict)
+            and request["type"] == "say"
+            and isinstance(request.get("text"), str)
+        )
+        if not stores and not await still_signed_in(channel.websocket):
+            await close_signed_out(channel)
+            return
+        try:
+            if isinstance(request, str):
+                await channel.error(request)
+            elif request["type"] == "end":
+                await practice.finish_in_thread(engine, live)
+                await channel.send(ended_message(live))
+            else:
+                signed_in = sign_in_check(channel.websocket)
+                if live.pending is not None:  # a reply still owed to the previous message first
+                    live = await play_turn(channel, live, engine, None, signed_in)
+                live = await play_turn(channel, live, engine, request.get("text"), signed_in)
+        except SignedOut:
+            await close_signed_out(channel)
+            return
+
+
+async def close_signed_out(channel: Channel) -> None:
+    reason = "signed out: sign in again to continue this conversation"
+    await channel.websocket.close(code=POLICY_VIOLATION, reason=reason)
 
 
 def parse_request(raw: str) -> dict[str, Any] | str:
@@ -339,16 +356,23 @@ def parse_request(raw: str) -> dict[str, Any] | str:
 
 
 async def play_turn(
-    channel: Channel, live: LiveSession, engine: Engine, text: object
+    channel: Channel,
+    live: LiveSession,
+    engine: Engine,
+    text: object,
+    signed_in: Callable[[Session], bool] | None = None,
 ) -> LiveSession:
     """Run one turn (`text=None`: answer the stored agent turn), streaming it, and return the
-    conversation to continue with: reloaded when another window changed or ended it."""
+    conversation to continue with: reloaded when another window changed or ended it.
+    `SignedOut` (nothing stored) goes to the caller, which closes the socket."""
     try:
         if text is not None and not isinstance(text, str):
             raise PracticeError('"text" must be a string; send {"type": "say", "text": "..."}')
-        async for event in practice.run_turn(engine, live, text):
+        async for event in practice.run_turn(engine, live, text, signed_in=signed_in):
             await channel.send(event_message(live, event))
         return live
+    except SignedOut:
+        raise
     except SessionEnded as exc:
         await channel.error(f"{exc}")
         live = await reload(live, engine)
