@@ -64,6 +64,9 @@ from server.voice.tts import SentenceSynthesised, SpeechFailed
 log = logging.getLogger(__name__)
 
 RESUME_GAP_S = 1.0
+# the customer answers no sooner than this after the agent's last speech (session clock)
+MIN_SILENCE_S = 0.35
+MAX_HOLD_S = 1.0  # wall-clock bound of that wait (audio stopped arriving: answer anyway)
 
 
 def words(text: str) -> list[str]:
@@ -182,6 +185,7 @@ class VoiceCall:
         self.first_speech: float | None = None  # first VAD start of the turn being spoken
         self.last_speech_end: float | None = None
         self.speaking = False
+        self.voice_rising = False  # the VAD hears voice again, not yet confirmed as speech
         self.metrics = Metrics()
         RECENT.append(self.metrics)
         voice = live.conversation.scenario.customer.voice
@@ -292,6 +296,7 @@ class CustomerProcessor(FrameProcessor):
         self.lock = asyncio.Lock()
         self.closed = False
         self.cut_in_index: int | None = None  # the agent turn the customer cut in on
+        self.hold_task: asyncio.Task[None] | None = None  # waiting for the silence to last
 
     # --- outbound messages ---------------------------------------------------------------------
 
@@ -335,9 +340,6 @@ class CustomerProcessor(FrameProcessor):
             await self.push_frame(frame, direction)
             if direction is FrameDirection.DOWNSTREAM:
                 self.stop_requested = True
-                self.call.metrics.end_of_turn_delay.append(
-                    max(self.call.now() - (self.call.last_speech_end or self.call.now()), 0.0)
-                )
                 await self.maybe_take_turn()
         elif isinstance(frame, InterruptionFrame):
             await self.push_frame(frame, direction)
@@ -428,10 +430,16 @@ class CustomerProcessor(FrameProcessor):
             self.texts.append(frame.text)
         await self.maybe_take_turn()
 
-    async def maybe_take_turn(self) -> None:
+    async def maybe_take_turn(self, held: bool = False) -> None:
         if not self.stop_requested or self.segments_open > 0:
             return
+        if not held and not self.silence_held():
+            if self.hold_task is None or self.hold_task.done():
+                self.hold_task = self.create_task(self.hold_then_take())
+            return
         self.stop_requested = False
+        now = self.call.now()
+        self.call.metrics.end_of_turn_delay.append(max(now - (self.call.last_speech_end or now), 0))
         text = " ".join(self.texts).strip()
         failed, self.stt_failed = self.stt_failed, None
         self.texts = []
@@ -457,6 +465,29 @@ class CustomerProcessor(FrameProcessor):
                 "Part of what you said could not be recognised; check the caption.",
             )
         self.start_reply((text, start, end))
+
+    def silence_held(self) -> bool:
+        """Whether the agent has been silent `MIN_SILENCE_S` since their last speech (session
+        clock) and the VAD hears no voice rising. With the transcript ready at the VAD's stop,
+        a mid-sentence pause Smart Turn takes for an end ("I'm sorry, | that sounds…") would
+        otherwise be answered before the VAD confirms the speech going on (0.2 s of it)."""
+        call = self.call
+        if call.speaking or call.voice_rising:
+            return False
+        end = call.last_speech_end
+        return end is None or call.now() >= end + MIN_SILENCE_S
+
+    async def hold_then_take(self) -> None:
+        """Wait (off the frame path) for the silence to last, then take the turn; when the agent
+        talks on, the next end of turn takes all of it."""
+        waited = 0.0
+        while not self.closed and waited < MAX_HOLD_S and not self.silence_held():
+            if self.call.speaking:
+                return
+            await asyncio.sleep(0.02)
+            waited += 0.02
+        if not self.call.speaking:
+            await self.maybe_take_turn(held=True)
 
     async def on_message(self, message: dict[str, Any]) -> None:
         kind = message.get("type")

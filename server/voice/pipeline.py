@@ -68,9 +68,17 @@ class PauseVADProcessor(VADProcessor):
     """pipecat's VAD processor, which also pushes `SpeechPaused` once the speech has paused for
     `pause_s` and `SpeechResumed` when it goes on before the VAD stopped."""
 
-    def __init__(self, *, vad_analyzer: PauseAwareVAD, pause_s: float, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *,
+        vad_analyzer: PauseAwareVAD,
+        pause_s: float,
+        call: VoiceCall | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(vad_analyzer=vad_analyzer, **kwargs)
         self._analyzer = vad_analyzer
+        self._call = call
         self._pause_s = pause_s
         self._paused_s = 0.0
         self._signalled = False
@@ -79,6 +87,8 @@ class PauseVADProcessor(VADProcessor):
         await super().process_frame(frame, direction)
         if not isinstance(frame, InputAudioRawFrame):
             return
+        if self._call is not None:
+            self._call.voice_rising = self._analyzer.state is VADState.STARTING
         if self._analyzer.state is VADState.STOPPING:
             self._paused_s += len(frame.audio) / 2 / (frame.sample_rate or SAMPLE_RATE)
             if not self._signalled and self._paused_s >= self._pause_s:
@@ -120,6 +130,7 @@ def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> Pipel
     vad = PauseVADProcessor(
         vad_analyzer=PauseAwareVAD(params=VADParams(start_secs=VAD_START_S, stop_secs=VAD_STOP_S)),
         pause_s=SPEECH_PAUSE_S,
+        call=call,
     )
     turns = UserTurnProcessor(
         user_turn_strategies=UserTurnStrategies(
