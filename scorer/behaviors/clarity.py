@@ -31,6 +31,8 @@ service call.
           named by the agent); an option the customer asked about is an answer, not a
           cross-sell; "so you can…"/"you want her to…" in the customer's words counts as
           talking about their job
+          and an offer with a price per period or a recommendation that the customer then
+          turned down ("I don't need an overdraft")
     ≥ 40  when nothing is sold: poor is for selling during service, a product-led answer is
           average at worst
 """
@@ -287,12 +289,40 @@ _PITCH = re.compile(
 
 
 def _pitches(conv: Conversation) -> list[tuple[int, MarkerHit]]:
-    """Agent sentences that put a bigger product in front of the customer."""
-    return [
+    """Agent sentences that put a bigger product in front of the customer, and offers with a
+    price or a recommendation that the customer then turned down ("It's twelve pounds a month
+    but…" → "I don't need an overdraft"): selling they did not ask for."""
+    found = [
         (turn, MarkerHit("cross_sell", sentence, start))
         for turn, start, sentence in conv.agent_sentences(_PITCH)
         if not _STEERS_AWAY.search(sentence)
     ]
+    for turn, start, sentence in conv.agent_sentences(_OFFERED):
+        answer = turn + 1
+        if (
+            answer < len(conv.turns)
+            and conv.turns[answer].speaker == "customer"
+            and _TURNED_DOWN.search(conv.turns[answer].text)
+            and not _STEERS_AWAY.search(sentence)
+        ):
+            found.append((turn, MarkerHit("cross_sell", sentence, start)))
+    return found
+
+
+# An offer with a price per period, a recommendation or a product put forward.
+_OFFERED = re.compile(
+    r"(?:[$£€]\s?\d+(?:\.\d+)?|\b\w+\s+(?:pounds|dollars|euros|quid|bucks))\s*(?:a|per|/)\s*(?:month"
+    r"|year|week|mo)\b|\b(?:what\s+)?i'?d\s+recommend\b|\bhave\s+you\s+(?:thought\s+about|considered"
+    r"|tried)\b|\bthe\s+quickest\s+way\s+to\s+\w+(?:\s+\w+)?\s+is\s+(?:actually\s+)?our\b"
+    r"|\bi\s+can\s+(?:set\s+up|sign\s+you\s+up\s+for|add)\s+(?:the|a|your)\s+free\s+(?:month|trial)",
+    re.IGNORECASE,
+)
+# The customer turning the offer down: "I don't want a subscription", "No, the client…".
+_TURNED_DOWN = re.compile(
+    r"^\W*no\b|\bi\s+(?:don'?t|do\s+not)\s+(?:want|need)\b|\bno\s+thanks?\b|\bnot\s+interested\b"
+    r"|\bi\s+(?:just|only)\s+(?:want|need)\b",
+    re.IGNORECASE,
+)
 
 
 # "…but I wouldn't go that way", "you don't need the bigger plan": advice against buying more.
@@ -320,7 +350,7 @@ def _asked_for(conv: Conversation, turn: int, item: MarkerHit) -> bool:
 
 _ASKS_OPTIONS = re.compile(
     r"\b(?:what\s+(?:do\s+i|should\s+i|can\s+i|are\s+my)\s+(?:need\s+to\s+do|do|options)"
-    r"|is\s+there\s+(?:a|an|any)\s+(?:plan|option|package|add-?on|bundle|way|cheaper|better)"
+    r"|is\s+there\s+(?:a|an|any)\s+(?:plan|option|package|add-?on|bundle|cheaper|better)"
     r"|which\s+(?:plan|option|package)|what\s+(?:plans?|options?|packages?)\s+(?:do|are|is)"
     r"|(?:upgrade|switch|change)\s+(?:my|our)\s+(?:plan|package|tariff))\b",
     re.IGNORECASE,
