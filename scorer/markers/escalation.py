@@ -78,7 +78,13 @@ _DEFENSIVE = word_pattern(
     r"|these|those)\s+(?:terms|conditions|t&cs|contract)\b|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
     r"|your\s+(?:end|side|bank|provider))\b|\bit'?s\s+not\s+a\s+(?:question|matter)\s+of\b"
     r"|\b(?:it'?s|that'?s)\s+(?:just\s+|only\s+)?what\s+the\s+(?:system|computer|logs?|records?)"
-    r"\s+(?:shows?|says?)\b|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
+    r"\s+(?:shows?|says?)\b"
+    # lecturing in writing: "Kindly note that…", "I'd gently suggest checking… next time",
+    # "as clearly stated in our guide"
+    r"|\bkindly\s+note\b|\bi'?d\s+(?:gently\s+|kindly\s+)?(?:suggest|recommend|advise)\b[^.!?]{0,80}"
+    r"\bnext\s+time\b|\bas\s+(?:clearly\s+)?(?:stated|explained|shown|set\s+out)\s+(?:in|on)\s+(?:the"
+    r"|our)\b|\bit'?s\s+(?:clearly|all)\s+(?:explained|stated|shown|set\s+out)\b"
+    r"|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
     r"|your\s+(?:end|side|bank|provider))\b",
     re.I,
 )
