@@ -685,6 +685,11 @@ class Conversation:
         asked = content_words(self.turns[later].text) & content_words(self.turns[earlier].text)
         if not asked:
             return True  # asked in other words: `scorer.asks` matched what they ask for
+        questions = [
+            s for s in sentence_texts(self.turns[earlier].text) if s.rstrip("\"'’”) ").endswith("?")
+        ]
+        if any(asked & content_words(question) for question in questions):
+            return True  # they had asked it, and ask again: left unanswered, it is a repeat
         return any(
             asked & content_words(self.turns[i].text)
             for i in self.agent_turns
