@@ -139,6 +139,14 @@ def prepare(session_id: int, transcript: Transcript) -> None:
             _prepared.popitem(last=False)
 
 
+def peek(session_id: int | None) -> Judge | None:
+    """What `take` would give, leaving the prepared verdicts in place (for scoring ahead of a
+    write that may still be refused; `take` them once it is stored)."""
+    with _lock:
+        prepared = _prepared.get(session_id) if session_id is not None else None
+        return prepared if prepared is not None else _configured
+
+
 def take(session_id: int | None) -> Judge | None:
     """The judge for scoring `session_id` now: the verdicts `prepare` asked for (the transcript
     is checked when they are used), else the configured judge itself, else None."""

@@ -23,6 +23,8 @@ it was streamed, with the reason when the LLM failed."""
 from __future__ import annotations
 
 import random
+import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -30,7 +32,7 @@ from functools import lru_cache, partial
 from typing import Any, TypeVar
 
 from anyio import to_thread
-from sqlalchemy import Engine, bindparam, update
+from sqlalchemy import Engine, bindparam, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -352,7 +354,8 @@ def store_reply(db: Session, live: LiveSession) -> list[TurnEvent]:
     reply = live.conversation.last_reply
     if agent is None or reply is None:
         raise PracticeError("there is no customer reply waiting to be stored")
-    if live.conversation.ended and live.session.mode is SessionMode.practice:
+    scores = live.conversation.ended and live.session.mode is SessionMode.practice
+    if scores:
         judging.prepare(live.id, live.conversation.transcript())  # before any lock is taken
     index = agent.index + 1
     agent.markers = list(reply.markers)
@@ -371,6 +374,10 @@ def store_reply(db: Session, live: LiveSession) -> list[TurnEvent]:
         session.llm_fallbacks += 1
     session.state_json = _snapshot(live)
     live.turns.append(customer)  # before the write: ending the session scores its last line too
+    # the last reply is scored before the write, so the scorer never runs while this
+    # transaction holds the database's write lock (every other chat's turn would wait for it)
+    if scores:
+        _prescore(live)
     try:
         _write_while_active(db, live, [agent, customer, session], end=live.conversation.ended)
     except (SessionEnded, TurnConflict):
@@ -518,6 +525,9 @@ def finish(db: Session, live: LiveSession) -> ScoreRecord | None:
     get that score record. An agent turn still waiting for its reply is scored too."""
     if not live.ended and live.session.mode is SessionMode.practice:
         judging.prepare(live.id, live.conversation.transcript())  # before any lock is taken
+        # scored before any lock too (the scorer must not hold up the other chats' writes);
+        # used below when no other window stored a turn meanwhile
+        _prescore(live)
     _lock(db, live.id)
     session = db.get(PracticeSession, live.id, populate_existing=True)
     if session is None:
@@ -526,9 +536,12 @@ def finish(db: Session, live: LiveSession) -> ScoreRecord | None:
         db.rollback()
         _adopt(live, reload_live(db, live))
         return score_record_of(db, live.id)
-    # the session row is ours now (PostgreSQL: locked; SQLite: the write lock is held): load
-    # what is stored, which includes turns another window added since `live` was loaded
-    current = open_live(db, session, voice=live.voice)
+    # the session row is ours now (PostgreSQL: locked; SQLite: the write lock is held): what is
+    # stored counts, which includes turns another window added since `live` was loaded
+    if _stored_turns(db, live.id) == len(live.turns) and not live.ended:
+        current = LiveSession(session, live.conversation, live.turns, live.voice, live.pending)
+    else:
+        current = open_live(db, session, voice=live.voice)
     current.conversation.finish()
     session.state_json = _snapshot(current)
     try:
@@ -617,6 +630,44 @@ def _snapshot(live: LiveSession) -> dict[str, Any]:
     return {**live.conversation.snapshot(), **extra}
 
 
+def _stored_turns(db: Session, session_id: int) -> int:
+    return int(db.connection().execute(_COUNT_TURNS, {"session_id": session_id}).scalar_one())
+
+
+_COUNT_TURNS = (
+    select(func.count())
+    .select_from(Turn.__table__)  # type: ignore[attr-defined]
+    .where(Turn.__table__.c.session_id == bindparam("session_id"))  # type: ignore[attr-defined]
+)
+
+
+KEEP_PRESCORED = 256
+_prescored: OrderedDict[int, tuple[scorer.Transcript, scorer.Report]] = OrderedDict()
+_prescored_lock = threading.Lock()
+
+
+def _prescore(live: LiveSession) -> None:
+    """Score `live` as it stands now, outside any transaction: the scorer then never runs
+    while a transaction holds the database's write lock (SQLite: every other chat's turn
+    would wait for it). `score_session` uses the report when it scores the same transcript."""
+    transcript = transcript_of(live)
+    report = scorer.score(transcript, judge=judging.peek(live.id))
+    with _prescored_lock:
+        _prescored[live.id] = (transcript, report)
+        _prescored.move_to_end(live.id)
+        while len(_prescored) > KEEP_PRESCORED:
+            _prescored.popitem(last=False)
+
+
+def _report_of(session_id: int, transcript: scorer.Transcript) -> scorer.Report:
+    with _prescored_lock:
+        prescored = _prescored.pop(session_id, None)
+    if prescored is not None and prescored[0] == transcript:
+        judging.take(session_id)  # the verdicts it was scored with are used up
+        return prescored[1]
+    return scorer.score(transcript, judge=judging.take(session_id))
+
+
 def _close(db: Session, live: LiveSession) -> ScoreRecord | None:
     session = live.session
     session.status = SessionStatus.ended
@@ -650,11 +701,12 @@ def transcript_of(live: LiveSession) -> scorer.Transcript:
 def score_session(
     db: Session, session: PracticeSession, transcript: scorer.Transcript
 ) -> ScoreRecord:
-    """Score a practice transcript into a ScoreRecord and one BehaviorScore per behavior."""
+    """Score a practice transcript into a ScoreRecord and one BehaviorScore per behavior (with
+    the report `_prescore` made of the same transcript, if any)."""
     if session.mode is not SessionMode.practice:
         raise PracticeError("preview sessions are never scored")
-    report = scorer.score(transcript, judge=judging.take(session.id))
     assert session.id is not None
+    report = _report_of(session.id, transcript)
     session.pass_threshold = _judged_threshold(db, session)
     db.add(session)
     record = ScoreRecord(
