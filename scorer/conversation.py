@@ -92,9 +92,6 @@ _PUSHBACK = word_pattern(
 # A customer statement that shares this many content words with one of their earlier turns
 # makes the same point again (a loop), as a repeated question asks again.
 LOOP_WORDS = 2
-# A customer turn this short pointing at one part of a long earlier message ("And the Economy
-# 7?") asks about that part; it is a repeat only if the agent had taken the part up.
-LIST_ITEM_WORDS = 12
 # A customer turn this many times their usual pace is heard as heat (with a loop).
 SPEEDING_UP = 1.3
 # Exclamations of delight are not heat: "she loved them!!", "Amazing, thank you!!".
@@ -649,7 +646,7 @@ class Conversation:
                 match = self._asked_before(order)
             if match is None and asking:
                 match = self._reasked_after_answer(order)
-            if match is None or not self._answered_between(match, index):
+            if match is None:
                 continue
             original = found[match].original if match in found else match
             asked[original] = asked.get(original, 0) + 1
@@ -673,28 +670,6 @@ class Conversation:
                 if any(asks_again(ask, before, topics) for ask in later_asks):
                     return earlier
         return None
-
-    def _answered_between(self, earlier: int, later: int) -> bool:
-        """Whether the agent took up what turn `later` asks between it and turn `earlier`: a
-        customer working through a list ("…a deemed contract, Economy 7 and a standing charge"
-        … "And the Economy 7?") asks about a part not yet answered, not again."""
-        if self.word_counts[later] > LIST_ITEM_WORDS or (
-            self.word_counts[earlier] < 3 * self.word_counts[later]
-        ):
-            return True  # not a short pointer back at one part of a longer message
-        asked = content_words(self.turns[later].text) & content_words(self.turns[earlier].text)
-        if not asked:
-            return True  # asked in other words: `scorer.asks` matched what they ask for
-        questions = [
-            s for s in sentence_texts(self.turns[earlier].text) if s.rstrip("\"'’”) ").endswith("?")
-        ]
-        if any(asked & content_words(question) for question in questions):
-            return True  # they had asked it, and ask again: left unanswered, it is a repeat
-        return any(
-            asked & content_words(self.turns[i].text)
-            for i in self.agent_turns
-            if earlier < i < later
-        )
 
     def _reasked_after_answer(self, order: int) -> int | None:
         """The earlier customer question that customer turn number `order` asks again after
