@@ -167,6 +167,9 @@ class Metrics:
     tts_first_chunk: list[float] = field(default_factory=list)
     tts_first_chunk_cpu: list[float] = field(default_factory=list)
     barge_ins: int = 0
+    # what decided each end of turn, on the session clock: (time, event); the benchmark prints
+    # it for slow turns
+    events: list[tuple[float, str]] = field(default_factory=list)
 
 
 RECENT: deque[Metrics] = deque(maxlen=1024)  # the figures of recent calls (the benchmark)
@@ -203,7 +206,12 @@ class VoiceCall:
     def now(self) -> float:
         return self.offset + self.samples_in / SAMPLE_RATE
 
+    def note(self, event: str) -> None:
+        """Log an end-of-turn event on the session clock (`Metrics.events`)."""
+        self.metrics.events.append((round(self.now(), 3), event))
+
     def vad_started(self, start_secs: float) -> None:
+        self.note("vad start")
         self.speaking = True
         if self.first_speech is None:
             self.first_speech = max(self.now() - start_secs, 0.0)
@@ -211,6 +219,7 @@ class VoiceCall:
     def vad_stopped(self, stop_secs: float) -> None:
         self.speaking = False
         self.last_speech_end = max(self.now() - stop_secs, self.first_speech or 0.0)
+        self.note(f"vad stop (speech ended {self.last_speech_end:.3f})")
 
     def take_speech(self) -> tuple[float, float]:
         """The times of the turn just spoken; the next turn starts afresh."""
@@ -280,6 +289,17 @@ class SessionClock(FrameProcessor):
         await self.push_frame(frame, direction)
 
 
+def silence_held(call: VoiceCall) -> bool:
+    """Whether the agent has been silent `MIN_SILENCE_S` since their last speech (session
+    clock) and the VAD hears no voice rising. With the transcript ready at the VAD's stop, a
+    mid-sentence pause Smart Turn takes for an end ("I'm sorry, | that sounds…") would otherwise
+    be answered before the VAD confirms the speech going on (0.2 s of it)."""
+    if call.speaking or call.voice_rising:
+        return False
+    end = call.last_speech_end
+    return end is None or call.now() >= end + MIN_SILENCE_S
+
+
 class CustomerProcessor(FrameProcessor):
     """The virtual customer in the pipeline (see the module docstring)."""
 
@@ -334,11 +354,13 @@ class CustomerProcessor(FrameProcessor):
                 }
             )
         elif isinstance(frame, UserStartedSpeakingFrame):
+            self.call.note("user turn started")
             self.stop_requested = False
             await self.push_frame(frame, direction)
         elif isinstance(frame, UserStoppedSpeakingFrame):
             await self.push_frame(frame, direction)
             if direction is FrameDirection.DOWNSTREAM:
+                self.call.note("user turn stopped")
                 self.stop_requested = True
                 await self.maybe_take_turn()
         elif isinstance(frame, InterruptionFrame):
@@ -424,6 +446,7 @@ class CustomerProcessor(FrameProcessor):
         self.call.metrics.stt_cpu += frame.cpu_s
         self.call.metrics.stt_segments += 1
         self.call.metrics.stt_early += frame.early
+        self.call.note(f"stt done ({frame.audio_s:.2f} s, early {frame.early}): {frame.text!r}")
         if frame.error is not None:
             self.stt_failed = frame.error
         elif frame.text:
@@ -434,10 +457,14 @@ class CustomerProcessor(FrameProcessor):
         if not self.stop_requested or self.segments_open > 0:
             return
         if not held and not self.silence_held():
+            self.call.note(
+                f"gate deferred (speaking {self.call.speaking}, rising {self.call.voice_rising})"
+            )
             if self.hold_task is None or self.hold_task.done():
                 self.hold_task = self.create_task(self.hold_then_take())
             return
         self.stop_requested = False
+        self.call.note("turn taken")
         now = self.call.now()
         self.call.metrics.end_of_turn_delay.append(max(now - (self.call.last_speech_end or now), 0))
         text = " ".join(self.texts).strip()
@@ -467,15 +494,7 @@ class CustomerProcessor(FrameProcessor):
         self.start_reply((text, start, end))
 
     def silence_held(self) -> bool:
-        """Whether the agent has been silent `MIN_SILENCE_S` since their last speech (session
-        clock) and the VAD hears no voice rising. With the transcript ready at the VAD's stop,
-        a mid-sentence pause Smart Turn takes for an end ("I'm sorry, | that sounds…") would
-        otherwise be answered before the VAD confirms the speech going on (0.2 s of it)."""
-        call = self.call
-        if call.speaking or call.voice_rising:
-            return False
-        end = call.last_speech_end
-        return end is None or call.now() >= end + MIN_SILENCE_S
+        return silence_held(self.call)
 
     async def hold_then_take(self) -> None:
         """Wait (off the frame path) for the silence to last, then take the turn; when the agent
@@ -483,6 +502,7 @@ class CustomerProcessor(FrameProcessor):
         waited = 0.0
         while not self.closed and waited < MAX_HOLD_S and not self.silence_held():
             if self.call.speaking:
+                self.call.note("hold dropped: speech went on")
                 return
             await asyncio.sleep(0.02)
             waited += 0.02

@@ -15,6 +15,11 @@ VAD stops: `PauseVADProcessor` tells the STT service when the speech has paused 
 and when the VAD then stops without more speech that transcription is the segment's; when the
 speech goes on it is dropped. Half of the VAD's stop window comes off the time to the
 transcript; Smart Turn still decides the end of the turn at the VAD's stop.
+
+The turn ends no sooner than the call's minimum silence after the speech (`GatedTurnStop`): a
+'complete' in a shorter pause waits, and is dropped when the speech goes on, so the turn goes
+on too and Smart Turn judges the whole of it at the next stop (`WholeTurnSmartTurn` keeps the
+audio a 'complete' would otherwise have dropped).
 """
 
 from __future__ import annotations
@@ -24,10 +29,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import WebSocket
+from pipecat.audio.turn.base_turn_analyzer import EndOfTurnState
 from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
 from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams, VADState
 from pipecat.frames.frames import Frame, InputAudioRawFrame
+from pipecat.metrics.metrics import MetricsData
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
 from pipecat.processors.audio.vad_processor import VADProcessor
@@ -44,7 +51,7 @@ from pipecat.turns.user_turn_processor import UserTurnProcessor
 from pipecat.turns.user_turn_strategies import UserTurnStrategies
 from pipecat.workers.runner import WorkerRunner
 
-from server.voice.call import CustomerProcessor, SessionClock, VoiceCall
+from server.voice.call import MAX_HOLD_S, CustomerProcessor, SessionClock, VoiceCall, silence_held
 from server.voice.protocol import SAMPLE_RATE, VoiceSerializer
 from server.voice.stt import SparringWhisperSTT, SpeechPaused, SpeechResumed, transcriber
 from server.voice.tts import CustomerTTS
@@ -52,6 +59,92 @@ from server.voice.tts import CustomerTTS
 VAD_STOP_S = 0.2
 VAD_START_S = 0.2
 SPEECH_PAUSE_S = 0.1  # silence before the segment so far is transcribed (< VAD_STOP_S)
+
+
+class NotingSmartTurn(LocalSmartTurnAnalyzerV3):
+    """pipecat's Smart Turn v3, noting each decision (and on how much audio) in the call's
+    end-of-turn log."""
+
+    def __init__(self, call: VoiceCall | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._call = call
+
+    def append_audio(self, buffer: bytes, is_speech: bool) -> EndOfTurnState:
+        state = super().append_audio(buffer, is_speech)
+        if state is EndOfTurnState.COMPLETE and self._call is not None:
+            self._call.note(f"smart turn: silence fallback ({self._params.stop_secs} s)")
+        return state
+
+    def _predict_endpoint(self, audio_array: Any) -> dict[str, Any]:
+        result = super()._predict_endpoint(audio_array)
+        if self._call is not None:
+            self._call.note(
+                f"smart turn: {'complete' if result['prediction'] == 1 else 'incomplete'} "
+                f"p={result['probability']:.2f} on {len(audio_array) / SAMPLE_RATE:.2f} s"
+            )
+        return result
+
+
+class WholeTurnSmartTurn(NotingSmartTurn):
+    """Smart Turn keeping the turn's audio after a 'complete' until the turn ends.
+
+    pipecat's analyzer drops its audio as soon as the model says 'complete'. The turn is only
+    over once the silence has lasted `MIN_SILENCE_S` (`GatedTurnStop`); when the speaker goes
+    on within it (Piper's comma pause in "I'm sorry, | that sounds really frustrating."), the
+    model must judge the whole line at the next stop, not the words after the pause alone (on
+    those it says 'incomplete' and only the 3 s silence fallback ends the turn). The audio is
+    dropped when the turn ends (the stop strategy clears the analyzer)."""
+
+    async def analyze_end_of_turn(self) -> tuple[EndOfTurnState, MetricsData | None]:
+        loop = asyncio.get_running_loop()
+        state: EndOfTurnState
+        result: MetricsData | None
+        state, result = await loop.run_in_executor(
+            self._model_executor, self._process_speech_segment, self._audio_buffer
+        )
+        return state, result
+
+
+class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untyped-call]
+    """pipecat's Smart Turn stop strategy, ending the turn no sooner than the call's minimum
+    silence (`CustomerProcessor.silence_held`): a 'complete' reached earlier waits for it, on
+    the session clock, and is dropped when the VAD hears the speech go on, so that the turn
+    (and Smart Turn's audio) goes on too and the next stop decides on the whole of it."""
+
+    def __init__(self, *, call: VoiceCall, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._call = call
+        self._hold: asyncio.Task[None] | None = None
+
+    async def trigger_user_turn_stopped(self, **kwargs: Any) -> None:
+        if silence_held(self._call):
+            await super().trigger_user_turn_stopped(**kwargs)
+            return
+        self._call.note(
+            f"stop deferred (speaking {self._call.speaking}, rising {self._call.voice_rising})"
+        )
+        if self._hold is None:
+            self._hold = self.task_manager.create_task(
+                self._hold_then_trigger(), f"{self}::_hold_then_trigger"
+            )
+
+    async def _hold_then_trigger(self) -> None:
+        waited = 0.0
+        while waited < MAX_HOLD_S and not silence_held(self._call):
+            if self._call.speaking:
+                self._call.note("stop dropped: speech went on")
+                self._hold = None
+                return
+            await asyncio.sleep(0.02)
+            waited += 0.02
+        self._hold = None
+        await super().trigger_user_turn_stopped()
+
+    async def _discard_pending_end_of_turn(self) -> None:
+        if self._hold is not None:
+            await self.task_manager.cancel_task(self._hold)
+            self._hold = None
+        await super()._discard_pending_end_of_turn()  # type: ignore[no-untyped-call]
 
 
 class PauseAwareVAD(SileroVADAnalyzer):
@@ -135,7 +228,7 @@ def build_task(websocket: WebSocket, call: VoiceCall, engines: Engines) -> Pipel
     turns = UserTurnProcessor(
         user_turn_strategies=UserTurnStrategies(
             start=[VADUserTurnStartStrategy()],
-            stop=[TurnAnalyzerUserTurnStopStrategy(turn_analyzer=LocalSmartTurnAnalyzerV3())],
+            stop=[GatedTurnStop(call=call, turn_analyzer=WholeTurnSmartTurn(call))],
         ),
     )
     stt = SparringWhisperSTT(stt_model=engines.stt_model, model=engines.whisper)

@@ -221,8 +221,29 @@ def report_latency(label: str, results: Results) -> tuple[float, float]:
     return p50, p95
 
 
-def report_server_figures(since: int) -> None:
+def print_turn_log(calls: list[voice_call.Metrics], all_turns: bool) -> None:
+    """The end-of-turn log of each agent turn (session clock, seconds) whose end of turn came
+    more than 1 s after the end of the speech (every turn with `all_turns`)."""
+    for n, metrics in enumerate(calls):
+        turn: list[tuple[float, str]] = []
+        number = 0
+        for at, event in metrics.events:
+            turn.append((at, event))
+            if event != "turn taken":
+                continue
+            number += 1
+            ends = [float(e.split()[-1].rstrip(")")) for _, e in turn if e.startswith("vad stop")]
+            delay = at - ends[-1] if ends else 0.0
+            if all_turns or delay > 1.0:
+                print(f"    call {n} turn {number}: end of turn {delay:.2f} s after the speech")
+                for t, e in turn:
+                    print(f"      {t:9.3f}  {e}")
+            turn = []
+
+
+def report_server_figures(since: int, turn_log: bool = False) -> None:
     calls = list(voice_call.RECENT)[since:]
+    print_turn_log(calls, turn_log)
     stt_audio = sum(m.stt_audio for m in calls)
     stt_compute = sum(m.stt_compute for m in calls)
     stt_cpu = sum(m.stt_cpu for m in calls)
@@ -279,6 +300,11 @@ async def main() -> int:
         "--all-levels", action="store_true", help="measure every level, not only up to 1.2 s"
     )
     parser.add_argument("--skip-llm", action="store_true")
+    parser.add_argument(
+        "--turn-log",
+        action="store_true",
+        help="print every turn's end-of-turn log, not only slow ones",
+    )
     args = parser.parse_args()
 
     print(f"loading the speech models and synthesising the agent's lines… ({load()})")
@@ -290,7 +316,7 @@ async def main() -> int:
         since = len(voice_call.RECENT)
         results = await run_turns(server, speech, args.turns, args.parallel)
         p50, p95 = report_latency(f"scripted customer ({args.parallel} call(s) at a time)", results)
-        report_server_figures(since)
+        report_server_figures(since, args.turn_log)
         ok = p50 <= GOAL_P50 and p95 <= GOAL_P95
         print(f"  goal p50 ≤ {GOAL_P50} s, p95 ≤ {GOAL_P95} s: {'met' if ok else 'NOT met'}")
 
@@ -339,7 +365,7 @@ async def main() -> int:
             report_latency(
                 f"LLM customer, 300 ms first token ({args.parallel} call(s) at a time)", results
             )
-            report_server_figures(since)
+            report_server_figures(since, args.turn_log)
     print(f"done ({load()})")
     return 0 if ok else 1
 
