@@ -105,6 +105,12 @@ class WholeTurnSmartTurn(NotingSmartTurn):
         return state, result
 
 
+# After Smart Turn's 'incomplete' at the VAD stop, it is asked again after these further
+# pauses (seconds, one after the other: at about 0.45, 0.75 and 1.15 s of silence), before its
+# own 3 s silence fallback.
+ASK_AGAIN_PAUSES_S = (0.25, 0.3, 0.4)
+
+
 class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untyped-call]
     """pipecat's Smart Turn stop strategy, ending the turn no sooner than the call's minimum
     silence (`CustomerProcessor.silence_held`): a 'complete' reached earlier waits for it, on
@@ -115,6 +121,31 @@ class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untype
         super().__init__(**kwargs)
         self._call = call
         self._hold: asyncio.Task[None] | None = None
+        self._again: asyncio.Task[None] | None = None
+
+    async def _handle_vad_user_stopped_speaking(self, frame: Any) -> None:
+        await super()._handle_vad_user_stopped_speaking(frame)
+        if not self._turn_complete and self._again is None:
+            # Smart Turn decides at the VAD stop on 0.2 s of silence; a line it scores just
+            # under 'complete' would otherwise wait for its 3 s silence fallback. Asked again
+            # as the silence grows, it hears the turn is over.
+            self._again = self.task_manager.create_task(self._ask_again(), f"{self}::_ask_again")
+
+    async def _ask_again(self) -> None:
+        try:
+            for pause in ASK_AGAIN_PAUSES_S:
+                await asyncio.sleep(pause)
+                if self._vad_user_speaking or self._turn_complete:
+                    return
+                state, prediction = await self._turn_analyzer.analyze_end_of_turn()
+                await self._handle_prediction_result(prediction)
+                if state == EndOfTurnState.COMPLETE:
+                    self._call.note("smart turn: complete when asked again")
+                    self._turn_complete = True
+                    await self._maybe_trigger_user_turn_stopped()  # type: ignore[no-untyped-call]
+                    return
+        finally:
+            self._again = None
 
     async def trigger_user_turn_stopped(self, **kwargs: Any) -> None:
         if silence_held(self._call):
@@ -141,6 +172,9 @@ class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untype
         await super().trigger_user_turn_stopped()
 
     async def _discard_pending_end_of_turn(self) -> None:
+        if self._again is not None and self._again is not asyncio.current_task():
+            await self.task_manager.cancel_task(self._again)
+            self._again = None
         if self._hold is not None:
             await self.task_manager.cancel_task(self._hold)
             self._hold = None
