@@ -560,12 +560,7 @@ class CustomerProcessor(FrameProcessor):
                 if turn.index == index and turn.speaker == "agent":
                     turn.text, turn.end = text, round(end, 3)
                     db.add(turn)
-            session = db.get(PracticeSession, live.id)
-            assert session is not None
-            session.state_json = snapshot(live)
-            live.session.state_json = session.state_json
-            db.add(session)
-            db.commit()
+            _save_state(db, live)
         await self.send(
             {
                 "type": "caption",
@@ -677,12 +672,7 @@ class CustomerProcessor(FrameProcessor):
                 practice.store_reply(db, live)
             finally:
                 live.conversation.state = final
-            session = db.get(PracticeSession, live.id)
-            assert session is not None
-            session.state_json = snapshot(live)
-            live.session.state_json = session.state_json
-            db.add(session)
-            db.commit()
+            _save_state(db, live)
 
     # --- the customer's turn ----------------------------------------------------------------------
 
@@ -771,12 +761,7 @@ class CustomerProcessor(FrameProcessor):
                 if turn.index == index and turn.speaker == "customer":
                     turn.text, turn.start, turn.end = text, start, end
                     db.add(turn)
-            session = db.get(PracticeSession, live.id)
-            assert session is not None
-            session.state_json = snapshot(live)
-            live.session.state_json = session.state_json
-            db.add(session)
-            db.commit()
+            _save_state(db, live)
 
     async def end_call(self) -> None:
         if self.reply_task is not None:
@@ -830,3 +815,13 @@ def turn_message(turn: Turn) -> dict[str, Any]:
         "start": turn.start,
         "end": turn.end,
     }
+
+
+def _save_state(db: Session, live: LiveSession) -> None:
+    """Store the live conversation's state on its session row and commit."""
+    session = db.get(PracticeSession, live.id)
+    assert session is not None
+    session.state_json = snapshot(live)
+    live.session.state_json = session.state_json
+    db.add(session)
+    db.commit()
