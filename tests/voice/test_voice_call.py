@@ -301,6 +301,13 @@ async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceS
         while client.speaking:
             await asyncio.sleep(0.1)
         await client.wait_for("caption", 60, count=2, speaker="agent", index=1, final=True)
+        # On a busy machine the speech after the cut-in may end in a further segment: wait
+        # (up to a minute) for the stored turn to hold it before the call is closed.
+        said = f"{MONOLOGUE} and {MONOLOGUE}"
+        for _ in range(120):
+            if wer(said, server.turns(session_id)[1].text) <= MAX_WER:
+                break
+            await asyncio.sleep(0.5)
     finally:
         await close(client, tasks)
         http.close()
@@ -308,7 +315,6 @@ async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceS
     agent, customer = turns[1], turns[2]
     assert customer.start - agent.start >= 5
     assert customer.start < agent.end  # the customer's interruption
-    said = f"{MONOLOGUE} and {MONOLOGUE}"
     assert wer(said, agent.text) <= MAX_WER, agent.text  # all the agent said, not only the cut
 
 
