@@ -157,12 +157,13 @@ def deescalation(conv: Conversation) -> BehaviorResult:
     calm_down = conv.marker_hits("told_to_calm_down")
     # A loop the agent itself named ("you keep coming back to that conversation at the desk")
     # arose, heated words or not.
-    named = [
-        loop
-        for turn, _ in conv.marker_hits("pattern_named")
-        for loop in sorted(conv.loops)[:1]
-        if loop < turn
-    ]
+    first_loop = min(conv.loops, default=None)
+    named = (
+        [first_loop]
+        if first_loop is not None
+        and any(turn > first_loop for turn, _ in conv.marker_hits("pattern_named"))
+        else []
+    )
     if not escalated and not calm_down and not named:
         return BehaviorResult.not_applicable(
             "The customer never escalated, so de-escalation was not tested in this conversation."
