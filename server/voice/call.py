@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -66,7 +67,10 @@ log = logging.getLogger(__name__)
 RESUME_GAP_S = 1.0
 # the customer answers no sooner than this after the agent's last speech (session clock)
 MIN_SILENCE_S = 0.35
-MAX_HOLD_S = 1.0  # wall-clock bound of that wait (audio stopped arriving: answer anyway)
+# Audio may stop arriving (a muted or dropped microphone) while the turn waits for that
+# silence: after this long (wall clock) with no audio at all, the customer answers anyway.
+# Audio that arrives late, in bursts, on a busy machine keeps the wait on the session clock.
+MAX_HOLD_S = 1.0
 
 
 def words(text: str) -> list[str]:
@@ -185,6 +189,7 @@ class VoiceCall:
         ends = [t.end for t in live.turns if t.end is not None]
         self.offset = (max(ends) + RESUME_GAP_S) if ends else 0.0
         self.samples_in = 0
+        self.audio_at = time.monotonic()  # when the last audio arrived (wall clock)
         self.first_speech: float | None = None  # first VAD start of the turn being spoken
         self.last_speech_end: float | None = None
         self.speaking = False
@@ -267,6 +272,7 @@ class SessionClock(FrameProcessor):
         if isinstance(frame, InputAudioRawFrame):
             call = self.call
             call.samples_in += len(frame.audio) // 2
+            call.audio_at = time.monotonic()
             if call.on_audio is not None:
                 call.on_audio(frame.audio)
             if call.cut_in_after_s is not None and call.first_speech is not None:
@@ -298,6 +304,20 @@ def silence_held(call: VoiceCall) -> bool:
         return False
     end = call.last_speech_end
     return end is None or call.now() >= end + MIN_SILENCE_S
+
+
+async def wait_for_silence(call: VoiceCall, closed: Callable[[], bool] = lambda: False) -> bool:
+    """Wait until the silence after the agent's speech has lasted `MIN_SILENCE_S` on the session
+    clock, no audio has arrived for `MAX_HOLD_S`, or the call closed; False when the speech
+    went on meanwhile."""
+    while not silence_held(call) and not closed():
+        if call.speaking:
+            return False
+        if time.monotonic() - call.audio_at >= MAX_HOLD_S:
+            call.note("hold ended: no audio arriving")
+            break
+        await asyncio.sleep(0.02)
+    return not call.speaking
 
 
 class CustomerProcessor(FrameProcessor):
@@ -499,15 +519,10 @@ class CustomerProcessor(FrameProcessor):
     async def hold_then_take(self) -> None:
         """Wait (off the frame path) for the silence to last, then take the turn; when the agent
         talks on, the next end of turn takes all of it."""
-        waited = 0.0
-        while not self.closed and waited < MAX_HOLD_S and not self.silence_held():
-            if self.call.speaking:
-                self.call.note("hold dropped: speech went on")
-                return
-            await asyncio.sleep(0.02)
-            waited += 0.02
-        if not self.call.speaking:
+        if await wait_for_silence(self.call, lambda: self.closed):
             await self.maybe_take_turn(held=True)
+        elif self.call.speaking:
+            self.call.note("hold dropped: speech went on")
 
     async def on_message(self, message: dict[str, Any]) -> None:
         kind = message.get("type")

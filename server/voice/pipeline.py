@@ -51,7 +51,13 @@ from pipecat.turns.user_turn_processor import UserTurnProcessor
 from pipecat.turns.user_turn_strategies import UserTurnStrategies
 from pipecat.workers.runner import WorkerRunner
 
-from server.voice.call import MAX_HOLD_S, CustomerProcessor, SessionClock, VoiceCall, silence_held
+from server.voice.call import (
+    CustomerProcessor,
+    SessionClock,
+    VoiceCall,
+    silence_held,
+    wait_for_silence,
+)
 from server.voice.protocol import SAMPLE_RATE, VoiceSerializer
 from server.voice.stt import SparringWhisperSTT, SpeechPaused, SpeechResumed, transcriber
 from server.voice.tts import CustomerTTS
@@ -160,16 +166,12 @@ class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untype
             )
 
     async def _hold_then_trigger(self) -> None:
-        waited = 0.0
-        while waited < MAX_HOLD_S and not silence_held(self._call):
-            if self._call.speaking:
-                self._call.note("stop dropped: speech went on")
-                self._hold = None
-                return
-            await asyncio.sleep(0.02)
-            waited += 0.02
+        held = await wait_for_silence(self._call)
         self._hold = None
-        await super().trigger_user_turn_stopped()
+        if held:
+            await super().trigger_user_turn_stopped()
+        else:
+            self._call.note("stop dropped: speech went on")
 
     async def _discard_pending_end_of_turn(self) -> None:
         if self._again is not None and self._again is not asyncio.current_task():
