@@ -2,8 +2,8 @@
 
 `tone_calibration` — when the customer speeds up, slows down; no defensive "if you let me
 explain". Pace is words per minute when the call is timed, else words per turn. The customer
-speeds up when a turn runs at least 25 % above their median of the previous five turns;
-the agent's reply is then compared with the agent's own median of their previous five turns:
+speeds up when a turn runs at least 25 % above their median of the previous five turns, or
+at 240 wpm or faster whatever their usual pace; the agent's reply is then compared with the agent's own median of their previous five turns:
 
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
      55  held their usual pace (≤ 115 %)                          evidence `held_pace`
@@ -72,6 +72,9 @@ HELD = 1.15
 CALM_WPM = 138.0
 CALM_CONTRAST = 1.6
 CALM_GAP_S = 1.5
+# A customer at 240 wpm (4 words a second) or faster is hurried whatever their own usual pace:
+# one who is fast from the first word never "speeds up" against their baseline.
+HURRIED_WPM = 240.0
 
 _FILLER_WORDS_TEXT = """
     ok okay k mhm mm hm hmm mmhm uh um er erm ah uhhuh uh-huh huh yeah yep right sure alright aha oh
@@ -210,7 +213,10 @@ def _spoken_moments(conv: Conversation) -> list[tuple[int, str]]:
         usual = _baseline(conv, customer_seen)
         pace = conv.pace(index)
         customer_seen.append(index)
-        if usual is None or pace is None or pace < max(usual * SPEED_UP, usual + minimum_rise):
+        if pace is None:
+            continue
+        rose = usual is not None and pace >= max(usual * SPEED_UP, usual + minimum_rise)
+        if not rose and pace < HURRIED_WPM:
             continue
         reply = conv.next_agent(index)
         agent_usual = _baseline(conv, agent_seen)

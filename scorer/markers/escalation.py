@@ -22,6 +22,9 @@ _CALM_DOWN = word_pattern(
     r"|being\s+(?:hysterical|emotional|unreasonable|rude))|keep\s+(?:this|it|things)\s+civil"
     r"|watch\s+your\s+(?:tone|language)|don'?t\s+take\s+that\s+tone|there'?s\s+no\s+need\s+for"
     r"\s+that|(?:shouting|yelling|swearing)(?:\s+\w+){0,2}?\s+(?:won'?t|will\s+not|doesn'?t|isn'?t)"
+    r"|(?:getting|being)\s+(?:so\s+)?(?:angry|upset|worked\s+up|cross|rude|aggressive|abusive"
+    r"|nasty|shirty)(?:\s+(?:with|at|to)\s+me)?\s+(?:won'?t|will\s+not|isn'?t\s+going\s+to"
+    r"|is\s+not\s+going\s+to|doesn'?t|does\s+not)"
     r"|i\s+(?:won'?t|will\s+not)\s+be\s+spoken\s+to|if\s+you\s+(?:continue|keep)\s+(?:shouting"
     r"|swearing|yelling|being\s+rude))"
     # Tone policing in polite words: "I'd ask you to keep this respectful", "there's no need
@@ -47,7 +50,8 @@ _NEGATED_PREFIX = word_pattern(
 )
 _DEFENSIVE = word_pattern(
     r"\bif\s+you(?:'d|\s+would|\s+will|'ll)?\s+(?:just\s+)?(?:let"
-    r"|allow)\s+me\s+(?:to\s+)?(?:explain|finish|speak|talk|answer)|\blet\s+me\s+finish"
+    r"|allow)\s+me\s+(?:to\s+)?(?:explain|finish|speak|talk|answer|get\s+a\s+word\s+in)"
+    r"|\bif\s+you(?:'d|\s+would)\s+(?:just\s+)?let\s+me\b|\blet\s+me\s+finish"
     r"|\bas\s+i\s+(?:already|have\s+already|'ve\s+already)\s+(?:said|told|explained|mentioned"
     r"|stated)|\bi(?:'ve|\s+have)\s+already\s+(?:told|explained|said)|\b(?:that'?s|that\s+is|it'?s"
     r"|it\s+is)\s+not\s+(?:my|our)\s+(?:fault|problem|responsibility|department|job)"
@@ -85,7 +89,9 @@ _DEFENSIVE = word_pattern(
     r"\bnext\s+time\b|\bas\s+(?:clearly\s+)?(?:stated|explained|shown|set\s+out)\s+(?:in|on)\s+(?:the"
     r"|our)\b|\bit'?s\s+(?:clearly|all)\s+(?:explained|stated|shown|set\s+out)\b"
     r"|\bthat'?s\s+(?:on|down\s+to)\s+(?:you"
-    r"|your\s+(?:end|side|bank|provider))\b",
+    r"|your\s+(?:end|side|bank|provider))\b"
+    # the blame pushed off oneself: "well that's not on me", "that isn't down to me"
+    r"|\b(?:that|this|it)(?:'s|\s+is|\s+isn'?t|\s+wasn'?t)\s+(?:not\s+)?(?:on|down\s+to)\s+me\b",
     re.I,
 )
 _REPEAT = word_pattern(
