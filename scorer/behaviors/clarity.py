@@ -47,7 +47,7 @@ from scorer.markers import MarkerHit
 from scorer.markers.clarity import internal_terms
 from scorer.markers.text import Turn, split_sentences
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, sentence_texts, snippet
+from scorer.text import content_words, sentence_texts, snippet, word_count
 
 _CONFUSED = re.compile(
     r"\b(?:confus\w*|(?:so |sorry,? )?what does (?:that|this|it|all that) mean|you'?ve lost me|"
@@ -87,6 +87,8 @@ FORMAL_WORDS = 3
 BUREAUCRATIC_AT_MOST = 2
 PARTIAL_FLOOR = 45.0
 NOTHING_SOLD_FLOOR = 40.0
+MID_SERVICE_PITCH_CAP = 35.0
+ACK_WORDS = 4
 
 
 def _asked_about(
@@ -265,6 +267,12 @@ _OUTCOME_FRAME = re.compile(
 )
 
 
+def _opens_reply(text: str, start: int) -> bool:
+    """Whether the sentence at `start` opens the reply: before it only a greeting or an
+    acknowledgement of a few words ("Hi Priyanka.", "Right, okay.")."""
+    return all(word_count(s) <= ACK_WORDS for s in sentence_texts(text[:start]))
+
+
 def _goal_restated(conv: Conversation) -> list[tuple[int, MarkerHit]]:
     """Agent sentences that frame the customer's goal in words the customer used (the first
     such sentence of a turn)."""
@@ -339,7 +347,9 @@ def _asked_for(conv: Conversation, turn: int, item: MarkerHit) -> bool:
     offered = {word for word in content_words(item.quote) if not word[:1].isdigit()}
     for earlier in conv.before(conv.customer_turns, turn, HISTORY_WINDOW):
         text = conv.turns[earlier].text
-        if _ASKS_OPTIONS.search(text):
+        # "What are my options?" asks for the options of the matter in hand, answered in the
+        # next reply; it does not open the door to whatever else is for sale later.
+        if _ASKS_OPTIONS.search(text) and conv.next_agent(earlier) == turn:
             return True
         # A question of theirs about the same thing (its own words, not a price or a date).
         questions = [s for s in sentence_texts(text) if s.rstrip("\"'’”) ").endswith("?")]
@@ -362,8 +372,18 @@ def customer_language(conv: Conversation) -> BehaviorResult:
         return BehaviorResult.not_applicable("The agent said nothing to judge.")
     score = 45.0
     evidence: list[Evidence] = []
-    jobs = sorted(conv.marker_hits("customer_job_reference") + _goal_restated(conv))
     first_replies = [i for i in conv.agent_turns if conv.word_counts[i] >= 8][:2]
+    jobs = sorted(conv.marker_hits("customer_job_reference") + _goal_restated(conv))
+    # Their situation said back in their words, first thing: the answer starts from their job.
+    jobs += [
+        (t, h._replace(marker="customer_job_reference"))
+        for t, h in conv.grounded_paraphrases
+        if first_replies
+        and t == first_replies[0]
+        and not (jobs and jobs[0][0] <= t)
+        and _opens_reply(conv.turns[t].text, h.start)
+    ][:1]
+    jobs.sort()
     if jobs:
         score += 25
         evidence.append(conv.hit_evidence(*jobs[0], "+"))
@@ -389,6 +409,11 @@ def customer_language(conv: Conversation) -> BehaviorResult:
     ]
     cross = [pair for i, pair in enumerate(cross) if i == 0 or pair[0] != cross[i - 1][0]]
     score -= 35 * min(2, len(cross))
+    if cross and any(
+        conv.fix_position(later) is not None for later in conv.agent_turns if later > cross[0][0]
+    ):
+        # sold before the service was done: the customer's matter waited on the pitch
+        score = min(score, MID_SERVICE_PITCH_CAP)
     if not cross:
         # Poor is for selling during service; a product-led answer that sells nothing is
         # average at worst.

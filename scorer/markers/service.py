@@ -46,6 +46,8 @@ _CROSS_SELL = word_pattern(
     r"|limited[-\s]time)\s+(?:offer|deal|promotion|price)|\bfor\s+(?:just|only)\s+[$£€]?\d"
     r"|\bupgrade\s+(?:you|your\s+(?:plan|package|account|subscription|membership))\s+to\b"
     r"|\bit'?s\s+(?:only|just)\s+[$£€]?\d+(?:\.\d+)?\s+(?:more|extra|a\s+month)"
+    r"|\b(?:are\s+you\s+aware\s+of|have\s+you\s+(?:looked\s+at|seen|come\s+across)|do\s+you\s+know"
+    r"\s+about)\s+(?:our|the\s+new)\s+\w+"
     r"|\btake\s+advantage\s+of\b|\bwhile\s+(?:i'?ve\s+got|i\s+have|we\s+have|we'?ve\s+got)\s+you"
     r"(?:\s+on\s+the\s+(?:line|phone))?\b|\bour\s+(?:\w+\s+){0,3}?(?:plan|package|bundle"
     r"|upgrade|add-?on|tier|subscription|membership|insurance|protection|warranty|cover"
