@@ -6,9 +6,12 @@ same question; "My bill." and "What about my bill?" are the same complaint. An `
 customer sentence that asks or demands something, read for
 
 - its **intents**: the kind of answer it wants (a time, whether something is lost, money back,
-  a cost, a confirmation, a list of documents, something faster, a reason);
+  a cost, a confirmation, a list of documents, something faster, a reason, whether it is
+  safe);
 - its **topics**: the content words that say what it is about, without the words that only
   carry the intent ("when", "arrive", "actually");
+- speech-to-text turns carry no question marks: there a question shows in its word order
+  ("am i getting my money back", "so is it definitely coming back");
 - its **re-ask cues**: the words a person uses when asking again ("just to be clear", "so …",
   "what about", "still", "realistically", "again").
 
@@ -74,6 +77,11 @@ INTENTS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "reason": re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+happened\b", _I),
+    "safe": re.compile(
+        r"\b(?:safe|safely|unsafe|harm\w*|hurt|dangerous|danger|risk\w*|poison\w*|toxic"
+        r"|(?:make|made|making)\s+(?:her|him|them|me|us|you|anyone)\s+(?:ill|sick|poorly))\b",
+        _I,
+    ),
 }
 
 # Words that carry the intent or the asking, not what the ask is about.
@@ -86,7 +94,8 @@ _NOT_TOPIC_TEXT = """
     stay stays refund money pay paid cost costs fee fees charge charged how much papers paper
     document documents form forms bring need faster sooner quicker earlier eta timeframe
     timeline expect expected confirm confirmed guarantee happen still total point question
-    answer sorry again okay right get make take put sort sorted way
+    answer sorry again okay right get make take put sort sorted way safe safely harm hurt
+    danger dangerous risk
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
 _STEMMED_NOT_TOPIC = frozenset(content_words(" ".join(_NOT_TOPIC))) | _NOT_TOPIC
@@ -117,6 +126,19 @@ _COMPLAINT = re.compile(r"\s*(?:and\s+|but\s+|so\s+)?(?:what\s+about\s+)?(?:my|o
 SUBJECT_INTENTS = frozenset({"loss", "refund", "cost", "documents"})
 
 
+# Speech-to-text gives no question marks: a spoken question shows in its word order ("am i
+# getting my money back", "so is it definitely coming back", "when is it back on my card").
+_SPOKEN_QUESTION = re.compile(
+    r"(?<!\bso\s)(?<!\bneither\s)(?<!\bnor\s)\bam\s+i\b"
+    r"|\b(?:when|how\s+long|how\s+much|how\s+soon|what|where|why|who|which)\s+(?:is|are|will"
+    r"|would|do|does|did|can|could|should|has|have|am)\s+(?:i|it|you|we|they|he|she|that|this"
+    r"|my|the|our)\b|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
+    r"|will|can|could|do|does|did|would|should|have|has)\s+(?:it|i|you|we|they|that|this|my"
+    r"|the)\b",
+    _I,
+)
+
+
 @dataclass(frozen=True)
 class Ask:
     """One customer sentence that asks for something."""
@@ -135,8 +157,11 @@ def _words_in(text: str) -> int:
 def asks_in(text: str) -> tuple[Ask, ...]:
     """The asks of one customer turn, in order."""
     found: list[Ask] = []
+    spoken = "?" not in text  # unpunctuated speech: questions by word order
     for sentence in sentence_texts(text.replace("’", "'")):
-        question = sentence.rstrip("\"'’”) ").endswith("?")
+        question = sentence.rstrip("\"'’”) ").endswith("?") or (
+            spoken and _SPOKEN_QUESTION.search(sentence) is not None
+        )
         short = _words_in(sentence) <= SHORT_COMPLAINT_WORDS and bool(_COMPLAINT.match(sentence))
         if not (question or _REQUEST.search(sentence) or short):
             continue

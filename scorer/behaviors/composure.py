@@ -3,7 +3,8 @@
 `tone_calibration` — when the customer speeds up, slows down; no defensive "if you let me
 explain". Pace is words per minute when the call is timed, else words per turn. The customer
 speeds up when a turn runs at least 25 % above their median of the previous five turns, or
-at 240 wpm or faster whatever their usual pace; the agent's reply is then compared with the agent's own median of their previous five turns:
+at 240 wpm or faster whatever their usual pace; the agent's reply is then compared with the
+agent's own median of their previous five turns:
 
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
      55  held their usual pace (≤ 115 %)                          evidence `held_pace`

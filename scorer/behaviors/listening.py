@@ -22,9 +22,11 @@ last two turns and is not the agent's own earlier line said again.
 or in other words (`scorer.asks`) — or when the agent points back at an earlier answer.
 Each answer to a repeat starts at 100:
 
-    − 45  "as I mentioned" / "like I said" / "I've already told you"  (`repeat_reference`)
+    − 45  "as I mentioned" / "like I said" / "as I say, …" / "I've already told you"
+                                                                  (`repeat_reference`)
     − 55  a clipped answer: under 6 words                          (`clipped_repeat_answer`)
-    − 40  … or a shrinking one: under 60 % of the last answer       (`shorter_repeat_answer`)
+    − 40  … or a shrinking one: under 60 % of the fullest earlier   (`shorter_repeat_answer`)
+          answer to it
     − 40  … or one that does not take up what was asked: none of its topic words, no yes or
           no                                                      (`repeat_not_answered`)
     − 25  defensive or "calm down" in that answer                (`defensive`, `told_to_calm_down`)
@@ -203,7 +205,8 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             evidence.append(conv.evidence(answer, text, "repeat_not_answered", "-"))
         elif not references:
             evidence.append(conv.evidence(answer, text, "full_repeat_answer", "+"))
-        last_answer_words[repeat.original] = words
+        # the measure stays the fullest answer so far: the third ask is owed the first answer
+        last_answer_words[repeat.original] = max(words, before_words)
         scored.append((max(0.0, value), repeat.count))
     # "As I said" where no repeat was recognised still points back at an earlier answer.
     for turn, item in conv.marker_hits("repeat_reference"):

@@ -101,6 +101,7 @@ _REPEAT = word_pattern(
     r"|\bscroll\s+up\b|\b(?:in|from)\s+my\s+(?:previous|last|earlier)\s+(?:message|reply"
     r"|response|email)|\bas\s+(?:i|we)\s+(?:wrote|typed|noted)\s+(?:above|earlier|before)"
     r"|\blike\s+i(?:'ve|\s+have)\s+(?:already\s+)?(?:said|told\s+you|mentioned|explained)"
+    r"|\b(?:as|like)\s+i\s+say\b(?:\s*,|\s+(?:it|it'?s|that|you|the|we|there|they)\b)"
     r"|\b(?:said|told\s+you|explained)\s+(?:it\s+|this\s+|that\s+)?(?:a\s+couple\s+of|a\s+few"
     r"|several)\s+times|\bas\s+(?:i|we)(?:'ve|\s+have)?\s+(?:already\s+|previously\s+|just\s+)?(?:said|mentioned"
     r"|told\s+you|explained|stated|noted|pointed\s+out)|\blike\s+i\s+(?:already\s+)?(?:said"
