@@ -57,7 +57,9 @@ _GENERIC = word_pattern(
     + EMOTION
     + r"|\b(?:you'?re|you\s+are)\s+not\s+alone|\bhugs?\b|\bsending\s+(?:you\s+)?(?:love|hugs"
     r"|strength|positive)|\bi\s+feel\s+for\s+you|\bmy\s+heart\s+goes|\bhang\s+in\s+there"
-    r"|\bstay\s+strong|\bsuch\s+a\s+shame|\b(?:i'?m|so)\s+(?:so\s+|really\s+)?(?:glad|happy|proud)"
+    r"|\bstay\s+strong|\bsuch\s+a\s+shame"
+    r"|\b(?:is|are|was|were|can\s+be)\s+(?:always\s+|so\s+|really\s+)?(?:annoying|frustrating"
+    r"|stressful|upsetting|infuriating|maddening|a\s+(?:pain|nightmare|hassle))\b|\b(?:i'?m|so)\s+(?:so\s+|really\s+)?(?:glad|happy|proud)"
     r"|\bi\s+(?:really\s+|truly\s+)?hope\b|\bhope\s+(?:you|things|it|that|this|everything)"
     r"|\bunderstandabl[ey]|\bof\s+course\s+you'?re|\bno\s+wonder|\bit'?s\s+(?:okay|ok|normal"
     r"|natural|understandable|alright|fine)\s+to\s+(?:feel|be|not)|\b(?:completely"
@@ -107,6 +109,7 @@ _NOT_EXPERIENCE_AFTER_I = word_set(
     totally completely really definitely do said mentioned told explained stated"""
 )
 _CAN = word_set("can can't cannot could couldn't")
+_ASKING = word_set("can could may shall should")
 _ADVERBS = word_set("still just now currently already also right actually really")
 _SERVICE_VERBS = [
     [verb]
@@ -124,12 +127,21 @@ _SERVICE_VERBS = [
         "book",
         "send",
         "confirm",
+        "grab",
+        "take",
+        "get",
+        "have",
+        "pop",
+        "put",
+        "arrange",
+        "move",
+        "sort",
     ]
 ]
 _NOT_EXPERIENCE_AFTER_IM = word_set(
     """sorry sure glad happy proud here around not afraid checking looking pulling sending
     transferring going putting processing calling emailing raising booking just able the
-    unable"""
+    unable on"""
 )
 _NOT_EXPERIENCE_AFTER_ID = word_set("suggest recommend say like love be advise")
 _NOT_EXPERIENCE_AFTER_MY = word_set(
@@ -218,6 +230,8 @@ def _speaks_of_self(tokens: list[str]) -> bool:
             continue
         if token == "i" and after in _CAN and tokens[index + 2 : index + 3] in _SERVICE_VERBS:
             continue  # "I can't see who cancelled it": what the agent's screen shows
+        if token == "i" and before in _ASKING:
+            continue  # "can I grab the account number", "could I take your postcode"
         if token == "i" and after == "wish" and tokens[index + 2 : index + 3] in (["you"], ["u"]):
             continue
         if token == "i" and after in ("know", "get", "feel") and _sympathy_only(tokens, index):
