@@ -59,6 +59,8 @@ _FIX = word_pattern(
     r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
     r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?|reserve[d]?|"
     r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?)\b"
+    # "the appointment we cancelled on you": the harm done to them, not a fix
+    r"(?!\s+on\s+(?:you|her|him|them|us)\b)"
     # at work on it now: "I'm also refunding tonight's pitch fee", "I'm booking the engineer"
     r"|\bi'?m\s+(?:also\s+|now\s+|just\s+)?(?:refunding|crediting|booking|rebooking|sending"
     r"|replacing|cancell?ing|waiving|reversing|arranging|ordering|moving|reserving|escalating"
@@ -168,6 +170,7 @@ _AGENT_NEWS = re.compile(
 )
 _CONSEQUENCE = re.compile(
     r"\b(?:worr(?:y|ying|ied)|stressful|frightening|scary|awful|hard|tough|serious|a lot"
+    r"|rotten|horrible|terrible|dreadful|miserable|at risk|at stake|on the line|in danger"
     r"|exhausting|upsetting|unfair|worst|nightmare|must be|(?:that|which|it) means|can'?t"
     r" (?:get|go|work|pay|use|have)|left (?:you |her |him |them )?without|on top of"
     r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",

@@ -259,7 +259,10 @@ _INTERPRETIVE = word_pattern(
     r"|\s+have)\s+(?:been|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b"
     r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b|\bmeans\s+you\b|\bso\s+you\s+(?:can'?t"
     r"|couldn'?t|weren'?t\s+able|had\s+to|lost|missed)\b|\b(?:stopp(?:ed|ing)|kept|keeping)\s+you"
-    r"\s+from\b",
+    r"\s+from\b"
+    # what is at stake for them: "it's your insulin that's at risk", "a rotten spot to be left in"
+    r"|\b(?:at\s+risk|at\s+stake|on\s+the\s+line)\b|\b(?:a|an)\s+(?:\w+\s+)?(?:spot|position"
+    r"|place|situation)\s+to\s+be\s+(?:left\s+|put\s+)?in\b",
     re.I,
 )
 _SECOND_PERSON = frozenset(
