@@ -4,7 +4,8 @@
 "we'll look into it".
 
     15 + 85 × (owned commitments ÷ all commitments)
-         owned: `ownership_commitment`; diffuse: `diffuse_commitment`, `vague_follow_up`; an
+         owned: `ownership_commitment` (a timed "I will…" or an outcome already delivered,
+         "I've refunded…"); diffuse: `diffuse_commitment`, `vague_follow_up`; an
          owned one hedged in its sentence ("I'll try…", "hopefully", "as soon as possible")
          counts half
     ≥ 40 when the agent named themselves for at least one step ("I'll arrange the repair"),

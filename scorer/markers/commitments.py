@@ -1,7 +1,8 @@
 """Commitments: who promises what, and by when.
 
 - ownership_commitment: first person singular + a concrete action + a time
-  ("I will call you back by 3 pm today", "I'll email the confirmation within the hour").
+  ("I will call you back by 3 pm today", "I'll email the confirmation within the hour"), or
+  an outcome the agent has already delivered ("I've refunded the £11.50 to your card").
 - diffuse_commitment: the promise belongs to nobody in particular ("we'll look into it",
   "someone will get back to you", "the team will handle it") or has no concrete action or time
   ("I'll look into it").
@@ -19,8 +20,12 @@ from scorer.markers.reflection import without_check_frame
 from scorer.markers.text import TEXT_CACHE, Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
+_HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 TIME = word_pattern(
-    r"\b(?:today|tonight|tomorrow|immediately|now|eod|first\s+thing)\b|\bthis\s+(?:morning"
+    # spoken clock times: "at twelve", "after two o'clock", "from half past nine"
+    r"\bat\s+(?:half\s+past\s+|quarter\s+(?:past|to)\s+)?" + _HOUR_WORDS + r"\b"
+    r"|\b(?:after|from|before|by)\s+(?:half\s+past\s+)?" + _HOUR_WORDS + r"\s+o'?clock\b"
+    r"|\b(?:today|tonight|tomorrow|immediately|now|eod|first\s+thing)\b|\bthis\s+(?:morning"
     r"|afternoon|evening|week|weekend)\b|\bright\s+(?:now|away)\b|\bstraight\s+away\b"
     r"|\bbefore\s+(?:the\s+)?(?:end\s+of|close\s+of|noon|midday|lunch|\d|you\s+hang\s+up"
     r"|we\s+(?:hang\s+up|finish|end))\b"
@@ -99,14 +104,31 @@ _FOLLOW_UP_WORD = word_pattern(
 _SOFT_TIME = word_pattern(r"\b(?:soon|shortly|later)\b", re.I)
 
 
+# A step the agent has already taken for the customer ("I've refunded the £11.50 to your
+# card", "I've booked the engineer for Wednesday"): a commitment kept while they listen. Only
+# outcomes count; "I've logged it", "I've raised a ticket", "I've passed it on" hand it on.
+_DONE = word_pattern(
+    r"\bi(?:'ve|\s+have)\s+(?:just\s+|now\s+|already\s+|also\s+|gone\s+ahead\s+and\s+)*"
+    r"(?:refunded|credited|booked|rebooked|re-booked|cancell?ed|sent|ordered|reserved|arranged"
+    r"|waived|reversed|issued|set\s+up|moved|replaced|reconnected|unlocked|restored|dispatched"
+    r"|applied|reinstated|reactivated|removed|corrected|fixed|paid|posted|emailed|texted"
+    r"|couriered|put\s+(?:through|back|aside))\b",
+    re.I,
+)
+
+
 def _ownership(text: str) -> bool:
+    if _DONE.search(text):
+        return True
     for match in _FIRST_PERSON_WILL.finditer(text):
         rest = text[match.end() :]
         if _NOT_A_COMMITMENT_AFTER.match(rest):
             continue
         clause_end = _CLAUSE_END.search(rest)
         clause = rest[: clause_end.start()] if clause_end else rest
-        if not TIME.search(clause):
+        # the when may come first: "at twelve I'll check", "if it isn't there by 10:45, I'll
+        # chase them myself"
+        if not TIME.search(clause) and not TIME.search(text[: match.start()]):
             continue
         if _VAGUE_ACTION.match(rest) and not _CONTACT_ACTION.search(clause):
             continue
@@ -140,7 +162,7 @@ def _vague_follow_up(text: str) -> bool:
     return not TIME.search(without_soft_time)
 
 
-_MARKERS = PatternGroup(_FIRST_PERSON_WILL, _DIFFUSE, _VAGUE_FOLLOW_UP)
+_MARKERS = PatternGroup(_FIRST_PERSON_WILL, _DIFFUSE, _VAGUE_FOLLOW_UP, _DONE)
 
 
 @lru_cache(maxsize=TEXT_CACHE)

@@ -41,9 +41,8 @@ def test_fix_quotes_in_a_scored_call_hold_the_whole_phrase():
     )
     report = scorer.score(transcript, ["active_listening", "impact_naming"])
     quotes = [item.quote for result in report.behaviors.values() for item in result.evidence]
-    assert "I've applied a credit of £30.50 for the four days; it shows on your November bill." in (
-        quotes
-    )
+    whole = "I've applied a credit of £30.50 for the four days; it shows on your November bill."
+    assert any(whole in quote for quote in quotes), quotes
     for quote in quotes:
         assert quote in transcript.turns[1].text or quote in transcript.turns[0].text
         assert not quote.endswith(" the four")
