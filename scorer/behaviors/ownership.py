@@ -210,7 +210,8 @@ def _hedged(conv: Conversation, turn: int, item: MarkerHit) -> bool:
 RECAP_WINDOW = 9
 _RECAP = re.compile(
     r"\b(?:to recap|recap|to sum up|in summary|summary|summari[sz]e|what happened|what I've done"
-    r"|short version|for your records|(?:something|this) (?:you can|to) (?:share|forward))\b",
+    r"|short version|for your records|(?:something|this) (?:you can|to) (?:share|forward)"
+    r"|(?:i|we) can (?:forward|share|send on|pass on)|in writing)\b",
     re.IGNORECASE,
 )
 
@@ -232,9 +233,18 @@ def _closing_turns(conv: Conversation) -> list[int]:
         for i in conv.agent_turns[:-1]
         if len(conv.turns) - RECAP_WINDOW <= i
         and i not in near
-        and (conv.has(i, "summary") or _RECAP.search(conv.turns[i].text))
+        and (
+            conv.has(i, "summary") or _RECAP.search(conv.turns[i].text) or _asked_for_recap(conv, i)
+        )
     ]
     return [*opened, *near, last]
+
+
+def _asked_for_recap(conv: Conversation, turn: int) -> bool:
+    """The agent turn answers "could you send me a summary I can forward?": it is the recap,
+    however it is laid out ("Here you go: Refund: … Timing: …")."""
+    asked = conv.previous_other[turn]
+    return asked is not None and bool(_RECAP.search(conv.turns[asked].text))
 
 
 def _is_close(conv: Conversation, closing: list[int]) -> bool:
