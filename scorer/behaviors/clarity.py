@@ -47,7 +47,7 @@ from scorer.markers import MarkerHit
 from scorer.markers.clarity import internal_terms
 from scorer.markers.text import Turn, split_sentences
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, sentence_texts, snippet, word_count
+from scorer.text import content_words, sentence_at, sentence_texts, snippet, word_count
 
 _CONFUSED = re.compile(
     r"\b(?:confus\w*|(?:so |sorry,? )?what does (?:that|this|it|all that) mean|you'?ve lost me|"
@@ -102,6 +102,30 @@ def _asked_about(
 
 # The customer asking what the term itself is: "What's ADR?", "I don't know what a DPC is".
 _ASKS_MEANING = re.compile(r"\b(?:what(?:'s| is| are| does| do)|know what|meaning of)\b", re.I)
+
+
+# "What's a cat n?", "what does nomination mean?", "what is the spine?": the term asked about.
+_WHAT_TERM = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+|that\s+|this\s+)?(?P<a>[a-z][\w-]*(?:\s+[a-z0-9]"
+    r"[\w-]*){0,2}?)\s*(?:\?|$)|\bwhat\s+(?:does|do)\s+(?:an?\s+|the\s+)?(?P<b>[a-z][\w-]*(?:\s+[a-z0-9]"
+    r"[\w-]*){0,2}?)\s+mean\b",
+    re.I,
+)
+# "What's that?", "what's the problem?": not a term.
+_NOT_A_TERM = frozenset(
+    "that this it happening going wrong problem issue difference point plan next option options"
+    " matter deal time date number price cost total reason catch".split()
+)
+
+
+def _asked_term(text: str) -> str | None:
+    found = _WHAT_TERM.search(text)
+    if found is None:
+        return None
+    term = (found.group("a") or found.group("b") or "").lower().strip()
+    if not term or term.split()[-1] in _NOT_A_TERM or term.split()[0] in _NOT_A_TERM:
+        return None
+    return term
 
 
 def _confused_by(text: str, term: str) -> bool:
@@ -163,6 +187,26 @@ def clarity(conv: Conversation) -> BehaviorResult:
             untranslated.append((turn, item))
             evidence.append(cited)
             first_said[key] = (turn, item, cited)
+    # In a call that otherwise reads as plain, a word of the agent's the customer had to ask
+    # about ("sorry, what's a cat n?", "what does nomination mean?") was internal to them,
+    # whatever it looks like (speech-to-text writes acronyms in lower case).
+    for reply in conv.customer_turns if not untranslated else ():
+        said = conv._last_agent_before(reply)
+        asked = _asked_term(conv.turns[reply].text)
+        if said is None or asked is None or asked in counted or asked in explained_terms:
+            continue
+        where = conv.turns[said].text.lower().find(asked)
+        if where < 0 or _customers_word(conv, said, asked):
+            continue
+        sentence = sentence_at(conv.turns[said].text, where)
+        used += 1
+        counted.add(asked)
+        terms.append(asked)
+        jargon_turns.add(said)
+        item = MarkerHit("jargon", sentence, conv.turns[said].text.find(sentence))
+        untranslated.append((said, item))
+        evidence.append(conv.evidence(said, sentence, "jargon", "-"))
+    untranslated.sort(key=lambda pair: (pair[0], pair[1].start))
     # One untranslated term in a plain call is average; three or more are poor.
     bureaucratic = [
         (turn, MarkerHit("bureaucratic", found.group(0), found.start()))
