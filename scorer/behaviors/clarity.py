@@ -12,7 +12,10 @@
        `plain_language`.
        Office wording with no stock phrase counts as well when the customer then asks what
        it means: the sentence with three formal words or more ("held pending the
-       availability of a suitable plot"). Office language counts at most twice.
+       availability of a suitable plot"). Office language counts at most twice. In a call
+       with no term found otherwise, a word of the agent's that the customer asks about
+       ("sorry, what's a cat n?") counts as one untranslated term (speech-to-text writes
+       acronyms in lower case).
     − 10  the customer then asks what a term means               evidence `customer_confused`
           (once per question, on the agent's term; the coaching quotes the question)
     ≥ 45  some terms translated and others not is a partial translation, average at worst,
@@ -113,8 +116,11 @@ _WHAT_TERM = re.compile(
 )
 # "What's that?", "what's the problem?": not a term.
 _NOT_A_TERM = frozenset(
-    "that this it happening going wrong problem issue difference point plan next option options"
-    " matter deal time date number price cost total reason catch".split()
+    (
+        *("that", "this", "it", "happening", "going", "wrong", "problem", "issue"),
+        *("difference", "point", "plan", "next", "option", "options", "matter", "deal"),
+        *("time", "date", "number", "price", "cost", "total", "reason", "catch"),
+    )
 )
 
 
