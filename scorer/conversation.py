@@ -967,9 +967,17 @@ def _first_fix(text: str, offset: int, sentence: str) -> int | None:
         sentence = sentence[:asked]  # "…did she finish the pain drops we sent home" asks
     for match in _FIX.finditer(sentence):
         start = offset + match.start()
-        if not _NOT_YET.search(text, max(0, start - 12), start):
-            return start
+        if _NOT_YET.search(text, max(0, start - 12), start):
+            continue
+        if _PURPOSE.search(text, max(0, start - 12), start) and _BARE_I.match(match.group(0)):
+            continue  # "let me check so I book it properly": what the check is for
+        return start
     return None
+
+
+# "…so I book next Thursday properly": the purpose of what comes first, not a fix done.
+_PURPOSE = re.compile(r"\bso\s+(?:that\s+)?$", re.I)
+_BARE_I = re.compile(r"i\s+(?!(?:now|already|just|also)\b)[a-z]", re.I)
 
 
 def _question_words(text: str, whole: frozenset[str]) -> list[frozenset[str]]:
