@@ -3,8 +3,8 @@
 `tone_calibration` — when the customer speeds up, slows down; no defensive "if you let me
 explain". Pace is words per minute when the call is timed, else words per turn. The customer
 speeds up when a turn runs at least 25 % above their median of the previous five turns, or
-at 240 wpm or faster whatever their usual pace; the agent's reply is then compared with the
-agent's own median of their previous five turns:
+at 240 wpm or faster (12 words or more) whatever their usual pace; the agent's reply is then
+compared with the agent's own median of their previous five turns:
 
     100  slowed down (≤ 95 % of their usual pace)                 evidence `slowed_down`
      55  held their usual pace (≤ 115 %)                          evidence `held_pace`
@@ -76,6 +76,7 @@ CALM_GAP_S = 1.5
 # A customer at 240 wpm (4 words a second) or faster is hurried whatever their own usual pace:
 # one who is fast from the first word never "speeds up" against their baseline.
 HURRIED_WPM = 240.0
+HURRIED_WORDS = 12  # a short line ("aye go on then") has no pace to read
 
 _FILLER_WORDS_TEXT = """
     ok okay k mhm mm hm hmm mmhm uh um er erm ah uhhuh uh-huh huh yeah yep right sure alright aha oh
@@ -217,7 +218,8 @@ def _spoken_moments(conv: Conversation) -> list[tuple[int, str]]:
         if pace is None:
             continue
         rose = usual is not None and pace >= max(usual * SPEED_UP, usual + minimum_rise)
-        if not rose and pace < HURRIED_WPM:
+        hurried = pace >= HURRIED_WPM and conv.word_counts[index] >= HURRIED_WORDS
+        if not rose and not hurried:
             continue
         reply = conv.next_agent(index)
         agent_usual = _baseline(conv, agent_seen)
