@@ -35,8 +35,13 @@ def receive(call: VoiceCall, seconds: float) -> None:
     call.audio_at = time.monotonic()
 
 
-def stop_speaking(call: VoiceCall) -> None:
+def paused_after_speech() -> VoiceCall:
+    """A call whose agent spoke for two seconds and paused: the VAD has just stopped."""
+    call = a_call()
+    call.vad_started(0.2)
+    receive(call, 2.0)
     call.vad_stopped(0.2)
+    return call
 
 
 @pytest.fixture
@@ -48,11 +53,7 @@ def fast_hold(monkeypatch: pytest.MonkeyPatch) -> float:
 async def test_late_audio_that_goes_on_speaking_keeps_the_turn_open(fast_hold: float) -> None:
     """Audio arrives in bursts, each after longer than the wall-clock bound, and holds only a
     short pause before the agent speaks again: the wait ends with the speech going on."""
-    call = a_call()
-    receive(call, 3.0)
-    call.vad_started(0.2)
-    receive(call, 2.0)
-    stop_speaking(call)  # a 0.2 s pause so far: not yet the minimum silence
+    call = paused_after_speech()  # a 0.2 s pause so far: not yet the minimum silence
     waiting = asyncio.ensure_future(wait_for_silence(call))
     for _ in range(3):  # the machine is busy: audio trickles in, late but steady
         await asyncio.sleep(fast_hold * 0.6)
@@ -63,10 +64,7 @@ async def test_late_audio_that_goes_on_speaking_keeps_the_turn_open(fast_hold: f
 
 
 async def test_the_minimum_silence_on_the_session_clock_ends_the_wait(fast_hold: float) -> None:
-    call = a_call()
-    call.vad_started(0.2)
-    receive(call, 2.0)
-    stop_speaking(call)
+    call = paused_after_speech()
     waiting = asyncio.ensure_future(wait_for_silence(call))
     await asyncio.sleep(0.05)
     assert not waiting.done()
@@ -76,10 +74,7 @@ async def test_the_minimum_silence_on_the_session_clock_ends_the_wait(fast_hold:
 
 async def test_audio_that_stops_arriving_ends_the_wait(fast_hold: float) -> None:
     """A microphone that goes quiet (no frames at all) cannot hold the customer's answer."""
-    call = a_call()
-    call.vad_started(0.2)
-    receive(call, 2.0)
-    stop_speaking(call)
+    call = paused_after_speech()
     began = asyncio.get_running_loop().time()
     assert await asyncio.wait_for(wait_for_silence(call), 2) is True
     assert asyncio.get_running_loop().time() - began >= fast_hold * 0.9
@@ -87,8 +82,5 @@ async def test_audio_that_stops_arriving_ends_the_wait(fast_hold: float) -> None
 
 
 async def test_a_closed_call_ends_the_wait() -> None:
-    call = a_call()
-    call.vad_started(0.2)
-    receive(call, 2.0)
-    stop_speaking(call)
+    call = paused_after_speech()
     assert await asyncio.wait_for(wait_for_silence(call, lambda: True), 1) is True
