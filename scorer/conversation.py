@@ -178,7 +178,8 @@ _CONSEQUENCE = re.compile(
 )
 # An offer is a fix, not their impact: "What I can do is move you to a superior double…".
 _OFFER = re.compile(
-    r"\bwhat\s+(?:i|we)\s+can\s+do\b|\b(?:i|we)\s+can\s+(?:offer|give|move|put|get|upgrade|swap)"
+    r"\bfor\s+(?:just\s+|only\s+)?(?:[$£€]\s?\d|(?:\w+[-\s]){0,2}(?:pounds|dollars|euros|quid))"
+    r"|\bwhat\s+(?:i|we)\s+can\s+do\b|\b(?:i|we)\s+can\s+(?:offer|give|move|put|get|upgrade|swap)"
     r"\s+you\b|\bhow\s+about\s+(?:i|we)\b|\bwould\s+you\s+like\s+(?:me|us)\s+to\b",
     re.I,
 )
@@ -954,9 +955,20 @@ def _unpunctuated_question(text: str) -> int | None:
     if any(mark in text for mark in "?.!"):
         return None
     for match in _INVERTED.finditer(text):
-        if not _SUBORDINATE.search(text, max(0, match.start() - 10), match.start()):
+        before = _SUBORDINATE.search(text, max(0, match.start() - 10), match.start())
+        if before is None:
+            return match.start()
+        # "…with a laptop in it do you remember which coach": after a pronoun that ends the
+        # clause before, "do you", "can you" open a question ("what it is" needs a form of be)
+        if before.group(0).split()[0].lower() in _ENDS_A_CLAUSE and _ASKING_VERB.match(
+            match.group(0)
+        ):
             return match.start()
     return None
+
+
+_ENDS_A_CLAUSE = frozenset({"it", "this", "there", "here"})
+_ASKING_VERB = re.compile(r"(?:do|does|did|can|could)\s+(?:you|we|they|she|he)\b", re.I)
 
 
 def _first_fix(text: str, offset: int, sentence: str) -> int | None:

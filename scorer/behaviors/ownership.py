@@ -86,6 +86,13 @@ _FIRST_PERSON_TRY = re.compile(
     r"|tuesday|wednesday|thursday|friday)\b",
     re.IGNORECASE,
 )
+# The agent will come back in person, but says no when: "I'll go through their log myself and
+# I'll call you back". An owner without a time: half the credit, not a promise of nobody's.
+_OWN_CONTACT = re.compile(
+    r"\bi(?:'ll|\s+will)\s+(?:personally\s+)?(?:call|ring|phone|email|text|message)\s+you"
+    r"|\bi(?:'ll|\s+will)\s+(?:\w+\s+){0,6}?myself\b",
+    re.IGNORECASE,
+)
 # A promise the agent hedges: "I'll try…", "hopefully", "should be able to".
 _HEDGED = re.compile(
     r"\b(?:try|trying|hopefully|hope|should be able|might|may be able|if (?:i|we) can"
@@ -112,7 +119,7 @@ def ownership(conv: Conversation) -> BehaviorResult:
     vague = [
         (t, h)
         for t, h in conv.marker_hits("diffuse_commitment", "vague_follow_up")
-        if not _FIRST_PERSON_TRY.match(h.quote)
+        if not _FIRST_PERSON_TRY.match(h.quote) and not _OWN_CONTACT.search(h.quote)
     ]
     # One promise is one promise, however many markers read it ("We'll let you know" is both
     # diffuse and a vague follow-up).
@@ -123,9 +130,10 @@ def ownership(conv: Conversation) -> BehaviorResult:
     ]
     hedged += [
         (t, h)
-        for t, h in conv.marker_hits("diffuse_commitment")
-        if _FIRST_PERSON_TRY.match(h.quote)
+        for t, h in conv.marker_hits("diffuse_commitment", "vague_follow_up")
+        if _FIRST_PERSON_TRY.match(h.quote) or _OWN_CONTACT.search(h.quote)
     ]
+    hedged = [pair for i, pair in enumerate(hedged) if pair not in hedged[:i]]
     # Unmarked promises: "I'll sort the refund" (owned, no time: half), "the depot team will
     # arrange delivery" (nobody in particular: diffuse).
     # Sentence by sentence: a marked promise does not hide another one in the same turn.

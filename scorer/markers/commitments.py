@@ -34,7 +34,7 @@ TIME = word_pattern(
     r"|an?\s+(?:hour|day|week)|\d+|one|two|three|four|five|six|twenty|thirty|fifteen|ten)\b"
     r"|\bin\s+(?:the\s+next\s+)?(?:\d+|one|two|three|four|five|ten|fifteen|twenty|thirty|a\s+few"
     r"|an?)\s+(?:minutes?|hours?|days?|business\s+days?|working\s+days?)\b"
-    r"|\b(?:on|next|this|for|until|till)\s+" + _DAYS + r"\b"
+    r"|\b(?:on|next|this|for|until|till|before|by)\s+" + _DAYS + r"\b"
     r"|\bat\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?\b"
     r"|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b|\bend\s+of\s+(?:the\s+)?(?:day|business"
     r"|week)\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bwhile\s+we(?:'re"

@@ -44,7 +44,8 @@ EMOTION = (
 _GENERIC = word_pattern(
     r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+"
     r"|definitely\s+)?(?:understand|hear\s+you|get\s+(?:it|that|why|how)|see\s+(?:why|how|where)"
-    r"|know\s+(?:how|what)\s+(?:you|it|that)|appreciate\s+(?:that|how|this|your|it|you)|imagine"
+    r"|know\s+(?:how|what)\s+(?:you|it|that)|appreciate\s+(?:that|how|this|it|you(?!r\s+(?:patience|understanding|time|call|business"
+    r"|custom|help|co-?operation)))|imagine"
     r"|only\s+imagine|relate|feel\s+for)\b|\bsorry\s+(?:to\s+hear|you'?re|you\s+are|that\s+you"
     r"|for\s+(?:what|your|the\s+loss))|\b(?:that|this|it)(?:'s|\s+is|\s+must\s+be"
     r"|\s+must\s+have\s+been|\s+sounds?(?:\s+like)?|\s+seems?|\s+would\s+be|'d\s+be|\s+can\s+be"
@@ -57,7 +58,8 @@ _GENERIC = word_pattern(
     + EMOTION
     + r"|\b(?:you'?re|you\s+are)\s+not\s+alone|\bhugs?\b|\bsending\s+(?:you\s+)?(?:love|hugs"
     r"|strength|positive)|\bi\s+feel\s+for\s+you|\bmy\s+heart\s+goes|\bhang\s+in\s+there"
-    r"|\bstay\s+strong|\bsuch\s+a\s+shame"
+    r"|\bstay\s+strong|\bsuch\s+a\s+shame|\b(?:that'?s|that\s+is)\s+(?:not\s+what\s+you"
+    r"\s+(?:want|need|wanted|needed)|the\s+last\s+thing\s+you\s+(?:want|need))\b"
     r"|\b(?:is|are|was|were|can\s+be)\s+(?:always\s+|so\s+|really\s+)?(?:annoying|frustrating"
     r"|stressful|upsetting|infuriating|maddening|a\s+(?:pain|nightmare|hassle))\b|\b(?:i'?m|so)\s+(?:so\s+|really\s+)?(?:glad|happy|proud)"
     r"|\bi\s+(?:really\s+|truly\s+)?hope\b|\bhope\s+(?:you|things|it|that|this|everything)"
