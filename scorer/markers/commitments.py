@@ -60,7 +60,8 @@ _VAGUE_ACTION = word_pattern(
 _NOT_A_COMMITMENT_AFTER = word_pattern(
     r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)"
     r"|put\s+you\s+on\s+hold|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat"
-    r"|check\s+(?:your|the)\s+(?:account|details)|confirm\s+(?:your|the))\b",
+    r"|check\s+(?:your|the)\s+(?:account|details)|confirm\s+(?:your|the)|find|look|see|bring\s+up"
+    r"|have\s+a\s+look|take\s+a\s+look|just\s+(?:check|find|look|see|pull))\b",
     re.I,
 )
 _DIFFUSE = word_pattern(
