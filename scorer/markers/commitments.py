@@ -60,9 +60,12 @@ _VAGUE_ACTION = word_pattern(
 _NOT_A_COMMITMENT_AFTER = word_pattern(
     r"^\W*(?:need|have\s+to|want|ask|just\s+need|be\s+(?:honest|straight|clear)"
     r"|put\s+you\s+on\s+hold|explain|say|start|go\s+ahead\s+and\s+ask|pull\s+up|read|repeat"
-    r"|check\s+(?:your|the)\s+(?:account|details)|confirm\s+(?:your|the)|find|look|see|bring\s+up"
-    r"|have\s+a\s+look|take\s+a\s+look|just\s+(?:check|find|look|see|pull))\b",
+    r"|check\s+(?:your|the)\s+(?:account|details)|confirm\s+(?:your|the))\b",
     re.I,
+)
+# "Let me find it… for today": looking something up, not a promise (however timed).
+_LOOKING_UP = word_pattern(
+    r"^\W*(?:just\s+)?(?:find|look|see|bring\s+up|have\s+a\s+look|take\s+a\s+look|pull)\b", re.I
 )
 _DIFFUSE = word_pattern(
     r"\b(?:we(?:'ll|\s+will|\s+shall|'re\s+going\s+to|\s+are\s+going\s+to|'d\s+be\s+happy\s+to"
@@ -123,7 +126,7 @@ def _ownership(text: str) -> bool:
         return True
     for match in _FIRST_PERSON_WILL.finditer(text):
         rest = text[match.end() :]
-        if _NOT_A_COMMITMENT_AFTER.match(rest):
+        if _NOT_A_COMMITMENT_AFTER.match(rest) or _LOOKING_UP.match(rest):
             continue
         clause_end = _CLAUSE_END.search(rest)
         clause = rest[: clause_end.start()] if clause_end else rest
