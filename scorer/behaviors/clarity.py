@@ -197,21 +197,21 @@ def clarity(conv: Conversation) -> BehaviorResult:
     # about ("sorry, what's a cat n?", "what does nomination mean?") was internal to them,
     # whatever it looks like (speech-to-text writes acronyms in lower case).
     for reply in conv.customer_turns if not untranslated else ():
-        said = conv._last_agent_before(reply)
+        said = conv.previous_other[reply]
         asked = _asked_term(conv.turns[reply].text)
         if said is None or asked is None or asked in counted or asked in explained_terms:
             continue
-        where = conv.turns[said].text.lower().find(asked)
-        if where < 0 or _customers_word(conv, said, asked):
+        agent_text = conv.turns[said].text
+        position = agent_text.lower().find(asked)
+        if position < 0 or _customers_word(conv, said, asked):
             continue
-        sentence = sentence_at(conv.turns[said].text, where)
+        quoted = sentence_at(agent_text, position)
         used += 1
         counted.add(asked)
         terms.append(asked)
         jargon_turns.add(said)
-        item = MarkerHit("jargon", sentence, conv.turns[said].text.find(sentence))
-        untranslated.append((said, item))
-        evidence.append(conv.evidence(said, sentence, "jargon", "-"))
+        untranslated.append((said, MarkerHit("jargon", quoted, max(agent_text.find(quoted), 0))))
+        evidence.append(conv.evidence(said, quoted, "jargon", "-"))
     untranslated.sort(key=lambda pair: (pair[0], pair[1].start))
     # One untranslated term in a plain call is average; three or more are poor.
     bureaucratic = [
