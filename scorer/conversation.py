@@ -812,7 +812,7 @@ class Conversation:
             or ("!" in text or "?!" in text)
             and bool(_DEMANDING.search(text))
             or len(_DEMANDING.findall(text)) >= DEMANDING_WORDS
-            or len(_CAPS_WORD.findall(text)) >= 2
+            or len(set(_CAPS_WORD.findall(text)) - self._agent_capitals) >= 2
             or any(_shouted(word) for word in _CAPS_WORD.findall(text))
             or (_PUSHBACK.may_match_alone(text) and bool(_PUSHBACK.search(text)))
             or (
@@ -824,6 +824,16 @@ class Conversation:
                     or self._speeding_up(index)
                 )
             )
+        )
+
+    @cached_property
+    def _agent_capitals(self) -> frozenset[str]:
+        """Words the agent writes in capitals too: acronyms of the matter ("MOT", "PIN"), not
+        shouting when the customer writes them."""
+        return frozenset(
+            word
+            for index in self.agent_turns
+            for word in _CAPS_WORD.findall(self.turns[index].text)
         )
 
     def _speeding_up(self, index: int) -> bool:
