@@ -40,7 +40,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|\bwhat\s+(?:date|day|time)\b|\bwhich\s+(?:date|day)\b|\b(?:eta|time\s*frame|timeline)\b"
         r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
         r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b"
-        r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight)\b",
+        r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight)\b"
+        r"|\b(?:be|take|taking)\s+(?:any\s+)?longer\b",
         _I,
     ),
     "loss": re.compile(
@@ -77,6 +78,14 @@ INTENTS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "reason": re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+happened\b", _I),
+    "steps": re.compile(
+        r"\bhow\s+(?:do|does|can|should|would)\s+(?:i|you|we)\s+(?:do|change|set|reset|get|turn"
+        r"|put|use|make)\b|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
+        r"|\bwhat\s+(?:was|is|comes|do\s+i\s+(?:do|press|put))\s+(?:it\s+)?(?:after|next|then)"
+        r"|\bthen\s+what\b|\bstep\s+by\s+step\b|\bfrom\s+the\s+(?:start|beginning|top)\b"
+        r"|\bknow\s+how\s+(?:you|to|i)\b",
+        _I,
+    ),
     "safe": re.compile(
         r"\b(?:safe|safely|unsafe|harm\w*|hurt|dangerous|danger|risk\w*|poison\w*|toxic"
         r"|(?:make|made|making)\s+(?:her|him|them|me|us|you|anyone)\s+(?:ill|sick|poorly))\b",
@@ -95,7 +104,8 @@ _NOT_TOPIC_TEXT = """
     document documents form forms bring need faster sooner quicker earlier eta timeframe
     timeline expect expected confirm confirmed guarantee happen still total point question
     answer sorry again okay right get make take put sort sorted way safe safely harm hurt
-    danger dangerous risk
+    danger dangerous risk longer whole start beginning through step steps write writing written
+    love mate dear darling pet sir madam
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
 _STEMMED_NOT_TOPIC = frozenset(content_words(" ".join(_NOT_TOPIC))) | _NOT_TOPIC
@@ -105,7 +115,7 @@ _REASK = re.compile(
     r"\b(?:just\s+to\s+(?:be\s+(?:clear|sure)|confirm|check|double[-\s]check)|to\s+be\s+(?:clear"
     r"|sure)|so\s+(?:just\s+)?(?:when|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
     r"|what\s+about|how\s+about|and\s+(?:my|the|our)\b|again\b|still\b|realistically|actually"
-    r"|are\s+you\s+sure|you\s+said|by\s+when|remind\s+me|one\s+more\s+time|even\s+(?:after|if"
+    r"|are\s+you\s+sure|you\s+said|did\s+you\s+say|by\s+when|remind\s+me|one\s+more\s+time|even\s+(?:after|if"
     r"|when)|i\s+(?:still\s+)?(?:don'?t|do\s+not)\s+(?:get|understand)|sorry,?\s+(?:the|what"
     r"|so|when|how)|i\s+want\s+to\s+be\s+sure|exactly)",
     _I,
@@ -114,9 +124,10 @@ _REASK = re.compile(
 _REQUEST = re.compile(
     r"\b(?:i(?:\s+need|\s+want|\s+would\s+like|'d\s+like)\s+to\s+(?:know|check|ask)|tell\s+me"
     r"|can\s+you\s+(?:tell"
-    r"|confirm|check|explain)|what\s+about|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"
-    r"|i\s+(?:still\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:get|understand|see|follow)\s+(?:why"
-    r"|how|what|when|where))",
+    r"|confirm|check|explain|go\s+through|just\s+go\s+through)|what\s+about"
+    r"|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"
+    r"|i\s+(?:still\s+)?(?:don'?t|do\s+not|can'?t|cannot)\s+(?:get|understand|see|follow|know"
+    r"|work\s+out|remember)\s+(?:why|how|what|when|where))",
     _I,
 )
 SHORT_COMPLAINT_WORDS = 4
@@ -130,9 +141,12 @@ SUBJECT_INTENTS = frozenset({"loss", "refund", "cost", "documents"})
 # getting my money back", "so is it definitely coming back", "when is it back on my card").
 _SPOKEN_QUESTION = re.compile(
     r"(?<!\bso\s)(?<!\bneither\s)(?<!\bnor\s)\bam\s+i\b"
-    r"|\b(?:when|how\s+long|how\s+much|how\s+soon|what|where|why|who|which)\s+(?:is|are|will"
-    r"|would|do|does|did|can|could|should|has|have|am)\s+(?:i|it|you|we|they|he|she|that|this"
-    r"|my|the|our)\b|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
+    r"|\b(?:when|how\s+long|how\s+much|how\s+soon|how\s+many|what(?:\s+(?:time|day|date))?|where"
+    r"|why|who|which)(?:'s|\s+(?:is|are|was|will|would|do|does|did|can|could|should|has|have|am)"
+    r"\s+(?:i|it|you|we|they|he|she|that|this|my|the|our|someone|somebody|anyone))\b"
+    # a tag at the end: "it's definitely not gonna be longer than that is it"
+    r"|\b(?:is|isn'?t|was|wasn'?t|will|won'?t|does|doesn'?t|do|don'?t|can|can'?t|are|aren'?t)"
+    r"\s+(?:it|you|they|he|she|we|i)\s*$|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
     r"|will|can|could|do|does|did|would|should|have|has)\s+(?:it|i|you|we|they|that|this|my"
     r"|the)\b",
     _I,
@@ -159,9 +173,12 @@ def asks_in(text: str) -> tuple[Ask, ...]:
     found: list[Ask] = []
     spoken = "?" not in text  # unpunctuated speech: questions by word order
     for sentence in sentence_texts(text.replace("’", "'")):
-        question = sentence.rstrip("\"'’”) ").endswith("?") or (
-            spoken and _SPOKEN_QUESTION.search(sentence) is not None
-        )
+        asked = _SPOKEN_QUESTION.search(sentence) if spoken else None
+        question = sentence.rstrip("\"'’”) ").endswith("?") or asked is not None
+        if asked is not None and _words_in(sentence) > SPOKEN_CLAUSE_WORDS:
+            # an unpunctuated run of speech: the question is the clause it starts, not the
+            # whole run ("…it's freezing though how long's someone gonna be")
+            sentence = _spoken_clause(sentence, asked.start())
         short = _words_in(sentence) <= SHORT_COMPLAINT_WORDS and bool(_COMPLAINT.match(sentence))
         if not (question or _REQUEST.search(sentence) or short):
             continue
@@ -172,6 +189,19 @@ def asks_in(text: str) -> tuple[Ask, ...]:
             continue
         found.append(Ask(sentence, intents, topics, bool(_REASK.search(lowered))))
     return tuple(found)
+
+
+SPOKEN_CLAUSE_WORDS = 10
+
+
+def _spoken_clause(sentence: str, start: int) -> str:
+    """The words of `sentence` around a spoken question found at `start`: up to ten words from
+    it (a tag question, found at the end, takes the ten words before it)."""
+    before = sentence[:start].split()
+    after = sentence[start:].split()
+    if len(after) <= 3:  # "…longer than that is it"
+        return " ".join(before[-(SPOKEN_CLAUSE_WORDS - len(after)) :] + after)
+    return " ".join(after[:SPOKEN_CLAUSE_WORDS])
 
 
 def asks_for_something(text: str) -> bool:
