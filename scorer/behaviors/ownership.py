@@ -297,10 +297,14 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
     for turn in reversed(closing):
         for _start, sentence in sentences(conv.turns[turn].text):
             parts = set(parts_of(sentence))
-            if "when" in parts and "what_happened" in parts:
+            if "when" in parts:
                 clause = _part_quote(sentence, "when")
-                if "what_happened" in parts_of(clause) and not _AHEAD.search(clause):
-                    parts.discard("when")  # "charged twice on the 1st": when it happened
+                if not _AHEAD.search(clause) and (
+                    "what_happened" in parts_of(clause) or _PAST.search(clause)
+                ):
+                    # "charged twice on the 1st", "the certificate arrived on Tuesday": when it
+                    # happened, not when to expect the fix
+                    parts.discard("when")
             for part in parts:
                 if part not in found:
                     quote = _part_quote(sentence, part)
@@ -344,9 +348,15 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
 
 
 # A time ahead: when to expect the resolution, not when the problem happened.
+_PAST = re.compile(
+    r"\b(?:arrived|came|went|happened|received|was|were|had|did|took|sent|got|left|started"
+    r"|stopped|died|passed|cancell?ed|charged|paid|posted)\b",
+    re.IGNORECASE,
+)
 _AHEAD = re.compile(
-    r"\b(?:will|'ll|should|expect|arriv\w*|within|by|until|in \d+|in (?:one|two|three|a few)"
-    r"|next|tomorrow|tonight|later|lands?|reach(?:es)?|from|starting|comes?|due|going to)\b",
+    r"\b(?:will|'ll|should|expect|arriv(?:e|es|ing)|within|by|until|in \d+"
+    r"|in (?:one|two|three|a few)|next|tomorrow|tonight|later|lands?|reach(?:es)?|from"
+    r"|starting|comes?|due|going to)\b",
     re.IGNORECASE,
 )
 # A code only the company reads: INC-40721, RCA, DLQ, EOD, T2 (two capitals or more, or
