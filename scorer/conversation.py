@@ -171,6 +171,8 @@ _AGENT_NEWS = re.compile(
 _CONSEQUENCE = re.compile(
     r"\b(?:worr(?:y|ying|ied)|stressful|frightening|scary|awful|hard|tough|serious|a lot"
     r"|rotten|horrible|terrible|dreadful|miserable|at risk|at stake|on the line|in danger"
+    r"|knock(?:ed|s)? (?:his|her|their|your) confidence|shook (?:him|her|them|you) up"
+    r"|terrif\w+|traumati[sz]\w+"
     r"|exhausting|upsetting|unfair|worst|nightmare|must be|(?:that|which|it) means|can'?t"
     r" (?:get|go|work|pay|use|have)|left (?:you |her |him |them )?without|on top of"
     r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",
