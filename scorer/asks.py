@@ -41,7 +41,12 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
         r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b"
         r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight)\b"
-        r"|\b(?:be|take|taking)\s+(?:any\s+)?longer\b",
+        r"|\b(?:be|take|taking)\s+(?:any\s+)?longer\b"
+        # a time of day asked about: "definitely there in the morning?", "before lunch, isn't
+        # it?", "is eight too early?"
+        r"|\b(?:in\s+the\s+(?:morning|afternoon|evening)|before\s+(?:noon|midday|lunch(?:time)?"
+        r"|twelve|one|two|three|four|five|six|\d)|by\s+(?:noon|midday|lunch(?:time)?)"
+        r"|too\s+(?:early|late)|what\s+time)\b",
         _I,
     ),
     "loss": re.compile(
@@ -105,6 +110,7 @@ _NOT_TOPIC_TEXT = """
     timeline expect expected confirm confirmed guarantee happen still total point question
     answer sorry again okay right get make take put sort sorted way safe safely harm hurt
     danger dangerous risk longer whole start beginning through step steps write writing written
+    it morning afternoon evening noon midday lunch lunchtime early late twelve o'clock
     love mate dear darling pet sir madam
 """
 _NOT_TOPIC = frozenset(_NOT_TOPIC_TEXT.split())
@@ -122,7 +128,8 @@ _REASK = re.compile(
 )
 # An ask: a question, a request for information, or a complaint a few words long.
 _REQUEST = re.compile(
-    r"\b(?:i(?:\s+need|\s+want|\s+would\s+like|'d\s+like)\s+to\s+(?:know|check|ask)|tell\s+me"
+    r"\b(?:i(?:\s+just)?(?:\s+need(?:ed)?|\s+want(?:ed)?|\s+would\s+like|'d\s+like)\s+to\s+(?:know|check"
+    r"|ask|confirm|find\s+out)|tell\s+me"
     r"|can\s+you\s+(?:tell"
     r"|confirm|check|explain|go\s+through|just\s+go\s+through)|what\s+about"
     r"|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"

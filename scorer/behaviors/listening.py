@@ -26,7 +26,7 @@ Each answer to a repeat starts at 100:
                                                                   (`repeat_reference`)
     − 55  a clipped answer: under 6 words                          (`clipped_repeat_answer`)
     − 40  … or a shrinking one: under 60 % of the fullest earlier   (`shorter_repeat_answer`)
-          answer to it
+          answer to it (nothing more when it already pointed back: the answer still answers)
     − 40  … or one that does not take up what was asked: none of its topic words, no yes or
           no                                                      (`repeat_not_answered`)
     − 25  defensive or "calm down" in that answer                (`defensive`, `told_to_calm_down`)
@@ -194,7 +194,8 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
             family = repeat.original if family is None else family
             evidence.append(conv.evidence(answer, text, "clipped_repeat_answer", "-"))
         elif before_words and words < SHRINKING * before_words:
-            value -= 40
+            # pointing back already cost: a shorter answer that still answers costs no more
+            value -= 0 if references else 40
             shrunk = True
             family = repeat.original if family is None else family
             evidence.append(conv.evidence(answer, text, "shorter_repeat_answer", "-"))
