@@ -91,6 +91,10 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|\bknow\s+how\s+(?:you|to|i)\b",
         _I,
     ),
+    "covered": re.compile(
+        r"\b(?:cover(?:ed|s)?|included|includes|insured|on\s+(?:the|my)\s+(?:policy|plan|cover))\b",
+        _I,
+    ),
     "safe": re.compile(
         r"\b(?:safe|safely|unsafe|harm\w*|hurt|dangerous|danger|risk\w*|poison\w*|toxic"
         r"|(?:make|made|making)\s+(?:her|him|them|me|us|you|anyone)\s+(?:ill|sick|poorly))\b",
@@ -109,7 +113,8 @@ _NOT_TOPIC_TEXT = """
     document documents form forms bring need faster sooner quicker earlier eta timeframe
     timeline expect expected confirm confirmed guarantee happen still total point question
     answer sorry again okay right get make take put sort sorted way safe safely harm hurt
-    danger dangerous risk longer whole start beginning through step steps write writing written
+    danger dangerous risk longer cover covered covers included includes insured policy whole
+    start beginning through step steps write writing written
     it morning afternoon evening noon midday lunch lunchtime early late twelve o'clock
     love mate dear darling pet sir madam
 """
@@ -129,7 +134,7 @@ _REASK = re.compile(
 # An ask: a question, a request for information, or a complaint a few words long.
 _REQUEST = re.compile(
     r"\b(?:i(?:\s+just)?(?:\s+need(?:ed)?|\s+want(?:ed)?|\s+would\s+like|'d\s+like)\s+to\s+(?:know|check"
-    r"|ask|confirm|find\s+out)|tell\s+me"
+    r"|ask|confirm|find\s+out|make\s+sure)|tell\s+me"
     r"|can\s+you\s+(?:tell"
     r"|confirm|check|explain|go\s+through|just\s+go\s+through)|what\s+about"
     r"|i\s+(?:need|want)\s+(?:my|the|a|an|our)\b"
@@ -153,7 +158,14 @@ _SPOKEN_QUESTION = re.compile(
     r"\s+(?:i|it|you|we|they|he|she|that|this|my|the|our|someone|somebody|anyone))\b"
     # a tag at the end: "it's definitely not gonna be longer than that is it"
     r"|\b(?:is|isn'?t|was|wasn'?t|will|won'?t|does|doesn'?t|do|don'?t|can|can'?t|are|aren'?t)"
-    r"\s+(?:it|you|they|he|she|we|i)\s*$|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
+    r"\s+(?:it|you|they|he|she|we|i)\s*$"
+    # "…at the moment does that change anything", "…would that be a claim", "what if it's friday"
+    r"|(?<!\bwhat\s)(?<!\bhow\s)(?<!\bwhen\s)(?<!\bwhere\s)(?<!\bwhy\s)(?<!\bif\s)(?<!\bthat\s)"
+    r"(?<!\bwhich\s)(?<!\bwho\s)(?<!\bthis\s)(?<!\bthere\s)(?<!\bhere\s)(?<!\bit\s)(?<!\bso\s)"
+    r"(?<!\bas\s)(?<!\bthan\s)(?<!\bwhether\s)(?<=\w\s)(?:does|do|did|would|could|can|will|is|are"
+    r"|should)\s+(?:that|this|it|they|you|i|we|she|he)\s+\w+|\bwhat\s+if\b"
+    # asking to be sure: "so i'll definitely have them before saturday", "just to be sure though…"
+    r"|\b(?:definitely|for\s+sure|to\s+be\s+sure|just\s+to\s+(?:check|confirm))\b|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
     r"|will|can|could|do|does|did|would|should|have|has)\s+(?:it|i|you|we|they|that|this|my"
     r"|the)\b",
     _I,
