@@ -7,7 +7,7 @@ customer sentence that asks or demands something, read for
 
 - its **intents**: the kind of answer it wants (a time, whether something is lost, money back,
   a cost, a confirmation, a list of documents, something faster, a reason, whether it is
-  safe);
+  safe, whether it is covered, the steps to do something);
 - its **topics**: the content words that say what it is about, without the words that only
   carry the intent ("when", "arrive", "actually");
 - speech-to-text turns carry no question marks: there a question shows in its word order
