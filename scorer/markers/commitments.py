@@ -79,7 +79,11 @@ _DIFFUSE = word_pattern(
     r"|refund|credit|arrange|get\s+someone|be\s+(?:looked|handled|sorted|dealt|investigated"
     r"|escalated|reviewed|passed|fixed|resolved))|\b(?:it|this|that)(?:\s+will|'ll|\s+should"
     r"|\s+is\s+going\s+to)\s+be\s+(?:looked\s+at|handled|sorted|dealt\s+with|investigated"
-    r"|escalated|reviewed|passed\s+on|fixed|resolved|picked\s+up)",
+    r"|escalated|reviewed|passed\s+on|fixed|resolved|picked\s+up)"
+    # the step still open, left to others with no time: "in due course", "once finance have
+    # checked it"
+    r"|\bin\s+due\s+course\b|\b(?:once|when|after)\s+(?:the\s+)?(?:\w+\s+)?(?:team|finance|department"
+    r"|they|someone)\s+(?:have|has|had|'ve)\s+(?:checked|reviewed|processed|looked\s+at|approved)\b",
     re.I,
 )
 _VAGUE_FOLLOW_UP = word_pattern(
