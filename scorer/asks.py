@@ -243,7 +243,12 @@ def asks_again(later: Ask, earlier: Ask, earlier_turn_topics: frozenset[str]) ->
     if (later.intents ^ earlier.intents) & SUBJECT_INTENTS and not later.topics & topics_then:
         return False  # one of them asks about money, loss or papers and the other does not
     if shared_intent:
-        if later.topics & topics_then or not later.topics or not earlier.topics:
+        if later.topics & earlier.topics or not later.topics or not earlier.topics:
+            return True
+        # a word from elsewhere in the earlier turn: the same question only with a cue that it
+        # comes back ("what time do I return the car?" after "I've got a car booked… what time
+        # does the desk close?" is a new question)
+        if later.topics & topics_then and later.reask:
             return True
         return later.reask and len(later.topics - topics_then) <= 1
     # No kind of answer in common: the same short thing raised again ("My bill." … "What
