@@ -159,17 +159,48 @@ _SPOKEN_QUESTION = re.compile(
     # a tag at the end: "it's definitely not gonna be longer than that is it"
     r"|\b(?:is|isn'?t|was|wasn'?t|will|won'?t|does|doesn'?t|do|don'?t|can|can'?t|are|aren'?t)"
     r"\s+(?:it|you|they|he|she|we|i)\s*$"
-    # "…at the moment does that change anything", "…would that be a claim", "what if it's friday"
-    r"|(?<!\bwhat\s)(?<!\bhow\s)(?<!\bwhen\s)(?<!\bwhere\s)(?<!\bwhy\s)(?<!\bif\s)(?<!\bthat\s)"
-    r"(?<!\bwhich\s)(?<!\bwho\s)(?<!\bthis\s)(?<!\bthere\s)(?<!\bhere\s)(?<!\bit\s)(?<!\bso\s)"
-    r"(?<!\bas\s)(?<!\bthan\s)(?<!\bwhether\s)(?<=\w\s)(?:does|do|did|would|could|can|will|is|are"
-    r"|should)\s+(?:that|this|it|they|you|i|we|she|he)\s+\w+|\bwhat\s+if\b"
+    # "what if it's friday"
+    r"|\bwhat\s+if\b"
     # asking to be sure: "so i'll definitely have them before saturday", "just to be sure though…"
     r"|\b(?:definitely|for\s+sure|to\s+be\s+sure|just\s+to\s+(?:check|confirm))\b|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
     r"|will|can|could|do|does|did|would|should|have|has)\s+(?:it|i|you|we|they|that|this|my"
     r"|the)\b",
     _I,
 )
+
+
+# A verb before its subject inside a run of speech: "…the laptop in it do you remember which
+# coach", "…at the moment does that change anything", "…would that be a claim".
+_INVERTED = re.compile(
+    r"(?<=\w )(?:is|are|was|were|do|does|did|has|have|had|can|could|would|will|should)\s+(?:she"
+    r"|he|it|they|you|we|i|that|this|there|your|his|her|their|the\s+\w+)\s+\w+",
+    re.I,
+)
+# Words after which the verb is not inverted: "what it is", "that is it for today".
+_SUBORDINATE = re.compile(
+    r"\b(?:what|how|when|where|why|if|whether|that|which|who|this|there|here|it|so|as|than"
+    r"|nor|neither|only)\s+$",
+    re.I,
+)
+# After a pronoun that ends the clause before, "do you", "can you" open a question ("…in it do
+# you remember"); "what it is" needs a form of be.
+_ENDS_A_CLAUSE = frozenset({"it", "this", "there", "here"})
+_ASKING_VERB = re.compile(r"(?:do|does|did|can|could)\s+(?:you|we|they|she|he)\b", re.I)
+
+
+def inverted_question_at(text: str) -> int | None:
+    """Where a question starts in unpunctuated speech, by its word order (the verb before its
+    subject, not after "what", "that", "so"…), if one does. Both speakers' turns are read so:
+    the customer's asks here, the agent's clarifying questions in `scorer.conversation`."""
+    for match in _INVERTED.finditer(text):
+        before = _SUBORDINATE.search(text, max(0, match.start() - 10), match.start())
+        if before is None:
+            return match.start()
+        if before.group(0).split()[0].lower() in _ENDS_A_CLAUSE and _ASKING_VERB.match(
+            match.group(0)
+        ):
+            return match.start()
+    return None
 
 
 @dataclass(frozen=True)
@@ -192,12 +223,12 @@ def asks_in(text: str) -> tuple[Ask, ...]:
     found: list[Ask] = []
     spoken = "?" not in text  # unpunctuated speech: questions by word order
     for sentence in sentence_texts(text.replace("’", "'")):
-        asked = _SPOKEN_QUESTION.search(sentence) if spoken else None
+        asked = _spoken_question_at(sentence) if spoken else None
         question = sentence.rstrip("\"'’”) ").endswith("?") or asked is not None
         if asked is not None and _words_in(sentence) > SPOKEN_CLAUSE_WORDS:
             # an unpunctuated run of speech: the question is the clause it starts, not the
             # whole run ("…it's freezing though how long's someone gonna be")
-            sentence = _spoken_clause(sentence, asked.start())
+            sentence = _spoken_clause(sentence, asked)
         short = _words_in(sentence) <= SHORT_COMPLAINT_WORDS and bool(_COMPLAINT.match(sentence))
         if not (question or _REQUEST.search(sentence) or short):
             continue
@@ -211,6 +242,14 @@ def asks_in(text: str) -> tuple[Ask, ...]:
 
 
 SPOKEN_CLAUSE_WORDS = 10
+
+
+def _spoken_question_at(sentence: str) -> int | None:
+    """Where the first question of an unpunctuated sentence starts, if it asks one."""
+    found = _SPOKEN_QUESTION.search(sentence)
+    inverted = inverted_question_at(sentence)
+    starts = [at for at in (found.start() if found else None, inverted) if at is not None]
+    return min(starts, default=None)
 
 
 def _spoken_clause(sentence: str, start: int) -> str:

@@ -14,7 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from scorer.asks import asks_again, asks_for_something, asks_in, turn_topics
+from scorer.asks import (
+    asks_again,
+    asks_for_something,
+    asks_in,
+    inverted_question_at,
+    turn_topics,
+)
 from scorer.markers import MARKERS, MarkerHit, detect
 from scorer.markers.patterns import word_pattern
 from scorer.markers.text import split_sentences
@@ -949,38 +955,11 @@ _ACRONYMS = frozenset(_ACRONYMS_TEXT.split())
 
 # In a turn with no punctuation, where a yes/no question starts inside the run of words: an
 # inverted verb and its subject after other words ("…monday is she still drinking").
-_INVERTED = re.compile(
-    r"(?<=\w )(?:is|are|was|were|do|does|did|has|have|had|can|could)\s+(?:she|he|it|they|you|we"
-    r"|there|your|his|her|their|the\s+\w+)\s+\w+\s+\w+",
-    re.I,
-)
-# Words after which the verb is not inverted: "what it is", "that is it for today".
-_SUBORDINATE = re.compile(
-    r"\b(?:what|how|when|where|why|if|whether|that|which|who|this|there|here|it|so|as|than"
-    r"|nor|neither|only)\s+$",
-    re.I,
-)
-
-
 def _unpunctuated_question(text: str) -> int | None:
     """Where a question starts in a turn written without punctuation, if one does."""
     if any(mark in text for mark in "?.!"):
         return None
-    for match in _INVERTED.finditer(text):
-        before = _SUBORDINATE.search(text, max(0, match.start() - 10), match.start())
-        if before is None:
-            return match.start()
-        # "…with a laptop in it do you remember which coach": after a pronoun that ends the
-        # clause before, "do you", "can you" open a question ("what it is" needs a form of be)
-        if before.group(0).split()[0].lower() in _ENDS_A_CLAUSE and _ASKING_VERB.match(
-            match.group(0)
-        ):
-            return match.start()
-    return None
-
-
-_ENDS_A_CLAUSE = frozenset({"it", "this", "there", "here"})
-_ASKING_VERB = re.compile(r"(?:do|does|did|can|could)\s+(?:you|we|they|she|he)\b", re.I)
+    return inverted_question_at(text)
 
 
 def _first_fix(text: str, offset: int, sentence: str) -> int | None:

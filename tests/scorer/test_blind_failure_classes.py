@@ -1,0 +1,148 @@
+"""Failure classes found on conversations written blind (tests/scorer/blind), each pinned here
+in new words: what the markers, the asks and the behaviors now read, and what they must not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import scorer
+from scorer.asks import asks_in, inverted_question_at
+from scorer.conversation import Conversation
+from scorer.markers import detect
+from scorer.transcript import Transcript
+
+
+def names(text: str, context: tuple[str, ...] = ()) -> set[str]:
+    return {hit.marker for hit in detect(text, context=context)}
+
+
+def conversation(*lines: str, **extra: Any) -> Transcript:
+    """Customer and agent lines in turn, the customer first."""
+    speakers = ("customer", "agent")
+    return Transcript.from_dict(
+        {
+            "turns": [{"speaker": speakers[i % 2], "text": line} for i, line in enumerate(lines)],
+            **extra,
+        }
+    )
+
+
+def timed(*lines: tuple[str, float, float]) -> Transcript:
+    speakers = ("customer", "agent")
+    return Transcript.from_dict(
+        {
+            "channel": "voice",
+            "turns": [
+                {"speaker": speakers[i % 2], "text": text, "start": start, "end": end}
+                for i, (text, start, end) in enumerate(lines)
+            ],
+        }
+    )
+
+
+def level(transcript: Transcript, behavior: str) -> str:
+    return scorer.score(transcript, behaviors=[behavior]).behaviors[behavior].level
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("I've refunded the £18.20 to your card already.", "ownership_commitment"),
+        ("at three i'll ring the depot myself and text you the answer", "ownership_commitment"),
+        ("As I say, the meter reading is fine.", "repeat_reference"),
+        ("I've answered that twice now, it's not refundable.", "repeat_reference"),
+        ("It's the same as before, press hold then reset.", "repeat_reference"),
+        ("I did give you that one a minute ago, it's Tuesday.", "repeat_reference"),
+        ("Well that's not on me, the courier booked it.", "defensive"),
+        ("If you'd just listen to what I'm telling you.", "defensive"),
+        ("I can only go by what the system shows me.", "defensive"),
+        ("Getting angry with me won't get the van there faster.", "told_to_calm_down"),
+        ("Break-ins like this are always upsetting.", "generic_empathy"),
+        ("Are you aware of our Gold breakdown cover?", "cross_sell"),
+        ("By the way, our student pass would save you a fifth on every trip.", "cross_sell"),
+    ],
+)
+def test_the_markers_read_the_class(text: str, marker: str) -> None:
+    assert marker in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("I've logged it and passed it to the team.", "ownership_commitment"),
+        ("Let me find it, the order for today.", "ownership_commitment"),
+        ("I appreciate your patience.", "generic_empathy"),
+        ("lovely can i grab the postcode for the account", "generic_empathy"),
+        ("I can switch the delivery to Monday.", "generic_empathy"),
+    ],
+)
+def test_service_talk_is_not_read_as_the_class(text: str, marker: str) -> None:
+    assert marker not in names(text)
+
+
+def test_a_spoken_question_is_an_ask_from_its_word_order() -> None:
+    run = "yeah it came today but half of it is missing am i getting a refund for the rest of it"
+    (ask,) = asks_in(run)
+    assert "refund" in ask.intents
+    assert inverted_question_at("the laptop was in it do you remember which coach") is not None
+    assert inverted_question_at("i don't know what it is to be honest") is None
+
+
+def test_a_repeat_in_other_words_in_speech_is_seen() -> None:
+    calls = conversation(
+        "hiya the car's broken down on the bypass it's freezing how long's someone gonna be",
+        "the nearest van is forty minutes away so about ten past seven",
+        "okay and sorry what time did you say he'd be here my phone's nearly dead",
+        "ten past seven, and he has your location even if your phone dies",
+    )
+    assert Conversation(calls).repeats  # the time asked again, in other words
+    assert level(calls, "patience_under_repetition") != "n/a"
+
+
+def test_a_new_question_about_the_same_booking_is_not_a_repeat() -> None:
+    calls = conversation(
+        "I've got a van booked with you for Friday. What time does the depot open?",
+        "The depot opens at seven.",
+        "And on the way back, what time do I have to return the van by?",
+        "By six the next evening.",
+    )
+    assert Conversation(calls).repeats == {}
+
+
+def test_a_pitch_before_the_service_is_done_is_poor() -> None:
+    call = conversation(
+        "I need to pause my membership for two months after my operation.",
+        "So you want to keep your membership but pause it for two months while you recover. "
+        "While I've got you, have you heard about our Premium plan? It adds the spa for twelve "
+        "pounds a month.",
+        "No thanks, I just want the pause.",
+        "No problem. I've set up the pause from the first of next month.",
+    )
+    # led by the customer's job, which alone would leave it average: the pitch came first
+    assert level(call, "customer_language") == "poor"
+
+
+def test_a_word_the_customer_has_to_ask_about_is_not_plain_language() -> None:
+    call = conversation(
+        "my van's been hit from behind at the lights",
+        "okay the engineer might class it a cat s and then we settle rather than repair",
+        "sorry what's a cat s",
+        "it's a category for how bad the damage is",
+    )
+    assert level(call, "clarity") == "average"
+
+
+def test_a_customer_fast_from_the_first_word_is_hurried() -> None:
+    hurried = "my train's cancelled and I have to be at my father's funeral by ten tomorrow morning"
+    call = timed(
+        (hurried, 0.0, 4.0),  # 4.25 words a second from the start
+        ("I'm so sorry. Let me find you a way there tonight.", 5.8, 10.0),
+        ("anything at all I'll stand the whole way I just have to be there by morning", 10.4, 14.0),
+        # the agent answers slower than before (2 words a second, after 1.8 s)
+        ("There's a seat on the eight forty tonight. I've booked it for you.", 15.8, 22.3),
+    )
+    # the customer never speeds up against their own first line: without the absolute pace
+    # this would not be tested at all
+    assert level(call, "tone_calibration") == "good"
