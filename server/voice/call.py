@@ -65,6 +65,7 @@ from server.voice.tts import SentenceSynthesised, SpeechFailed
 log = logging.getLogger(__name__)
 
 RESUME_GAP_S = 1.0
+EVENTS_KEPT = 600  # end-of-turn log entries per call (about ten a turn)
 # the customer answers no sooner than this after the agent's last speech (session clock)
 MIN_SILENCE_S = 0.35
 # Audio may stop arriving (a muted or dropped microphone) while the turn waits for that
@@ -172,8 +173,8 @@ class Metrics:
     tts_first_chunk_cpu: list[float] = field(default_factory=list)
     barge_ins: int = 0
     # what decided each end of turn, on the session clock: (time, event); the benchmark prints
-    # it for slow turns
-    events: list[tuple[float, str]] = field(default_factory=list)
+    # it for slow turns. Only the latest are kept: `RECENT` holds the metrics of many calls.
+    events: deque[tuple[float, str]] = field(default_factory=lambda: deque(maxlen=EVENTS_KEPT))
 
 
 RECENT: deque[Metrics] = deque(maxlen=1024)  # the figures of recent calls (the benchmark)
@@ -476,7 +477,7 @@ class CustomerProcessor(FrameProcessor):
     async def maybe_take_turn(self, held: bool = False) -> None:
         if not self.stop_requested or self.segments_open > 0:
             return
-        if not held and not self.silence_held():
+        if not held and not silence_held(self.call):
             self.call.note(
                 f"gate deferred (speaking {self.call.speaking}, rising {self.call.voice_rising})"
             )
@@ -512,9 +513,6 @@ class CustomerProcessor(FrameProcessor):
                 "Part of what you said could not be recognised; check the caption.",
             )
         self.start_reply((text, start, end))
-
-    def silence_held(self) -> bool:
-        return silence_held(self.call)
 
     async def hold_then_take(self) -> None:
         """Wait (off the frame path) for the silence to last, then take the turn; when the agent

@@ -119,7 +119,7 @@ ASK_AGAIN_PAUSES_S = (0.25, 0.3, 0.4)
 
 class GatedTurnStop(TurnAnalyzerUserTurnStopStrategy):  # type: ignore[no-untyped-call]
     """pipecat's Smart Turn stop strategy, ending the turn no sooner than the call's minimum
-    silence (`CustomerProcessor.silence_held`): a 'complete' reached earlier waits for it, on
+    silence (`silence_held`): a 'complete' reached earlier waits for it, on
     the session clock, and is dropped when the VAD hears the speech go on, so that the turn
     (and Smart Turn's audio) goes on too and the next stop decides on the whole of it."""
 
