@@ -39,7 +39,8 @@ EMOTION = (
     r"|lonely|anxious|anxiety|fear\w*|afraid|tired|hopeless|heartbreak\w*|devastat\w*|irritat\w*"
     r"|maddening|emotion\w*|pain|struggl\w*|depress\w*|a\s+lot\s+to\s+deal\s+with|no\s+fun"
     r"|not\s+(?:fun|good|ok|okay|great|easy|right|fair)|a\s+(?:pain|nightmare|hassle|mess)|sucks?"
-    r"|shitty|crap|rubbish|worst|bad|tragic|unfortunate)"
+    r"|shitty|crap|rubbish|worst|bad|tragic|unfortunate|grim|brutal|miserable|rotten|gutting"
+    r"|galling|no\s+joke)"
 )
 _GENERIC = word_pattern(
     r"\bi\s+(?:completely\s+|totally\s+|fully\s+|really\s+|do\s+|can\s+"
@@ -183,7 +184,10 @@ _AGENT_TALK = word_pattern(
     r"\b(?:i(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to|'d\s+(?:like|be\s+happy))(?!')"
     r"|i\s+(?:can|could)\s+(?:see|help|offer|check|do|arrange|confirm|get|send|book|process|set"
     r"|transfer|put|try|assure|understand|imagine|hear|only\s+imagine|look|sort|fix|escalate|raise"
-    r"|refund|credit|cancel|update|reset|change|add|remove|give)|let\s+me|i(?:'ve"
+    r"|refund|credit|cancel|update|reset|change|add|remove|give)"
+    # an offer to do something for them: "I can sign you up", "I could move you to 208"
+    r"|i\s+(?:can|could)\s+(?:just\s+|also\s+|still\s+)?(?!relate\b|feel\b|remember\b|recall\b"
+    r"|empathi|sympathi|tell\b|hear\b)\w+\s+(?:you|your)\b|let\s+me|i(?:'ve"
     r"|\s+have)\s+(?:just\s+|now\s+|already\s+)?(?:processed|sent|issued|refunded|credited|checked"
     r"|escalated|updated|reset|booked|added|removed|opened|raised|logged|noted|arranged|cancell?ed"
     r"|got\s+your|your|pulled|looked|confirmed|applied|found\s+(?:the|your))|i\s+(?:checked"
@@ -285,6 +289,25 @@ _INTERPRETIVE = word_pattern(
     r"|place|situation)\s+to\s+be\s+(?:left\s+|put\s+)?in\b",
     re.I,
 )
+# Telling the customer what to do: "you'd just need to confirm by Friday", "you should ring
+# them", "just so you know", "take that up with your bank" ("you can …" is as often what they
+# go through: "you can smell it in every room").
+_DIRECTIVE = word_pattern(
+    r"\byou(?:'d|\s+would|'ll|\s+will)\s+(?:just\s+|still\s+|also\s+|first\s+)?(?:need|have)"
+    r"\s+to\b|\byou\s+just\s+(?:need|have)\s+to\b|\byou\s+(?:should|(?:may|might)\s+want\s+to)\s+"
+    r"(?:just\s+|also\s+|still\s+)?(?!be\b|have\b|feel\b)\w+|\bjust\s+so\s+you\s+know\b|\b(?:take|raise)\s+(?:that"
+    r"|it|this)\s+up\s+with\b",
+    re.I,
+)
+# A situation judged for what it is: "… is grim", "… was awful", "… sounds miserable".
+# (a plain regex: it is read only on the few sentences that get that far, and "'s" is no word
+# start for the word gates)
+_JUDGED = re.compile(
+    r"(?:'s|\b(?:is|was|are|were|sounds|must\s+be|has\s+been))\s+(?:(?:so|really|very|just|pretty"
+    r"|absolutely|genuinely|properly|truly|such)\s+)*(?:an?\s+)?" + EMOTION + r"\b",
+    re.I,
+)
+JUDGED_OVERLAP = 2
 _SECOND_PERSON = frozenset(
     {"you", "your", "you're", "you've", "you'd", "you'll", "yours", "yourself"}
 )
@@ -346,11 +369,21 @@ def _specific(sentence: Span, turn: Turn, facts: _Facts, disclosures: int) -> bo
             or facts.experience
         )
     if not facts.second_person:
-        return False
+        # "Boiling kettles to bath a four-month-old in a fifteen-degree house is grim": their
+        # situation, in their words, judged for what it is, without a "you"
+        return bool(
+            turn.context
+            and _JUDGED.search(text)
+            and len(content_stems(text) & turn.context_stems) >= JUDGED_OVERLAP
+        )
     overlap = content_stems(text) & turn.context_stems if turn.context else set()
     # Read only for the sentences that get this far: most are settled before.
     if _INTERPRETIVE.search(text) is not None:
         return bool(overlap) or not turn.context
+    if not facts.generic and _DIRECTIVE.search(text):
+        # "You'd need to take that up with your bank": what they are to do, not what it means
+        # for them, however many of their words it uses
+        return False
     if _YOU.isdisjoint(word_tokens(text)) and informs(text, turn):
         # "Your refund for the flight was approved": news about their things, not their impact.
         return False

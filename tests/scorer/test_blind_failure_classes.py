@@ -146,3 +146,31 @@ def test_a_customer_fast_from_the_first_word_is_hurried() -> None:
     # the customer never speeds up against their own first line: without the absolute pace
     # this would not be tested at all
     assert level(call, "tone_calibration") == "good"
+
+
+def test_telling_the_customer_what_to_do_is_not_naming_their_impact() -> None:
+    call = conversation(
+        "My pension transfer was due on the first and it still has not arrived. My rent goes "
+        "out on Friday and the landlord has already chased me.",
+        "Okay. Can I take your policy number?",
+        "P 4 4 1 9. The rent is due Friday.",
+        "You would need to take the rent up with your landlord, the transfer goes out on Friday.",
+    )
+    assert level(call, "impact_naming") == "poor"
+
+
+def test_their_situation_judged_without_a_you_is_their_impact() -> None:
+    call = conversation(
+        "Our fridge died on Saturday and we have been keeping my daughter's insulin in a cool "
+        "box with ice packs all weekend.",
+        "Keeping a child's insulin in a cool box all weekend is grim. Let me book the engineer "
+        "for tomorrow morning.",
+    )
+    assert level(call, "impact_naming") == "good"
+
+
+def test_an_offer_to_do_something_for_them_is_not_a_story_of_ones_own() -> None:
+    assert "generic_empathy" not in names("It's free to join and I can sign you up today.")
+    assert "generic_empathy" not in names("I could squeeze you in at four.")
+    # sympathy in the same form is still sympathy
+    assert "generic_empathy" in names("I can imagine how tired you are.")
