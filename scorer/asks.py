@@ -84,8 +84,9 @@ INTENTS: dict[str, re.Pattern[str]] = {
     ),
     "reason": re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+happened\b", _I),
     "steps": re.compile(
-        r"\bhow\s+(?:do|does|can|should|would)\s+(?:i|you|we)\s+(?:do|change|set|reset|get|turn"
-        r"|put|use|make)\b|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
+        # "how do I stop it…", "how can we change…": any doing, not "how do you mean"
+        r"\bhow\s+(?:do|does|can|should|would|could)\s+(?:i|you|we)\s+(?!know\b|mean\b|feel\b"
+        r"|say\b|think\b|expect\b|justify\b|sleep\b|live\b)\w+|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
         r"|\bwhat\s+(?:was|is|comes|do\s+i\s+(?:do|press|put))\s+(?:it\s+)?(?:after|next|then)"
         r"|\bthen\s+what\b|\bstep\s+by\s+step\b|\bfrom\s+the\s+(?:start|beginning|top)\b"
         r"|\bknow\s+how\s+(?:you|to|i)\b",
@@ -267,6 +268,13 @@ def asks_for_something(text: str) -> bool:
     split into one-word sentences, it still asks when)."""
     lowered = text.lower().replace(".", " ")
     return any(pattern.search(lowered) for pattern in INTENTS.values())
+
+
+@lru_cache(maxsize=4096)
+def intents_of(text: str) -> frozenset[str]:
+    """Every kind of answer a whole turn touches on, asked or not."""
+    lowered = text.lower().replace(".", " ")
+    return frozenset(name for name, pattern in INTENTS.items() if pattern.search(lowered))
 
 
 def turn_topics(text: str) -> frozenset[str]:

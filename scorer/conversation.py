@@ -18,6 +18,7 @@ from scorer.asks import (
     asks_again,
     asks_for_something,
     asks_in,
+    intents_of,
     inverted_question_at,
     turn_topics,
 )
@@ -652,8 +653,15 @@ class Conversation:
         asked: dict[int, int] = {}
         for order, index in enumerate(self.customer_turns):
             text = self.turns[index].text
-            asking = "?" in text or bool(asks_in(text)) or asks_for_something(text)
+            asking = _asking(text)
             match = by_overlap[index].original if index in by_overlap and asking else None
+            if match is not None:
+                wanted = frozenset().union(*(ask.intents for ask in asks_in(text)))
+                if wanted and wanted.isdisjoint(intents_of(self.turns[match].text)):
+                    # a kind of answer the earlier turn never touched on ("How do I make sure
+                    # the ride ends next time?" after "The app didn't end my ride and I was
+                    # charged"): about the same thing, but a new question
+                    match = None
             if match is None:
                 match = self._asked_before(order)
             if match is None and asking:
@@ -939,6 +947,11 @@ class Conversation:
         position = self.fix_position(index)
         text = self.turns[index].text
         return snippet(text[position:], 10) if position is not None else snippet(text)
+
+
+def _asking(text: str) -> bool:
+    """A customer turn that asks for something: a question, an ask or a kind of answer."""
+    return "?" in text or bool(asks_in(text)) or asks_for_something(text)
 
 
 def _shouted(word: str) -> bool:

@@ -174,3 +174,15 @@ def test_an_offer_to_do_something_for_them_is_not_a_story_of_ones_own() -> None:
     assert "generic_empathy" not in names("I could squeeze you in at four.")
     # sympathy in the same form is still sympathy
     assert "generic_empathy" in names("I can imagine how tired you are.")
+
+
+def test_a_new_kind_of_question_about_the_complaint_is_not_a_repeat() -> None:
+    calls = conversation(
+        "My washing machine stopped mid-cycle on Tuesday and the door locked with the washing "
+        "inside. The engineer visit cost me sixty pounds.",
+        "I'm sorry. I've refunded the sixty pounds and the part is covered.",
+        "Thanks. How do I stop the washing machine door locking like that again?",
+        "Run the drain programme before you open it; the lock lets go once the water's out.",
+    )
+    assert Conversation(calls).repeats == {}
+    assert level(calls, "patience_under_repetition") == "n/a"
