@@ -62,6 +62,7 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("Break-ins like this are always upsetting.", "generic_empathy"),
         ("Are you aware of our Gold breakdown cover?", "cross_sell"),
         ("By the way, our student pass would save you a fifth on every trip.", "cross_sell"),
+        ("so for next time we do offer our transit cover it's a small extra", "cross_sell"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
