@@ -41,7 +41,7 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
         r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b"
         r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|tonight)\b"
-        r"|\b(?:be|take|taking)\s+(?:any\s+)?longer\b"
+        r"|\b(?:be|take|taking)\s+(?:any\s+)?longer\b|\btime[-\s]?wise\b"
         # a time of day asked about: "definitely there in the morning?", "before lunch, isn't
         # it?", "is eight too early?"
         r"|\b(?:in\s+the\s+(?:morning|afternoon|evening)|before\s+(?:noon|midday|lunch(?:time)?"
@@ -57,7 +57,10 @@ INTENTS: dict[str, re.Pattern[str]] = {
     "refund": re.compile(
         r"\b(?:refund\w*|money\s+back|reimburs\w*|compensat\w*|pay\s+(?:me|us)\s+back"
         r"|(?:my|the|our)\s+money|get\s+(?:it|that)\s+back|credit(?:ed)?\s+back|back\s+in\s+"
-        r"(?:my|our)\s+account)\b",
+        r"(?:my|our)\s+account"
+        # the money's way back: "can't it just go back on the card?", "goes back to my Visa"
+        r"|(?:go|goes|going|went|put|paid|sent)\s+(?:it\s+)?back\s+(?:on|to|onto|into)\s+(?:my|the|our"
+        r"|your)\s+(?:\w+\s+)?(?:card|visa|mastercard|amex|account|bank))\b",
         _I,
     ),
     "cost": re.compile(

@@ -187,3 +187,10 @@ def test_a_new_kind_of_question_about_the_complaint_is_not_a_repeat() -> None:
     )
     assert Conversation(calls).repeats == {}
     assert level(calls, "patience_under_repetition") == "n/a"
+
+
+def test_money_back_and_time_asked_in_other_words_are_the_same_kind_of_ask() -> None:
+    (ask,) = asks_in("Can't it just go back on the card?")
+    assert "refund" in ask.intents
+    (ask,) = asks_in("so what am i looking at time wise if i drop it off at nine")
+    assert "time" in ask.intents
