@@ -51,7 +51,8 @@ _REQUEST = re.compile(
     r"|remind|repeat|spell|give me (?:the|a) (?:number|address|list))(?:fix|refund|cancel|replace"
     r"|sort|resolve|change|send|call|get|book|arrange|move|stop|remove|waive|reverse|credit|update"
     r"|escalate|chase|expedite|speed|reconnect|unlock|reset|restore|switch|add|take|put|make"
-    r"|check|find|trace|track|locate|investigate)\b"
+    r"|check|find|trace|track|locate|investigate|unfreeze|unblock|release|lift|reactivate"
+    r"|reinstate|reopen|approve|authori[sz]e|honou?r)\b"
     r"|\b(?:i|we) (?:need|want|would like|'d like) (?:you to|it (?:fixed|sorted|cancell?ed|back)"
     r"|(?:a|my|our|the) (?:refund|replacement|engineer|technician|callback|call back|credit|money"
     r"|fix|new|rental|replacement|repair|loan|booking|appointment|visit)|to (?:cancel|return|change"
@@ -67,8 +68,11 @@ _ONLY_TRYING = re.compile(r"\b(?:try|trying|do my best|hopefully|hope|see if|see
 _THIRD_PARTY = re.compile(
     r"\b(?:the|our|a|an)\s+(?:\w+\s+){0,2}?(?:team|department|depot|engineers?|technicians?"
     r"|specialists?|colleagues?|office|courier|adjuster|back office|billing|supervisor)s?\s+(?:will"
-    r"|'ll|should|is going to|are going to|would)\b|\b(?:someone|somebody)\s+(?:will|'ll|should)\b"
-    r"|\b(?:will|'ll)\s+be\s+in\s+touch\b",
+    r"|'ll|should|is going to|are going to|would)\b"
+    # "someone'll ring you", "someone in complaints might be able to look at it"
+    r"|\b(?:someone|somebody)(?:\s+(?:in|from|at|on)\s+(?:the\s+)?\w+)?(?:'ll|\s+(?:will|should"
+    r"|might|may|could))\b"
+    r"|\b(?:will|'ll)\s+be\s+in\s+touch\b|\bwe(?:'ll|\s+will)\s+give\s+you\s+a\s+(?:ring|call|bell)\b",
     re.IGNORECASE,
 )
 # "I've asked our team leader to call you": the agent did it, the team only carries it out.

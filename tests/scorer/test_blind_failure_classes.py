@@ -194,3 +194,30 @@ def test_money_back_and_time_asked_in_other_words_are_the_same_kind_of_ask() -> 
     assert "refund" in ask.intents
     (ask,) = asks_in("so what am i looking at time wise if i drop it off at nine")
     assert "time" in ask.intents
+
+
+def test_a_promise_left_to_someone_in_other_words_is_nobodys() -> None:
+    call = conversation(
+        "hi my laptop's been at your repair centre two weeks and i need it for my exams on monday",
+        "i can see it's waiting on a part",
+        "so when will it be done",
+        "the part's due in sometime next week and someone'll ring you when it's fitted",
+    )
+    assert level(call, "ownership") == "poor"
+    complaint = conversation(
+        "You charged my card twice for the same order and it's put me in my overdraft.",
+        "I can see both payments on the order.",
+        "So are you giving the second one back?",
+        "You can raise a dispute if you like and someone in disputes might be able to look at it.",
+    )
+    assert level(complaint, "ownership") == "poor"
+
+
+def test_asking_to_lift_a_block_calls_for_a_commitment() -> None:
+    call = conversation(
+        "My card's been blocked since lunch and I'm stuck at the petrol station.",
+        "I can see a fraud hold was placed at 12:40.",
+        "Can you unblock it? I can't pay for the fuel.",
+        "Reviews are completed in the order they come in.",
+    )
+    assert level(call, "ownership") == "poor"
