@@ -77,10 +77,13 @@ _THIRD_PARTY = re.compile(
 )
 # "I've asked our team leader to call you": the agent did it, the team only carries it out.
 _AGENT_ACTED = re.compile(r"\bi(?:'ve|\s+have)\s+(?:asked|booked|arranged|told|instructed)\b", re.I)
+# An owner without a time ("I'll sort the refund"); a note or passing it on moves nothing for
+# the customer and is no promise of the agent's.
 _UNTIMED = re.compile(
     r"\W*(?:(?:yes|yeah|ok(?:ay)?|sure|right|of course)\W+)?i(?:'ll|\s+will|'m\s+going\s+to)\s+"
     r"(?!try|look|see|check|have|find|get\s+back|be\s+in\s+touch|let\s+you|keep|do\s+my|need|put"
-    r"\s+you\s+on)\w+",
+    r"\s+you\s+on|(?:put|make|leave|add)\s+a\s+note|note|pass\s+(?:it|this|that)\s+(?:on|across|over"
+    r"|along|up))\w+",
     re.IGNORECASE,
 )
 # "I'll try to get the transfer through today": the agent owns it, hedged.

@@ -221,3 +221,13 @@ def test_asking_to_lift_a_block_calls_for_a_commitment() -> None:
         "Reviews are completed in the order they come in.",
     )
     assert level(call, "ownership") == "poor"
+
+
+def test_a_note_or_passing_it_on_is_no_promise() -> None:
+    call = conversation(
+        "Your courier left my parcel in the bin store and it's gone. I need a replacement.",
+        "I'm sorry. I'll put a note on the account.",
+        "And the replacement?",
+        "I'll pass it across to the claims team, they'll be in touch.",
+    )
+    assert level(call, "ownership") == "poor"
