@@ -78,9 +78,9 @@ _FIX = word_pattern(
 _NOT_YET = re.compile(r"\b(?:before|until|unless|if|when|without|can|could|should|may)\s+$", re.I)
 _ESCALATION = word_pattern(
     r"\b(?:ridiculous|unacceptable|useless|pathetic|joke|absurd|outrageous|disgusting|"
-    r"furious|fed up|sick of|sick and tired|lawyer|ombudsman|regulator|worst|incompetent|"
-    r"waste of (?:my )?time|how many times|keep telling|you people|are you even|damn|hell|"
-    r"stupid|disgrace|shambles|appalling|absolutely not|i'?m done|enough is enough)\b",
+    r"furious|fed up|sick of|sick and tired|lawyer|ombudsman|regulator|worst(?!\s+case)|"
+    r"incompetent|waste of (?:my )?time|how many times|keep telling|you people|are you even|damn"
+    r"|hell|stupid|disgrace|shambles|appalling|absolutely not|i'?m done|enough is enough)\b",
     re.I,
 )
 DEMANDING_WORDS = 3
@@ -257,9 +257,20 @@ _THROWN_BACK = re.compile(
     re.I,
 )
 # A question asked a third time heats up only when it says so: "again", "still", "!".
+# ("still" and "keep" only as the wait goes on, not "will they still be there", "should I keep
+# wearing them")
 _IMPATIENT = re.compile(
-    r"!|\b(?:again|still|already|how many times|i (?:asked|told you)|keep|seriously|third time"
-    r"|for the last time|nobody|no one)\b",
+    r"!|\b(?:again|still\s+(?:not|no|nothing|waiting|haven'?t|hasn'?t|don'?t|doesn'?t|can'?t|isn'?t"
+    r"|won'?t|didn'?t)|already|how many times|i (?:asked|told you)|keep\s+(?:telling|saying|asking"
+    r"|getting|being|calling|ringing|chasing|going)|seriously|third time|for the last time|nobody"
+    r"|no one)\b",
+    re.I,
+)
+# A re-ask that apologises for itself ("sorry, I'm paranoid about this…", "okay um sorry so the
+# amount…") is a nervous customer checking, not one heating up.
+_SORRY_TO_ASK = re.compile(
+    r"\b(?:sorry|i'?m\s+(?:so\s+|a\s+bit\s+|just\s+)?(?:paranoid|worried|nervous|anxious)"
+    r"|bear\s+with\s+me|just\s+to\s+(?:check|be\s+sure|double[-\s]check))\b",
     re.I,
 )
 # The customer says they are coming back to something: "going back to the charging", "remind
@@ -834,6 +845,7 @@ class Conversation:
             or (
                 index in self.loops
                 and not _POSITIVE.search(text)
+                and not _SORRY_TO_ASK.search(text)
                 and (
                     self.loops[index] >= 2
                     or bool(_IMPATIENT_WORDS.search(text))

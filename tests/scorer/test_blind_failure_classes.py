@@ -231,3 +231,18 @@ def test_a_note_or_passing_it_on_is_no_promise() -> None:
         "I'll pass it across to the claims team, they'll be in touch.",
     )
     assert level(call, "ownership") == "poor"
+
+
+def test_a_nervous_customer_checking_again_is_not_escalating() -> None:
+    calls = conversation(
+        "Hi, my flight home is on Thursday and my passport renewal still says processing.",
+        "It was approved this morning and goes out by courier tomorrow.",
+        "Okay, thank you. And will it still be with me before Thursday?",
+        "Yes, the courier delivers by Wednesday at the latest.",
+        "Sorry, I'm a bit paranoid about this. So the passport will still get here before "
+        "Thursday?",
+        "It will, by Wednesday, and you'll get a text with the tracking tonight.",
+        "Okay so worst case it comes Wednesday. Should I keep checking the tracking?",
+        "Yes, the text tonight has the link.",
+    )
+    assert level(calls, "deescalation") == "n/a"
