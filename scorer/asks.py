@@ -37,6 +37,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"(?:^|[,;]\s*|\b(?:so|and|but|okay|ok|right|then|well)\s+)when\b(?!\s+(?:i|we)\s+"
         r"(?:do|did|downgrade|upgrade|move|switch|cancel)\b)|\bhow\s+(?:long|soon|quickly|fast)\b"
         r"|\bby\s+when\b|\bwhen\s+(?:will|would|do|does|can|could|is|are|should|am|shall)\b"
+        # asked inside another question: "do you know when we'll hear?"
+        r"|\bwhen\s+(?:we|you|i|they|it|he|she)(?:'ll|\s+will|\s+would|\s+can|\s+might)\b"
         r"|\bwhat\s+(?:date|day|time)\b|\bwhich\s+(?:date|day)\b|\b(?:eta|time\s*frame|timeline)\b"
         r"|\bget\s+(?:here|there|to\s+me|through)\b|\b(?:arriv\w*|turn\s+up|show\s+up)\b"
         r"|\buntil\s+when\b|\bhow\s+many\s+(?:days|weeks|hours|months)\b"

@@ -677,12 +677,28 @@ class Conversation:
                 match = self._asked_before(order)
             if match is None and asking:
                 match = self._reasked_after_answer(order)
-            if match is None:
+            if match is None or self._still_pending(match, index):
                 continue
             original = found[match].original if match in found else match
             asked[original] = asked.get(original, 0) + 1
             found[index] = Repeat(index, original, asked[original])
         return found
+
+    def _still_pending(self, earlier: int, later: int) -> bool:
+        """Customer turn `later` takes up a part of `earlier` that no agent turn between them
+        spoke of ("And the Economy 7?" after a letter's three terms, while the agent goes
+        through them one at a time): the next item of the list, not a question asked again."""
+        topics = frozenset().union(*(ask.topics for ask in asks_in(self.turns[later].text)))
+        if not topics or not topics <= turn_topics(self.turns[earlier].text):
+            return False
+        spoken = frozenset().union(
+            *(
+                content_words(self.turns[i].text)
+                for i in range(earlier + 1, later)
+                if self.turns[i].speaker == "agent"
+            )
+        )
+        return topics.isdisjoint(spoken)
 
     def _asked_before(self, order: int) -> int | None:
         """The earliest customer turn (answered since) that asked what customer turn number

@@ -98,7 +98,9 @@ _DEFENSIVE = word_pattern(
 )
 _REPEAT = word_pattern(
     # in writing: "please see above", "as per my previous message", "scroll up"
-    r"\b(?:please\s+)?see\s+(?:above|my\s+(?:previous|last|earlier)\s+\w+)|\bas\s+(?:above"
+    r"\b(?:please\s+)?see\s+(?:above|my\s+(?:previous|last|earlier)\s+\w+)"
+    # opening the answer with it: "Right, one more time: …", "OK, one more time."
+    r"|^\W*(?:(?:right|okay|ok|so|well|fine|alright)\W+)?one\s+more\s+time\s*[:,.]|\bas\s+(?:above"
     r"|stated\s+(?:above|earlier|before))|\bas\s+per\s+my\s+(?:previous|last|earlier)\b"
     r"|\bscroll\s+up\b|\b(?:in|from)\s+my\s+(?:previous|last|earlier)\s+(?:message|reply"
     r"|response|email)|\bas\s+(?:i|we)\s+(?:wrote|typed|noted)\s+(?:above|earlier|before)"

@@ -246,3 +246,24 @@ def test_a_nervous_customer_checking_again_is_not_escalating() -> None:
         "Yes, the text tonight has the link.",
     )
     assert level(calls, "deescalation") == "n/a"
+
+
+def test_the_next_item_of_the_customers_list_is_not_a_repeat() -> None:
+    calls = conversation(
+        "My renewal letter mentions an excess waiver, a no-claims step-back and a courtesy car "
+        "limit. What do they all mean?",
+        "I'll take them in turn. The excess waiver means you pay nothing towards repairs when "
+        "someone else hit you.",
+        "Okay. And the no-claims step-back?",
+        "If you claim, your discount drops back two years rather than to zero.",
+        "And the courtesy car limit, what's that?",
+        "You get a small car for up to fourteen days while yours is repaired.",
+    )
+    assert Conversation(calls).repeats == {}
+    assert level(calls, "patience_under_repetition") == "n/a"
+
+
+def test_a_time_asked_inside_another_question_comes_back_as_a_repeat() -> None:
+    (ask,) = asks_in("Do you know when we'll get the keys?")
+    assert "time" in ask.intents
+    assert "repeat_reference" in names("Right, one more time: the keys are released on Friday.")
