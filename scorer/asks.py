@@ -88,6 +88,10 @@ INTENTS: dict[str, re.Pattern[str]] = {
         _I,
     ),
     "reason": re.compile(r"\bwhy\b|\bhow\s+come\b|\bwhat\s+happened\b", _I),
+    # where something is now: "where is my parcel?", "where's the engineer got to?"
+    "whereabouts": re.compile(
+        r"\bwhere(?:'s|\s+(?:is|are|was|were|has|have|did|does|do|exactly))\b|\bwhereabouts\b", _I
+    ),
     "steps": re.compile(
         # "how do I stop it…", "how can we change…": any doing, not "how do you mean"
         r"\bhow\s+(?:do|does|can|should|would|could)\s+(?:i|you|we)\s+(?!know\b|mean\b|feel\b"
@@ -130,7 +134,7 @@ _STEMMED_NOT_TOPIC = frozenset(content_words(" ".join(_NOT_TOPIC))) | _NOT_TOPIC
 # A sentence that asks again: the cues people use when a question comes back.
 _REASK = re.compile(
     r"\b(?:just\s+to\s+(?:be\s+(?:clear|sure)|confirm|check|double[-\s]check)|to\s+be\s+(?:clear"
-    r"|sure)|so\s+(?:just\s+)?(?:when|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
+    r"|sure)|so\s+(?:just\s+)?(?:when|where|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
     r"|what\s+about|how\s+about|and\s+(?:my|the|our)\b|again\b|still\b|realistically|actually"
     r"|are\s+you\s+sure|you\s+said|did\s+you\s+say|by\s+when|remind\s+me|one\s+more\s+time|even\s+(?:after|if"
     r"|when)|i\s+(?:still\s+)?(?:don'?t|do\s+not)\s+(?:get|understand)|sorry,?\s+(?:the|what"

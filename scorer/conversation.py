@@ -686,10 +686,12 @@ class Conversation:
 
     def _still_pending(self, earlier: int, later: int) -> bool:
         """Customer turn `later` takes up a part of `earlier` that no agent turn between them
-        spoke of ("And the Economy 7?" after a letter's three terms, while the agent goes
-        through them one at a time): the next item of the list, not a question asked again."""
+        spoke of, while they spoke of its other parts ("And the Economy 7?" after a letter's
+        three terms, while the agent goes through them one at a time): the next item of the
+        list, not a question asked again."""
         topics = frozenset().union(*(ask.topics for ask in asks_in(self.turns[later].text)))
-        if not topics or not topics <= turn_topics(self.turns[earlier].text):
+        listed = turn_topics(self.turns[earlier].text)
+        if not topics or not topics <= listed:
             return False
         spoken = frozenset().union(
             *(
@@ -698,7 +700,9 @@ class Conversation:
                 if self.turns[i].speaker == "agent"
             )
         )
-        return topics.isdisjoint(spoken)
+        # the agent has taken up other items of that turn, not yet this one (an agent who took
+        # up none of it dodged the question, and asking again is a repeat)
+        return topics.isdisjoint(spoken) and bool((listed - topics) & spoken)
 
     def _asked_before(self, order: int) -> int | None:
         """The earliest customer turn (answered since) that asked what customer turn number

@@ -267,3 +267,13 @@ def test_a_time_asked_inside_another_question_comes_back_as_a_repeat() -> None:
     (ask,) = asks_in("Do you know when we'll get the keys?")
     assert "time" in ask.intents
     assert "repeat_reference" in names("Right, one more time: the keys are released on Friday.")
+
+
+def test_a_dodged_question_asked_again_is_still_a_repeat() -> None:
+    calls = conversation(
+        "My parcel was due Tuesday. Where is the parcel now?",
+        "Thanks for your patience, I'm looking at the account.",
+        "So where is the parcel?",
+        "It's at the Leeds depot and goes out on the van tomorrow morning.",
+    )
+    assert 2 in Conversation(calls).repeats
