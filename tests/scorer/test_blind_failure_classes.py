@@ -277,3 +277,13 @@ def test_a_dodged_question_asked_again_is_still_a_repeat() -> None:
         "It's at the Leeds depot and goes out on the van tomorrow morning.",
     )
     assert 2 in Conversation(calls).repeats
+
+
+def test_steps_put_as_a_condition_are_not_naming_their_impact() -> None:
+    call = conversation(
+        "I'm locked out of the banking app and my rent goes out tomorrow, I need to check the "
+        "money's there.",
+        "Okay. If you delete the banking app and log back in with your card, you can check the "
+        "rent money straight away.",
+    )
+    assert level(call, "impact_naming") != "good"
