@@ -305,7 +305,11 @@ _GOAL_FRAME = re.compile(
     r"|could|will|won'?t|don'?t|not|never|able)"
     r"|(?:you|she|he|they)\s+(?:want|need|needs|wants|would\s+like)\s+(?:to|her|him|them|it|the|a)"
     r"|you'?re\s+(?:trying|hoping|looking)\s+to|in\s+time\s+for|without\s+(?:a|any|another)"
-    r"|what\s+matters\s+(?:to\s+you|here)|the\s+(?:goal|point|job|aim|idea)\s+is)\b",
+    r"|what\s+matters\s+(?:to\s+you|here)|the\s+(?:goal|point|job|aim|idea)\s+is"
+    # their plan taken up as it stands: "a month of working from a campsite is very doable"
+    r"|(?:is|'s|are|sounds)\s+(?:very\s+|totally\s+|definitely\s+|perfectly\s+|really\s+|quite\s+)?"
+    r"(?:doable|possible|achievable|manageable|workable|a\s+(?:good|great|lovely|sensible)\s+(?:idea"
+    r"|plan)))\b",
     re.IGNORECASE,
 )
 # The outcome for them, not the feature: "she'll never have to pick up a stranger's call".

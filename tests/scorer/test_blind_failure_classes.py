@@ -63,6 +63,7 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("Are you aware of our Gold breakdown cover?", "cross_sell"),
         ("By the way, our student pass would save you a fifth on every trip.", "cross_sell"),
         ("so for next time we do offer our transit cover it's a small extra", "cross_sell"),
+        ("i can see you're not on any of our breakdown plans at the moment", "cross_sell"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
@@ -287,3 +288,13 @@ def test_steps_put_as_a_condition_are_not_naming_their_impact() -> None:
         "rent money straight away.",
     )
     assert level(call, "impact_naming") != "good"
+
+
+def test_their_plan_taken_up_as_it_stands_leads_with_their_job() -> None:
+    call = conversation(
+        "Hi, I am spending most of June at a holiday park in Cornwall with no wifi. I need to "
+        "keep working, with a video call every morning. Will your dongle cope?",
+        "Hi Sam, a month of working from a holiday park is very doable. Could you send me the "
+        "postcode so I can check the signal there first?",
+    )
+    assert level(call, "customer_language") == "good"
