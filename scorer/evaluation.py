@@ -509,10 +509,12 @@ def trust_intro() -> str:
         "were fixed: it guards against regressions and agrees by construction. *blind* "
         "(tests/scorer/blind) was written and labelled by writers who never saw the rules; "
         "the rules were then corrected on its misses, class by class, so it is no longer "
-        "unseen. *held-out* (tests/scorer/heldout) was written the same way and only ever "
-        "read in aggregate, never tuned on: with the *check* half of *dev*, a development set "
-        "written by one person and rated blind by another, it is the figure to trust. The "
-        "blind and held-out labels come from one rater each.\n"
+        "unseen. *held-out* (tests/scorer/heldout) was written the same way, and its "
+        "conversations were never read to write a rule; its overall figure was checked after "
+        "rule changes, and changes that lowered it were taken back, so it leans a little "
+        "towards the rules. With the *check* half of *dev*, a development set written by one "
+        "person and rated blind by another, it is the figure to trust. The blind and held-out "
+        "labels come from one rater each.\n"
     )
 
 
