@@ -61,7 +61,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|(?:my|the|our)\s+money|get\s+(?:it|that)\s+back|credit(?:ed)?\s+back|back\s+in\s+"
         r"(?:my|our)\s+account"
         # the money's way back: "can't it just go back on the card?", "goes back to my Visa"
-        r"|(?:go|goes|going|went|put|paid|sent)\s+(?:it\s+)?back\s+(?:on|to|onto|into)\s+(?:my|the|our"
+        r"|(?:go|goes|going|went|put|paid|sent)\s+(?:it\s+)?back\s+(?:on|to|onto|into)\s+"
+        r"(?:my|the|our"
         r"|your)\s+(?:\w+\s+)?(?:card|visa|mastercard|amex|account|bank))\b",
         _I,
     ),
@@ -95,7 +96,8 @@ INTENTS: dict[str, re.Pattern[str]] = {
     "steps": re.compile(
         # "how do I stop it…", "how can we change…": any doing, not "how do you mean"
         r"\bhow\s+(?:do|does|can|should|would|could)\s+(?:i|you|we)\s+(?!know\b|mean\b|feel\b"
-        r"|say\b|think\b|expect\b|justify\b|sleep\b|live\b)\w+|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
+        r"|say\b|think\b|expect\b|justify\b|sleep\b|live\b)\w+"
+        r"|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
         r"|\bwhat\s+(?:was|is|comes|do\s+i\s+(?:do|press|put))\s+(?:it\s+)?(?:after|next|then)"
         r"|\bthen\s+what\b|\bstep\s+by\s+step\b|\bfrom\s+the\s+(?:start|beginning|top)\b"
         r"|\bknow\s+how\s+(?:you|to|i)\b",
@@ -136,7 +138,8 @@ _REASK = re.compile(
     r"\b(?:just\s+to\s+(?:be\s+(?:clear|sure)|confirm|check|double[-\s]check)|to\s+be\s+(?:clear"
     r"|sure)|so\s+(?:just\s+)?(?:when|where|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
     r"|what\s+about|how\s+about|and\s+(?:my|the|our)\b|again\b|still\b|realistically|actually"
-    r"|are\s+you\s+sure|you\s+said|did\s+you\s+say|by\s+when|remind\s+me|one\s+more\s+time|even\s+(?:after|if"
+    r"|are\s+you\s+sure|you\s+said|did\s+you\s+say|by\s+when|remind\s+me|one\s+more\s+time"
+    r"|even\s+(?:after|if"
     r"|when)|i\s+(?:still\s+)?(?:don'?t|do\s+not)\s+(?:get|understand)|sorry,?\s+(?:the|what"
     r"|so|when|how)|i\s+want\s+to\s+be\s+sure|exactly)",
     _I,
@@ -272,18 +275,17 @@ def _spoken_clause(sentence: str, start: int) -> str:
     return " ".join(after[:SPOKEN_CLAUSE_WORDS])
 
 
-def asks_for_something(text: str) -> bool:
-    """The turn as a whole wants a kind of answer ("When. Will. My. Internet. Be. Fixed.":
-    split into one-word sentences, it still asks when)."""
-    lowered = text.lower().replace(".", " ")
-    return any(pattern.search(lowered) for pattern in INTENTS.values())
-
-
 @lru_cache(maxsize=4096)
 def intents_of(text: str) -> frozenset[str]:
-    """Every kind of answer a whole turn touches on, asked or not."""
+    """Every kind of answer a whole turn touches on, asked or not ("When. Will. My. Internet.
+    Be. Fixed.": split into one-word sentences, it still asks when)."""
     lowered = text.lower().replace(".", " ")
     return frozenset(name for name, pattern in INTENTS.items() if pattern.search(lowered))
+
+
+def asks_for_something(text: str) -> bool:
+    """The turn as a whole wants a kind of answer."""
+    return bool(intents_of(text))
 
 
 def turn_topics(text: str) -> frozenset[str]:

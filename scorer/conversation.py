@@ -693,13 +693,7 @@ class Conversation:
         listed = turn_topics(self.turns[earlier].text)
         if not topics or not topics <= listed:
             return False
-        spoken = frozenset().union(
-            *(
-                content_words(self.turns[i].text)
-                for i in range(earlier + 1, later)
-                if self.turns[i].speaker == "agent"
-            )
-        )
+        spoken = self.words_of([i for i in self.agent_turns if earlier < i < later])
         # the agent has taken up other items of that turn, not yet this one (an agent who took
         # up none of it dodged the question, and asking again is a repeat)
         return topics.isdisjoint(spoken) and bool((listed - topics) & spoken)

@@ -308,8 +308,8 @@ _GOAL_FRAME = re.compile(
     r"|what\s+matters\s+(?:to\s+you|here)|the\s+(?:goal|point|job|aim|idea)\s+is"
     # their plan taken up as it stands: "a month of working from a campsite is very doable"
     r"|(?:is|'s|are|sounds)\s+(?:very\s+|totally\s+|definitely\s+|perfectly\s+|really\s+|quite\s+)?"
-    r"(?:doable|possible|achievable|manageable|workable|a\s+(?:good|great|lovely|sensible)\s+(?:idea"
-    r"|plan)))\b",
+    r"(?:doable|possible|achievable|manageable|workable"
+    r"|a\s+(?:good|great|lovely|sensible)\s+(?:idea|plan)))\b",
     re.IGNORECASE,
 )
 # The outcome for them, not the feature: "she'll never have to pick up a stranger's call".

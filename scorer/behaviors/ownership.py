@@ -140,7 +140,7 @@ def ownership(conv: Conversation) -> BehaviorResult:
         for t, h in conv.marker_hits("diffuse_commitment", "vague_follow_up")
         if _FIRST_PERSON_TRY.match(h.quote) or _OWN_CONTACT.search(h.quote)
     ]
-    hedged = [pair for i, pair in enumerate(hedged) if pair not in hedged[:i]]
+    hedged = list(dict.fromkeys(hedged))  # one promise read by two markers counts once
     # Unmarked promises: "I'll sort the refund" (owned, no time: half), "the depot team will
     # arrange delivery" (nobody in particular: diffuse).
     # Sentence by sentence: a marked promise does not hide another one in the same turn.

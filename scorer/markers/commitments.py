@@ -52,7 +52,8 @@ _VAGUE_ACTION = word_pattern(
     r"^\W*(?:\w+\s+){0,2}?(?:look\s+into|see\s+what|try|check\s+(?:on|into)|do\s+(?:my|what)"
     r"|get\s+back\s+to\s+you|follow\s+up|be\s+in\s+touch|keep\s+you\s+(?:posted|updated|informed)"
     r"|see\s+if|have\s+a\s+look|take\s+a\s+look|pass\s+(?:this|it|that)\s+(?:on|across|over|along"
-    r"|up)|let\s+(?:you|them)\s+know|(?:make|put|leave|add)\s+a\s+note|note\s+(?:it|that|this)|see\s+about|investigate|look\s+at"
+    r"|up)|let\s+(?:you|them)\s+know|(?:make|put|leave|add)\s+a\s+note|note\s+(?:it|that|this)"
+    r"|see\s+about|investigate|look\s+at"
     r"|do\s+(?:something|anything)|sort\s+(?:it|this)\s+out|deal\s+with|figure|think|need"
     r"|have\s+to|want|would|be\s+(?:able|happy|glad)|put\s+you\s+on\s+hold|just|transfer)\b",
     re.I,

@@ -297,7 +297,8 @@ _DIRECTIVE = word_pattern(
     r"\s+to\b|\byou\s+just\s+(?:need|have)\s+to\b|\byou\s+(?:should|(?:may|might)\s+want\s+to)\s+"
     r"(?:just\s+|also\s+|still\s+)?(?!be\b|have\b|feel\b)\w+|\bjust\s+so\s+you\s+know\b"
     # steps put as a condition: "If you delete and reinstall the app, it'll ask you to…"
-    r"|^\W*(?:(?:so|and|then|now|okay|ok)\W+)?if\s+you\s+(?!were|was|'re|are|had|have|'ve)\w+|\b(?:take|raise)\s+(?:that"
+    r"|^\W*(?:(?:so|and|then|now|okay|ok)\W+)?if\s+you\s+(?!were|was|'re|are|had|have|'ve)\w+"
+    r"|\b(?:take|raise)\s+(?:that"
     r"|it|this)\s+up\s+with\b",
     re.I,
 )

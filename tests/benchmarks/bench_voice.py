@@ -333,7 +333,6 @@ async def main() -> int:
         levels = [int(x) for x in args.concurrency.split(",") if x.strip()]
         for level in levels:
             since = len(voice_call.RECENT)
-            before = rss_mb()
             level_results = Results()
             await asyncio.gather(
                 *(
@@ -346,7 +345,6 @@ async def main() -> int:
                 break
             _, level_p95 = quantiles(level_results.latencies)
             report_latency(f"{level} concurrent calls", level_results)
-            del before
             if level_p95 > GOAL_P95:
                 print(f"  p95 passes {GOAL_P95} s at {level} concurrent calls")
                 if not args.all_levels:
