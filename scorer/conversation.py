@@ -170,7 +170,8 @@ _INVESTIGATING = re.compile(
 )
 # The agent's own news or action, not the customer's impact.
 _AGENT_NEWS = re.compile(
-    r"\W*(?:(?:ok(?:ay)?|right|so|good news|great)\W+)?(?:i(?:'ve|\s+have|'m|\s+am|\s+found"
+    r"\W*(?:(?:ok(?:ay)?|right|alright|so|yes|yeah|ah|oh|thanks|thank\s+you|good news|great"
+    r"|lovely|perfect)\W+){0,4}(?:i(?:'ve|\s+have|'m|\s+am|\s+found"
     r"|\s+can\s+see|\s+checked|\s+traced|\s+booked|\s+sent|'ll|\s+will)|we(?:'ve|\s+have|'ll"
     r"|\s+will))\b",
     re.I,
@@ -189,7 +190,7 @@ _CONSEQUENCE = re.compile(
 _OFFER = re.compile(
     r"\bfor\s+(?:just\s+|only\s+)?(?:[$£€]\s?\d|(?:\w+[-\s]){0,2}(?:pounds|dollars|euros|quid))"
     r"|\bwhat\s+(?:i|we)\s+can\s+do\b|\b(?:i|we)\s+can\s+(?:offer|give|move|put|get|upgrade|swap)"
-    r"\s+you\b|\bhow\s+about\s+(?:i|we)\b|\bwould\s+you\s+like\s+(?:me|us)\s+to\b",
+    r"\s+you\b|\b(?:i|we)\s+can\s+offer\b|\bhow\s+about\s+(?:i|we)\b|\b(?:would|do)\s+you\s+(?:like|want)\s+(?:me|us)\s+to\b",
     re.I,
 )
 # Words that put the customer (or "the same thing" shared with them) in a sentence. An agent's
@@ -235,6 +236,13 @@ _STAKES = re.compile(
     r"|kids|children|no))\b",
     re.I,
 )
+# A circumstance added to an impact line: "…especially when you're on the road so much",
+# "…when you've got people coming round for dinner".
+_CIRCUMSTANCE = re.compile(
+    r"\b(?:especially|particularly|when|with)\s+(?:when\s+|if\s+|with\s+)?(?:you(?:'ve|\s+have)"
+    r"(?:\s+got)?|you(?:'re|\s+are)|you\s+(?:need|rely|depend|use|count)|you'?ve\s+been)\s+([^,.;!?]+)",
+    re.I,
+)
 # The customer's people, spoken of in the third person ("her exam", "his mother").
 _THEIR_PEOPLE = re.compile(r"\b(?:she|her|he|his|him|they|them|their)\b", re.I)
 # The agent judging the situation on the customer's side: "…isn't good enough".
@@ -254,6 +262,15 @@ _THROWN_BACK = re.compile(
     r"|\bdon'?t (?:tell me|say) (?:you|that you) (?:understand|'re sorry|are sorry|get it)"
     r"|\bsorry (?:doesn'?t|won'?t|isn'?t) (?:help|fix|cut it|good enough)|\bstop apologi[sz]ing"
     r"|\bi don'?t want (?:your|an|any) (?:apolog|sympathy)",
+    re.I,
+)
+# The customer's answer opening by setting the agent's picture right: "It's not about how he
+# looks.", "no, it's not a dinner party", "That's not the point", "I don't travel for work".
+_CORRECTS_THE_AGENT = re.compile(
+    r"\W*(?:(?:no|nope|well|look|sorry|(?:it|that)'?s\s+not)\W+)*(?:(?:it|this|that)(?:'s\s+not|\s+is\s+not|\s+isn'?t"
+    r"|\s+was\s+not|\s+wasn'?t)\s+(?:about|a|an|the\s+point|what|why|just)\b|i\s+(?:don'?t|do\s+not)"
+    r"\s+(?:travel|care\s+(?:about|how)|mind\s+(?:about|how))\b|(?:i'?m|i\s+am)\s+not\s+(?:bothered"
+    r"|worried)\s+about\b)",
     re.I,
 )
 # A question asked a third time heats up only when it says so: "again", "still", "!".
@@ -482,7 +499,8 @@ class Conversation:
         return [
             (turn, item)
             for turn, item in self.marker_hits("impact_named")
-            if not _AGENT_NEWS.match(item.quote)
+            if not self._corrected(turn)
+            and not _AGENT_NEWS.match(item.quote)
             and _first_fix(item.quote, 0, item.quote) is None
             and not _OFFER.search(item.quote)
             and _about_the_customer(item.quote)
@@ -501,9 +519,23 @@ class Conversation:
                 and self.turns[answer].speaker == "customer"
                 and bool(_THROWN_BACK.search(self.turns[answer].text))
             )
-            if thrown_back or _REFUSAL.search(sentence_at(self.turns[turn].text, item.start)):
+            if (
+                thrown_back
+                or self._corrected(turn)
+                or _REFUSAL.search(sentence_at(self.turns[turn].text, item.start))
+            ):
                 found.append((turn, item))
         return found
+
+    def _corrected(self, turn: int) -> bool:
+        """The customer's answer to agent turn `turn` sets its picture of them right ("It's not
+        about how he looks.", "It's not a dinner party"): what the agent said they feel missed."""
+        answer = turn + 1
+        return (
+            answer < len(self.turns)
+            and self.turns[answer].speaker == "customer"
+            and _CORRECTS_THE_AGENT.match(self.turns[answer].text) is not None
+        )
 
     def _names_stakes(self, turn: int, item: MarkerHit) -> bool:
         """The line says what the problem means for them, not only what the problem is ("you
@@ -526,7 +558,15 @@ class Conversation:
     def _grounded(self, turn: int, item: MarkerHit) -> bool:
         mine = content_words(item.quote) - _FEELING_WORDS
         heard = self.words_of(self.before(self.customer_turns, turn, HISTORY_WINDOW))
-        return bool(mine & heard) and not _SARCASM.search(item.quote)
+        if not mine & heard or _SARCASM.search(item.quote):
+            return False
+        # The circumstance the agent supplies must be theirs too: "…especially when you're on
+        # the road so much for work" to a customer who never spoke of work is invented.
+        for clause in _CIRCUMSTANCE.finditer(item.quote):
+            supplied = content_words(clause.group(1)) - _FEELING_WORDS
+            if len(supplied) >= 2 and not supplied & heard:
+                return False
+        return True
 
     def agent_sentences(self, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
         """(agent turn, start, sentence) for each agent sentence in which `pattern` finds
@@ -984,10 +1024,17 @@ def _shouted(word: str) -> bool:
     """A common word in capitals ("I KNOW", "they ARE"), not an acronym ("ATM", "PDF")."""
     lowered = word.lower()
     return lowered in STOPWORDS or (
-        len(word) >= 4 and lowered not in _ACRONYMS and bool(re.search("[aeiou]", lowered))
+        len(word) >= 4
+        and lowered not in _ACRONYMS
+        and bool(re.search("[aeiou]", lowered))
+        and not _NO_WORD_START.match(lowered)
     )
 
 
+# Two consonants no English word starts with: an acronym said as letters ("GCSE", "HMRC").
+_NO_WORD_START = re.compile(
+    r"(?![bcdfgkpt][lr]|ch|ph|sh|th|wh|wr|kn|gn|ps|qu|s[cklmnptw]|[dt]w)[b-df-hj-np-tv-z]{2}"
+)
 _ACRONYMS_TEXT = "nasa asap faqs http https json html imap smtp voip wifi ofcom"
 _ACRONYMS = frozenset(_ACRONYMS_TEXT.split())
 

@@ -280,7 +280,10 @@ _INTERPRETIVE = word_pattern(
     r"\b(?:it\s+)?(?:sounds|seems|looks)\s+like\s+(?:you|your|it'?s\s+been)|\byou\s+(?:must"
     r"|might)\s+(?:be|have|feel)|\byou(?:'re|\s+are)\s+(?:feeling|going\s+through|dealing\s+with"
     r"|worried|scared|upset|frustrated|stuck|left|trying|struggling|caught)|\byou(?:'ve"
-    r"|\s+have)\s+(?:been|had|lost|missed)|\byou\s+(?:were|got)\s+\w+|\bcost\s+you\b"
+    r"|\s+have)\s+(?:been|had|lost|missed)|\bcost\s+you\b"
+    # "you were left", not the time of an event: "when you were confirmed"
+    r"|(?<!when\s)(?<!after\s)(?<!before\s)(?<!since\s)(?<!until\s)(?<!once\s)\byou\s+(?:were"
+    r"|got)\s+\w+"
     r"|\bleft\s+you\b|\bmeant\s+you\b|\bput\s+you\b|\bmeans\s+you\b|\bso\s+you\s+(?:can'?t"
     r"|couldn'?t|weren'?t\s+able|had\s+to|lost|missed)\b|\b(?:stopp(?:ed|ing)|kept|keeping)\s+you"
     r"\s+from\b"
@@ -294,7 +297,7 @@ _INTERPRETIVE = word_pattern(
 # go through: "you can smell it in every room").
 _DIRECTIVE = word_pattern(
     r"\byou(?:'d|\s+would|'ll|\s+will)\s+(?:just\s+|still\s+|also\s+|first\s+)?(?:need|have)"
-    r"\s+to\b|\byou\s+just\s+(?:need|have)\s+to\b|\byou\s+(?:should|(?:may|might)\s+want\s+to)\s+"
+    r"\s+to\b|\byou(?:'d|\s+would)\s+(?:probably\s+|really\s+)?want\b|\byou\s+just\s+(?:need|have)\s+to\b|\byou\s+(?:should|(?:may|might)\s+want\s+to)\s+"
     r"(?:just\s+|also\s+|still\s+)?(?!be\b|have\b|feel\b)\w+|\bjust\s+so\s+you\s+know\b"
     # steps put as a condition: "If you delete and reinstall the app, it'll ask you to…"
     r"|^\W*(?:(?:so|and|then|now|okay|ok)\W+)?if\s+you\s+(?!were|was|'re|are|had|have|'ve)\w+"

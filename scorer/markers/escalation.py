@@ -97,6 +97,17 @@ _DEFENSIVE = word_pattern(
     re.I,
 )
 _REPEAT = word_pattern(
+    # the same answer as before, in so many words: "it's the same steps as before", "same
+    # figure I gave you before", "it's the same as what I said", "that's what I've been saying"
+    r"\bsame\s+(?:(?:steps|answer|thing|figure|process|instructions|information|info|advice"
+    r"|procedure|one)\s+)?as\s+(?:before|earlier|last\s+time|above|what\s+i\s+(?:said"
+    r"|told\s+you|gave\s+you))|\bsame\s+(?:\w+\s+){0,2}?(?:i|we)(?:'ve|\s+have)?\s+(?:gave"
+    r"|given|told|sent|said|quoted|mentioned)\s+(?:you\s+)?(?:before|earlier|already|just\s+now"
+    r"|a\s+(?:minute|moment)\s+ago)"
+    r"|\bthat'?s\s+what\s+i(?:'ve|\s+have)?\s+(?:been\s+)?(?:said|saying|told\s+you|telling\s+you)\b"
+    r"|\bi(?:'ve|\s+have)\s+just\s+(?:said|told\s+you|explained)\b"
+    r"|\bi(?:'ve|\s+have)\s+(?:already\s+)?(?:said|told\s+you)(?:\s+(?:that|this))?\s*(?:[,.;:!]|$)"
+    r"|\bas\s+(?:mentioned|explained|discussed)\b|"
     # in writing: "please see above", "as per my previous message", "scroll up"
     r"\b(?:please\s+)?see\s+(?:above|my\s+(?:previous|last|earlier)\s+\w+)"
     # opening the answer with it: "Right, one more time: …", "OK, one more time."

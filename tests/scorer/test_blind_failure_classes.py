@@ -64,6 +64,13 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("By the way, our student pass would save you a fifth on every trip.", "cross_sell"),
         ("so for next time we do offer our transit cover it's a small extra", "cross_sell"),
         ("i can see you're not on any of our breakdown plans at the moment", "cross_sell"),
+        # pointing back at an earlier answer, in so many words
+        ("It's the same process as before, Maureen: upload the form.", "repeat_reference"),
+        ("Same number I gave you earlier, forty two pounds.", "repeat_reference"),
+        ("i've just said it goes out on friday", "repeat_reference"),
+        ("I've told you, it needs the landlord's signature.", "repeat_reference"),
+        ("Yes. Monday. That's what I've been telling you.", "repeat_reference"),
+        ("As explained, the deposit stays on hold for seven days.", "repeat_reference"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
@@ -78,6 +85,8 @@ def test_the_markers_read_the_class(text: str, marker: str) -> None:
         ("I appreciate your patience.", "generic_empathy"),
         ("lovely can i grab the postcode for the account", "generic_empathy"),
         ("I can switch the delivery to Monday.", "generic_empathy"),
+        ("The tariff is the same price as before.", "repeat_reference"),
+        ("I've told you everything the courier told us.", "repeat_reference"),
     ],
 )
 def test_service_talk_is_not_read_as_the_class(text: str, marker: str) -> None:
@@ -298,3 +307,50 @@ def test_their_plan_taken_up_as_it_stands_leads_with_their_job() -> None:
         "postcode so I can check the signal there first?",
     )
     assert level(call, "customer_language") == "good"
+
+
+def test_a_circumstance_the_customer_never_gave_is_not_their_impact() -> None:
+    call = conversation(
+        "My gym membership was cancelled by mistake and the classes I paid for this month have "
+        "gone.",
+        "I know how disappointing it is to lose classes you've paid for, especially when you're "
+        "training for a marathon with your running club. Can I take your member number?",
+    )
+    assert level(call, "impact_naming") == "average"
+
+
+def test_impact_the_customer_sets_right_was_not_named() -> None:
+    call = conversation(
+        "The removals team left a dent in the lift and the building's charging me for it.",
+        "Oh no, I'm sorry, that must be so embarrassing with your new neighbours watching you "
+        "move in.",
+        "It's not about the neighbours. It's the £300 the building wants by Friday.",
+        "Okay, I've raised a damage claim and the team leader will review it.",
+    )
+    assert level(call, "impact_naming") == "poor"
+
+
+def test_the_agent_reading_its_screen_after_thanks_is_not_their_impact() -> None:
+    call = conversation(
+        "hi my hearing aid stopped working on friday and my granddaughter's wedding is saturday",
+        "okay thank you so i can see your hearing aid stopped on friday and you've got the "
+        "wedding on saturday so the warranty covers a replacement",
+    )
+    assert level(call, "impact_naming") != "good"
+
+
+def test_an_offer_of_the_dates_left_is_not_their_impact() -> None:
+    call = conversation(
+        "You've double-booked our hall for the christening on the ninth, sixty guests are invited!",
+        "thank you so the ninth was reserved by another family before you and the dates we can "
+        "offer are the sixteenth or the twenty third do you want me to hold one",
+    )
+    assert level(call, "impact_naming") != "good"
+
+
+def test_an_exam_in_capitals_is_not_shouting() -> None:
+    calls = conversation(
+        "Hi, my son's laptop died and he has his GCSE coursework due on Monday.",
+        "I'm sorry, that's a worrying time for him. I'll book the repair for tomorrow morning.",
+    )
+    assert not Conversation(calls).escalated_turns
