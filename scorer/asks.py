@@ -99,6 +99,9 @@ INTENTS: dict[str, re.Pattern[str]] = {
         r"|say\b|think\b|expect\b|justify\b|sleep\b|live\b)\w+"
         r"|\bgo\s+through\s+(?:it|that|this|the\s+(?:whole\s+)?\w+)"
         r"|\bwhat\s+(?:was|is|comes|do\s+i\s+(?:do|press|put))\s+(?:it\s+)?(?:after|next|then)"
+        # "what do I actually do", "what do I need to do to start getting paid?"
+        r"|\bwhat\s+(?:do|should|can|must)\s+(?:i|we)\s+(?:actually\s+|now\s+|even\s+|then\s+)?"
+        r"(?:(?:have|need|got)\s+to\s+)?do\b"
         r"|\bthen\s+what\b|\bstep\s+by\s+step\b|\bfrom\s+the\s+(?:start|beginning|top)\b"
         r"|\bknow\s+how\s+(?:you|to|i)\b",
         _I,
@@ -169,6 +172,9 @@ _SPOKEN_QUESTION = re.compile(
     r"|\b(?:when|how\s+long|how\s+much|how\s+soon|how\s+many|what(?:\s+(?:time|day|date))?|where"
     r"|why|who|which)(?:'s|\s+(?:is|are|was|will|would|do|does|did|can|could|should|has|have|am)"
     r"\s+(?:i|it|you|we|they|he|she|that|this|my|the|our|someone|somebody|anyone))\b"
+    # "…i paid already how do i stop this fine" (not "that's how i found it", "know how you")
+    r"|(?<!know\s)(?<!that's\s)(?<!thats\s)(?<!see\s)(?<!is\s)\bhow\s+(?:do|does|can|could"
+    r"|should|would)\s+(?:i|we|you)\s+(?!mean\b|know\b)\w+"
     # a tag at the end: "it's definitely not gonna be longer than that is it"
     r"|\b(?:is|isn'?t|was|wasn'?t|will|won'?t|does|doesn'?t|do|don'?t|can|can'?t|are|aren'?t)"
     r"\s+(?:it|you|they|he|she|we|i)\s*$"
@@ -182,6 +188,14 @@ _SPOKEN_QUESTION = re.compile(
 )
 
 
+# A sentence in question word order from its first word: "Where do I get it from", "How do I
+# open it" (written without the question mark).
+_OPENS_AS_QUESTION = re.compile(
+    r"\W*(?:(?:so|and|but|ok|okay|right)\W+)?(?:when|where|how|what|why|which|who)(?:'s|\s+(?:do"
+    r"|does|did|is|are|will|can|could|should|would|am))\s+(?:i|you|we|it|they|he|she|my|the|this"
+    r"|that|our)\b[^.!]*$",
+    _I,
+)
 # A verb before its subject inside a run of speech: "…the laptop in it do you remember which
 # coach", "…at the moment does that change anything", "…would that be a claim".
 _INVERTED = re.compile(
@@ -237,7 +251,12 @@ def asks_in(text: str) -> tuple[Ask, ...]:
     spoken = "?" not in text  # unpunctuated speech: questions by word order
     for sentence in sentence_texts(text.replace("’", "'")):
         asked = _spoken_question_at(sentence) if spoken else None
-        question = sentence.rstrip("\"'’”) ").endswith("?") or asked is not None
+        question = (
+            sentence.rstrip("\"'’”) ").endswith("?")
+            or asked is not None
+            # a written question left without its mark: "Where do I get it from"
+            or (not spoken and _OPENS_AS_QUESTION.match(sentence) is not None)
+        )
         if asked is not None and _words_in(sentence) > SPOKEN_CLAUSE_WORDS:
             # an unpunctuated run of speech: the question is the clause it starts, not the
             # whole run ("…it's freezing though how long's someone gonna be")
@@ -298,7 +317,12 @@ def asks_again(later: Ask, earlier: Ask, earlier_turn_topics: frozenset[str]) ->
     `earlier_turn_topics`) asked."""
     shared_intent = later.intents & earlier.intents
     topics_then = earlier.topics | earlier_turn_topics
-    if (later.intents ^ earlier.intents) & SUBJECT_INTENTS and not later.topics & topics_then:
+    if (
+        (later.intents ^ earlier.intents) & SUBJECT_INTENTS
+        and not later.topics & topics_then
+        # "…what do I actually do" names no subject of its own: it leaves the earlier one
+        and (later.topics or not later.reask)
+    ):
         return False  # one of them asks about money, loss or papers and the other does not
     if shared_intent:
         if later.topics & earlier.topics or not later.topics or not earlier.topics:

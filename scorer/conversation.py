@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from scorer.asks import (
     asks_again,
@@ -243,6 +243,23 @@ _CIRCUMSTANCE = re.compile(
     r"(?:\s+got)?|you(?:'re|\s+are)|you\s+(?:need|rely|depend|use|count)|you'?ve\s+been)\s+([^,.;!?]+)",
     re.I,
 )
+# Where a clause ends: punctuation, or a joining word ("…missed three weeks running and the
+# smell comes into my son's bedroom").
+_CLAUSE_BREAK = re.compile(r"[,;:.!?]|\b(?:and|but|so|because|which|while|though|or)\b", re.I)
+
+
+@lru_cache(maxsize=4096)
+def _stakes_words(text: str) -> frozenset[str]:
+    """The content words of the clauses of a customer turn that say what is at stake for them
+    (the clause, not the whole sentence: the problem itself is told in the clauses around it)."""
+    found: set[str] = set()
+    for match in _STAKES.finditer(text):
+        start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, match.start())), default=0)
+        after = _CLAUSE_BREAK.search(text, match.end())
+        found |= content_words(text[start : after.start() if after else len(text)])
+    return frozenset(found)
+
+
 # The customer's people, spoken of in the third person ("her exam", "his mother").
 _THEIR_PEOPLE = re.compile(r"\b(?:she|her|he|his|him|they|them|their)\b", re.I)
 # The agent judging the situation on the customer's side: "…isn't good enough".
@@ -550,9 +567,7 @@ class Conversation:
             return True
         stakes: frozenset[str] = frozenset()
         for index in self.before(self.customer_turns, turn, HISTORY_WINDOW):
-            for sentence in split_sentences(self.turns[index].text):
-                if _STAKES.search(sentence.text):
-                    stakes |= content_words(sentence.text)
+            stakes |= _stakes_words(self.turns[index].text)
         return bool((content_words(quote) - _FEELING_WORDS) & stakes)
 
     def _grounded(self, turn: int, item: MarkerHit) -> bool:

@@ -36,6 +36,7 @@ import re
 from scorer.asks import asks_in
 from scorer.coaching import said_back, their_facts
 from scorer.conversation import Conversation
+from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import snippet
 
@@ -128,6 +129,23 @@ _HOLDS_THE_LINE = re.compile(
 )
 
 
+# Closing the matter instead of moving it: "that's the outcome", "the notes are the notes".
+_SHUTS_DOWN = re.compile(
+    r"\b(?:that'?s|this\s+is|it'?s)\s+(?:the|our|my)\s+(?:outcome|decision|answer|position|final"
+    r"\s+\w+)|\b(?:that'?s|this\s+is)\s+the\s+end\s+of\s+it|\bthe\s+(\w+)\s+(?:is|are)\s+the\s+\1\b"
+    r"|\bnothing\s+(?:more|else)\s+(?:i|we)\s+can\b|\bthere'?s\s+no\s+point\b",
+    re.I,
+)
+
+
+def _reproach(conv: Conversation, turn: int, item: MarkerHit) -> bool:
+    """The loop named against the customer: in a turn that argues or closes the matter (one
+    that only holds the line, politely, is named without a pivot)."""
+    return any(h.marker == "defensive" for h in conv.hits.get(turn, ())) or (
+        _SHUTS_DOWN.search(conv.turns[turn].text, item.start) is not None
+    )
+
+
 def _loop_topic(conv: Conversation) -> str:
     """What the customer keeps coming back to, in the agent's words."""
     asks = [
@@ -214,6 +232,10 @@ def deescalation(conv: Conversation) -> BehaviorResult:
         evidence.append(conv.hit_evidence(*softer[0], "+"))
     if patterns and not pivoted:
         score = min(score, NAMED_WITHOUT_PIVOT)  # good is naming the loop *and* moving on
+        if all(_reproach(conv, turn, item) for turn, item in patterns):
+            # "We're going round in circles here. If you'd read the terms…": the loop named to
+            # end the talk, not to get out of it
+            score -= 30
     score -= 35 * min(2, len(calm_down))
     evidence += [conv.hit_evidence(t, h, "-") for t, h in calm_down]
     defensive = conv.marker_hits("defensive")

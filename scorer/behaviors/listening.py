@@ -292,7 +292,17 @@ def _dodges(conv: Conversation, asked: int, answer: int) -> bool:
         content_words(reply) & topics
         or _YES_OR_NO.match(reply)
         or any(INTENTS[intent].search(reply.lower()) for intent in intents)
+        or ("whereabouts" in intents and _A_PLACE.search(reply) is not None)
     )
+
+
+# An answer to "where": a place ("The Co-op on Mill Road, the grey lockers by the door").
+_A_PLACE = re.compile(
+    r"\b(?:at|on|in|by|behind|near|beside|next\s+to|outside|opposite|inside)\s+(?:the|our|your"
+    r"|\d+|[A-Z])|\b(?:road|street|lane|avenue|locker|depot|branch|desk|counter|reception"
+    r"|warehouse|office)\b",
+    re.I,
+)
 
 
 def _pointing_back(conv: Conversation, answer: int) -> list[MarkerHit]:

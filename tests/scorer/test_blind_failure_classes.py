@@ -354,3 +354,39 @@ def test_an_exam_in_capitals_is_not_shouting() -> None:
         "I'm sorry, that's a worrying time for him. I'll book the repair for tomorrow morning.",
     )
     assert not Conversation(calls).escalated_turns
+
+
+def test_a_written_question_without_its_mark_comes_back_as_a_repeat() -> None:
+    chat = conversation(
+        "Got a text saying my parcel went to a locker. I wasn't even out?? Where do I get it from",
+        "It's at the Co-op locker on Mill Road, code 4821.",
+        "Ok. How long before it goes back?",
+        "It stays there 72 hours.",
+        "Sorry, scrolling back, where exactly am I picking this up from?",
+        "The Co-op on Mill Road, the grey lockers by the door, code 4821.",
+    )
+    assert Conversation(chat).repeats
+    assert level(chat, "patience_under_repetition") == "good"  # a place answers "where"
+
+
+def test_how_do_i_in_a_run_of_speech_is_asked_again_without_its_subject() -> None:
+    call = conversation(
+        "i don't want to pay i paid already how do i stop this charge",
+        "you dispute it",
+        "okay but i don't know how to do that what do i actually do",
+        "you dispute it online and then it goes to the ombudsman",
+    )
+    assert Conversation(call).repeats
+
+
+def test_the_loop_named_to_blame_the_customer_is_poor() -> None:
+    chat = conversation(
+        "I asked for a trim. You shaved her!",
+        "Our notes say she was matted.",
+        "She was NOT matted. I brush her daily!",
+        "The notes say matted.",
+        "She was NOT matted!!",
+        "We're going round in circles here, Fiona. If you'd read the terms you'd know this "
+        "could happen.",
+    )
+    assert level(chat, "deescalation") == "poor"
