@@ -117,7 +117,30 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
                 continue
             taken.append((match.start(), match.end()))
             found.append((word, match.start(), None))
+    if not _ANY_CAPITAL.search(text):
+        # Speech to text writes acronyms in lower case: "the dlm's banded the profile", "a pcn
+        # issued under pofa". Letters with no vowel between them are said as letters.
+        for match in _SPOKEN_LETTERS.finditer(text):
+            word = match.group()
+            if word in _SAID_AS_WORDS or word.upper() in COMMON_ACRONYMS:
+                continue
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((word, match.start(), None))
     return sorted(found, key=lambda item: item[1])
+
+
+_ANY_CAPITAL = re.compile(r"[A-Z]")
+# Two to five letters with no vowel (nor "y"), not a word of their own.
+_SPOKEN_LETTERS = re.compile(r"(?<![\w'’-])[b-df-hj-np-tv-xz]{2,5}(?=['’]s\b|[^\w'’-]|$)")
+# Said as words or known to everyone, in lower case: fillers, titles, units, ordinals.
+_SAID_AS_WORDS = word_set(
+    """
+    hmm hm mm mmm shh sh psst brr grr nth st nd rd th mr mrs ms dr hrs mph kg km cm ml mg pm
+    tv pc dvd pdf gps bbc nhs sms cd dj bt hq xl xxl vs pls thx ffs gp lbs kw kwh
+    """
+)
 
 
 def _spelled_word(word: str) -> bool:
@@ -184,7 +207,11 @@ _MAY_HOLD_TERM = re.compile(r"[A-Z_-](?:(?<=[A-Z])[A-Z0-9]|(?<=_)|(?<=[A-Za-z]-)
 
 def internal_terms(turn: Turn) -> list[tuple[str, int, bool]]:
     """(term, start, explained) for every internal term the turn uses, in order."""
-    if not turn.glossary and _MAY_HOLD_TERM.search(turn.text) is None:
+    if (
+        not turn.glossary
+        and _MAY_HOLD_TERM.search(turn.text) is None
+        and (_ANY_CAPITAL.search(turn.text) or not _SPOKEN_LETTERS.search(turn.text))
+    ):
         return []
     return [
         (term, start, _explained(turn, term, start, meaning))

@@ -390,3 +390,16 @@ def test_the_loop_named_to_blame_the_customer_is_poor() -> None:
         "could happen.",
     )
     assert level(chat, "deescalation") == "poor"
+
+
+def test_acronyms_in_lower_case_speech_are_internal_terms() -> None:
+    assert "jargon" in names("right so the dlm's capped the line and the sla is forty eight hours")
+    assert "jargon" not in names("hmm okay mr jones the engineer comes at nine")
+    call = conversation(
+        "hi my internet keeps dropping every evening and i work from home",
+        "okay so it's a k fault the dlm has banded your profile and wholesale have an sla of "
+        "forty eight hours",
+        "sorry a what fault what does that mean",
+        "it's with wholesale now so the dp gets checked within the sla",
+    )
+    assert level(call, "clarity") == "poor"
