@@ -65,6 +65,7 @@ COPY_WINDOW = 12
 SHORT_REFERENCE_WORDS = 8  # earlier replies compared for a copied line
 SLOW_GAP_S = 4.0
 TWO_EMPTY_CAP = 65.0
+DRIFTING_CAP = 35.0
 SPEED_UP = 1.25
 SLOWED = 0.95
 HELD = 1.15
@@ -403,9 +404,10 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     empty = [e for e in evidence if e.marker in ("filler_only", "disengaged")]
     if len(empty) >= 2 and 2 * len(empty) >= len(conv.agent_turns):
         penalty += 15  # most of the call, not a dip: disengagement is the pattern
-    penalty += _copied_lines(conv, flagged_turns, evidence, flagged)
-    penalty += _terse_throughout(conv, evidence, flagged)
-    penalty += _slowing_replies(conv, evidence, flagged)
+    copied = _copied_lines(conv, flagged_turns, evidence, flagged)
+    terse = _terse_throughout(conv, evidence, flagged)
+    slowing = _slowing_replies(conv, evidence, flagged)
+    penalty += copied + terse + slowing
     if conv.customer_left and len(conv.agent_turns) <= 4:
         penalty += 30
         evidence.append(conv.evidence(conv.agent_turns[-1], "", "customer_left", "-"))
@@ -413,6 +415,11 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     score -= min(90.0, penalty)
     if len(flagged_turns) >= 2:
         score = min(score, TWO_EMPTY_CAP)  # good allows no more than one empty reply
+        if copied or slowing:
+            # empty replies and the call drifting away with them (pasted lines, gaps growing):
+            # disengagement is the pattern, not a dip (short answers to yes/no questions at a
+            # steady pace are not)
+            score = min(score, DRIFTING_CAP)
     agents = conv.agent_turns
     half = len(agents) // 2
     # Stability: turns not already penalised, second half against the first.

@@ -403,3 +403,29 @@ def test_acronyms_in_lower_case_speech_are_internal_terms() -> None:
         "it's with wholesale now so the dp gets checked within the sla",
     )
     assert level(call, "clarity") == "poor"
+
+
+def test_empty_replies_with_gaps_growing_are_poor_not_a_dip() -> None:
+    call = timed(
+        (
+            "hi my dental crown came off last night while i was eating and it's really sore, i've "
+            "been in the queue forty minutes",
+            0.0,
+            8.0,
+        ),
+        ("Date of birth.", 9.8, 10.6),
+        ("twelfth of june nineteen eighty", 11.2, 13.2),
+        ("There's nothing with Dr Whitfield until the nineteenth I'm afraid.", 15.0, 18.6),
+        (
+            "the nineteenth? that's over a week, it really hurts, is there anyone else who could "
+            "see me",
+            19.4,
+            24.4,
+        ),
+        ("There's a hygienist list but that's not for crowns really.", 28.9, 32.4),
+        ("so is it just the nineteenth then?", 33.2, 35.0),
+        ("Yep.", 40.6, 41.0),
+        ("and what do i do with the crown, do i keep it", 41.8, 44.0),
+        ("Keep it in a bag and don't try gluing it back yourself. Anything else?", 50.7, 55.0),
+    )
+    assert level(call, "self_regulation") == "poor"
