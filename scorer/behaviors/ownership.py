@@ -42,7 +42,7 @@ from scorer.markers import MarkerHit
 from scorer.markers.closing import SUMMARY_PARTS, parts_of
 from scorer.markers.text import clause_texts
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import sentence_at, sentences
+from scorer.text import sentence_at, sentences, snippet
 
 # The customer asks for something to be done (not only to be told something).
 _REQUEST = re.compile(
@@ -154,6 +154,9 @@ def ownership(conv: Conversation) -> BehaviorResult:
                 vague.append((turn, MarkerHit("diffuse_commitment", sentence, start)))
             elif _UNTIMED.match(sentence):
                 hedged.append((turn, MarkerHit("ownership_commitment", sentence, start)))
+            elif (found := _untimed_in_speech(sentence)) is not None:
+                clause = sentence[found:]
+                hedged.append((turn, MarkerHit("ownership_commitment", clause, start + found)))
 
     vague.sort()
     hedged.sort()
@@ -201,6 +204,21 @@ def ownership(conv: Conversation) -> BehaviorResult:
             '"I will <action> <when>" and keep "we" for company policy.'
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+_SPOKEN_I_WILL = re.compile(r"\bi(?:'ll|\s+will|'m\s+going\s+to)\s", re.IGNORECASE)
+RUN_OF_SPEECH_WORDS = 15
+
+
+def _untimed_in_speech(sentence: str) -> int | None:
+    """Where an owned promise without a time starts inside a run of unpunctuated speech ("…so
+    there's nothing you could fix from inside i'll get an engineer out to you…")."""
+    if any(c.isupper() for c in sentence) or len(sentence.split()) < RUN_OF_SPEECH_WORDS:
+        return None
+    for found in _SPOKEN_I_WILL.finditer(sentence):
+        if found.start() and _UNTIMED.match(sentence, found.start()):
+            return found.start()
+    return None
 
 
 def _first_request(conv: Conversation) -> str:
@@ -299,6 +317,12 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
     if not closing or not _is_close(conv, closing):
         return BehaviorResult.not_applicable(
             "The conversation did not reach a close, so there was no summary to judge."
+        )
+    if conv.customer_left:
+        return BehaviorResult.not_applicable(
+            'The customer left before the call reached a close ("'
+            + snippet(conv.turns[-1].text, 12)
+            + '"), so there was no summary to judge.'
         )
     found: dict[str, Evidence] = {}
     for turn in reversed(closing):

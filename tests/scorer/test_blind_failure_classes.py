@@ -429,3 +429,25 @@ def test_empty_replies_with_gaps_growing_are_poor_not_a_dip() -> None:
         ("Keep it in a bag and don't try gluing it back yourself. Anything else?", 50.7, 55.0),
     )
     assert level(call, "self_regulation") == "poor"
+
+
+def test_a_promise_inside_a_run_of_speech_is_owned_without_a_time() -> None:
+    call = conversation(
+        "hi the aerial on the roof blew over in the storm and we've had no picture since friday",
+        "right that's the aerial not the telly so there's nothing you can do from inside i'll "
+        "get an engineer out to you to put it back up and the callout won't be charged",
+        "okay when will that be",
+        "you'll get a text with the date they're usually quick after storms",
+    )
+    assert level(call, "ownership") == "average"
+
+
+def test_no_summary_is_owed_when_the_customer_walks_away() -> None:
+    chat = conversation(
+        "Hi, my mortgage offer hasn't arrived and my solicitor needs it today.",
+        "Let me check that for you.",
+        "Any news? It's been twenty minutes.",
+        "One moment please, still checking.",
+        "Forget it, I'll ring our broker on his mobile. Bye.",
+    )
+    assert level(chat, "forwardable_summary") == "n/a"
