@@ -56,7 +56,7 @@ _READ_BEFORE_CLOSE = _READ_IN_CLOSE - {"summary"}
 FIX_MARKERS = frozenset({"ownership_commitment", "diffuse_commitment", "vague_follow_up"})
 _FIX = word_pattern(
     r"\b(?:(?:i|we)(?:'ve|’ve| have|'ll|’ll| will| can| could| am going to|'m going to| just)?"
-    r"(?: now| already| gone ahead and| also)?\s+"
+    r"(?: now| already| gone ahead and| also| just)?\s+"
     r"|let me\s+|let's\s+|you (?:can|could|should|need to)\s+|try\s+|please\s+)"
     r"(?:reset|refund(?:ed)?|credit(?:ed)?|send|sent|replace[d]?|reboot(?:ed)?|restart(?:ed)?|"
     r"cancel(?:led|ed)?|reschedul(?:e|ed)|rebook(?:ed)?|re-?book(?:ed)?|escalat(?:e|ed)|"
@@ -65,7 +65,7 @@ _FIX = word_pattern(
     r"unlock(?:ed)?|restore[d]?|upgrade[d]?|switch(?:ed)?|move[d]?|apply|applied|"
     r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
     r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?|reserve[d]?|"
-    r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?)\b"
+    r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?|give\s+you|given\s+you)\b"
     # "the appointment we cancelled on you": the harm done to them, not a fix
     r"(?!\s+on\s+(?:you|her|him|them|us)\b)"
     # at work on it now: "I'm also refunding tonight's pitch fee", "I'm booking the engineer"
@@ -1081,7 +1081,7 @@ def _first_fix(text: str, offset: int, sentence: str) -> int | None:
 
 # "…so I book next Thursday properly": the purpose of what comes first, not a fix done.
 _PURPOSE = re.compile(r"\bso\s+(?:that\s+)?$", re.I)
-_BARE_I = re.compile(r"i\s+(?!(?:now|already|just|also)\b)[a-z]", re.I)
+_BARE_I = re.compile(r"i\s+(?!(?:now|already|just|also|can)\b)[a-z]", re.I)
 
 
 def _question_words(text: str, whole: frozenset[str]) -> list[frozenset[str]]:

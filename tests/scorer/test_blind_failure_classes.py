@@ -451,3 +451,18 @@ def test_no_summary_is_owed_when_the_customer_walks_away() -> None:
         "Forget it, I'll ring our broker on his mobile. Bye.",
     )
     assert level(chat, "forwardable_summary") == "n/a"
+
+
+def test_impact_named_after_fixes_in_other_words_is_after_the_fix() -> None:
+    call = conversation(
+        "My van's been off the road four days and I'm a carer, I've got clients to get to every "
+        "morning and I'm paying for taxis.",
+        "Let me pull up the lease. You're past the forty-eight hours, so I can book you a "
+        "courtesy van from the Leeds branch for tomorrow at eight.",
+        "Okay, thank you.",
+        "I've just added the taxi receipts to your claim as well.",
+        "Great.",
+        "And I'm sorry. You've got clients waiting on you every morning and you've been paying "
+        "taxis out of your own wages to reach them.",
+    )
+    assert level(call, "impact_naming") == "average"
