@@ -182,7 +182,9 @@ _CONSEQUENCE = re.compile(
     r"|knock(?:ed|s)? (?:his|her|their|your) confidence|shook (?:him|her|them|you) up"
     r"|terrif\w+|traumati[sz]\w+"
     r"|exhausting|upsetting|unfair|worst|nightmare|must be|(?:that|which|it) means|can'?t"
-    r" (?:get|go|work|pay|use|have)|left (?:you |her |him |them )?without|on top of"
+    r" (?:just |even |really )?(?:get|go|work|pay|use|have|sleep|eat)"
+    r"|left (?:you |her |him |them )?without|(?:nights?|days?|weeks?|hours?|a \w+) without"
+    r"|(?:you'?re|you are|they'?re|she'?s|he'?s) stuck|stranded|on top of"
     r"|(?:might|could|would) (?:miss|lose)|miss(?:ed|ing)? (?:out|your|her|his|their|the))\b",
     re.I,
 )

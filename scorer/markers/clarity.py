@@ -137,7 +137,8 @@ _SPOKEN_LETTERS = re.compile(r"(?<![\w'’-])[b-df-hj-np-tv-xz]{2,5}(?=['’]s\b
 # Said as words or known to everyone, in lower case: fillers, titles, units, ordinals.
 _SAID_AS_WORDS = word_set(
     """
-    hmm hm mm mmm shh sh psst brr grr nth st nd rd th mr mrs ms dr hrs mph kg km cm ml mg pm
+    hmm hm mm mmm mhm mhmm hmph pfft tsk zzz shh sh psst brr grr nth st nd rd th mr mrs ms dr
+    hrs mph kg km cm ml mg pm
     tv pc dvd pdf gps bbc nhs sms cd dj bt hq xl xxl vs pls thx ffs gp lbs kw kwh
     """
 )

@@ -466,3 +466,20 @@ def test_impact_named_after_fixes_in_other_words_is_after_the_fix() -> None:
         "taxis out of your own wages to reach them.",
     )
     assert level(call, "impact_naming") == "average"
+
+
+def test_a_consequence_in_plain_words_names_their_impact() -> None:
+    call = conversation(
+        "hi my mum's inhaler delivery never came yesterday she's on her last one and i can't "
+        "leave her on her own",
+        "okay so she's on her last inhaler and you're stuck at home with her so you can't just "
+        "go and pick one up yourself let me find the parcel",
+    )
+    assert level(call, "impact_naming") == "good"
+    chat = conversation(
+        "Third time I've come in about this tooth. Two buses each way and I haven't slept for "
+        "three nights.",
+        "Three nights without sleep, two buses each way, and you're stood here with the same "
+        "tooth. Let me see who can look at it today.",
+    )
+    assert level(chat, "impact_naming") == "good"
