@@ -65,7 +65,7 @@ _FIX = word_pattern(
     r"unlock(?:ed)?|restore[d]?|upgrade[d]?|switch(?:ed)?|move[d]?|apply|applied|"
     r"remove[d]?|add(?:ed)?|set up|sort(?:ed)?(?: out)?|resolve[d]?|activate[d]?|"
     r"reactivate[d]?|transfer(?:red)?|order(?:ed)?|ship(?:ped)?|expedite[d]?|reserve[d]?|"
-    r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?|give\s+you|given\s+you)\b"
+    r"ring|rang|post(?:ed)?|deliver(?:ed)?|courier(?:ed)?|give\s+you|given\s+you|skip(?:ped)?)\b"
     # "the appointment we cancelled on you": the harm done to them, not a fix
     r"(?!\s+on\s+(?:you|her|him|them|us)\b)"
     # at work on it now: "I'm also refunding tonight's pitch fee", "I'm booking the engineer"
@@ -171,7 +171,8 @@ _INVESTIGATING = re.compile(
 # The agent's own news or action, not the customer's impact.
 _AGENT_NEWS = re.compile(
     r"\W*(?:(?:ok(?:ay)?|right|alright|so|yes|yeah|ah|oh|thanks|thank\s+you|good news|great"
-    r"|lovely|perfect)\W+){0,4}(?:i(?:'ve|\s+have|'m|\s+am|\s+found"
+    r"|lovely|perfect|let\s+me\s+(?:bring|pull|call|look)\s+(?:up\s+)?(?:at\s+)?(?:the|your)\s+\w+"
+    r"(?:\s+up)?)\W+){0,4}(?:i(?:'ve|\s+have|'m|\s+am|\s+found"
     r"|\s+can\s+see|\s+checked|\s+traced|\s+booked|\s+sent|'ll|\s+will)|we(?:'ve|\s+have|'ll"
     r"|\s+will))\b",
     re.I,

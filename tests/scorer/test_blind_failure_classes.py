@@ -483,3 +483,13 @@ def test_a_consequence_in_plain_words_names_their_impact() -> None:
         "tooth. Let me see who can look at it today.",
     )
     assert level(chat, "impact_naming") == "good"
+
+
+def test_the_account_read_back_is_not_their_impact() -> None:
+    call = conversation(
+        "hi my son had a reaction to your peanut sauce last night we were in a and e till three "
+        "and the box said nut free on the family plan recipe",
+        "okay let me bring up the account so i've got you on the family plan four people three "
+        "recipes a week with the nut free option",
+    )
+    assert level(call, "impact_naming") != "good"
