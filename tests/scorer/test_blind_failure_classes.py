@@ -71,6 +71,14 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("I've told you, it needs the landlord's signature.", "repeat_reference"),
         ("Yes. Monday. That's what I've been telling you.", "repeat_reference"),
         ("As explained, the deposit stays on hold for seven days.", "repeat_reference"),
+        # declining to answer again, politely or not
+        ("We've been through that, Mrs Obi. Shall I keep the Friday slot?", "repeat_reference"),
+        ("I'd just be repeating myself.", "repeat_reference"),
+        ("There's no other answer, it's a voucher.", "repeat_reference"),
+        ("No. Already answered.", "repeat_reference"),
+        ("We covered that at the start of the call.", "repeat_reference"),
+        ("It's the monthly figure I gave you.", "repeat_reference"),
+        ("i told you twenty minutes he's on his way", "repeat_reference"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
@@ -87,6 +95,8 @@ def test_the_markers_read_the_class(text: str, marker: str) -> None:
         ("I can switch the delivery to Monday.", "generic_empathy"),
         ("The tariff is the same price as before.", "repeat_reference"),
         ("I've told you everything the courier told us.", "repeat_reference"),
+        ("I told you I'd call back before five, and here I am.", "repeat_reference"),
+        ("We covered the roof in the survey.", "repeat_reference"),
     ],
 )
 def test_service_talk_is_not_read_as_the_class(text: str, marker: str) -> None:
