@@ -293,6 +293,13 @@ _CORRECTS_THE_AGENT = re.compile(
     r"|worried)\s+about\b)",
     re.I,
 )
+# A question asked a third time to be sure, not in heat: "hang on so without the cover the block
+# is twelve hundred yeah", "sorry, just to check…".
+_CALM_CHECK = re.compile(
+    r"^\W*(?:(?:hang\s+on|sorry|okay|ok|right|so|and)\W+)*(?:just\s+to\s+(?:check|confirm|be\s+sure)"
+    r"|so\b)|\b(?:yeah|right|then)\s*\??\s*$",
+    re.I,
+)
 # A question asked a third time heats up only when it says so: "again", "still", "!".
 # ("still" and "keep" only as the wait goes on, not "will they still be there", "should I keep
 # wearing them")
@@ -919,7 +926,7 @@ class Conversation:
                 and not _POSITIVE.search(text)
                 and not _SORRY_TO_ASK.search(text)
                 and (
-                    self.loops[index] >= 2
+                    (self.loops[index] >= 2 and not _CALM_CHECK.search(text))
                     or bool(_IMPATIENT_WORDS.search(text))
                     or self._speeding_up(index)
                 )

@@ -503,3 +503,27 @@ def test_the_account_read_back_is_not_their_impact() -> None:
         "recipes a week with the nut free option",
     )
     assert level(call, "impact_naming") != "good"
+
+
+def test_a_calm_check_asked_a_third_time_is_not_heat() -> None:
+    call = conversation(
+        "yeah hi i'm picking up a car from you at stansted tomorrow morning and i wanted to "
+        "check how much you're gonna block on my credit card for the deposit",
+        "hi there so for the economy class you've booked the deposit hold is eleven hundred "
+        "pounds it's not taken as a payment it's just blocked on the card and released once the "
+        "car comes back without damage",
+        "eleven hundred okay and it has to be a credit card not debit",
+        "yes it has to be a credit card in the main driver's name we can't take debit cards for "
+        "the hold",
+        "right and how long till it's released after i drop it off",
+        "we release it the day you return the car but your bank can take up to ten working days "
+        "to show it as available again",
+        "okay um sorry so the the amount you're holding it's how much i've only got about a "
+        "fourteen hundred limit on this card",
+        "it's eleven hundred pounds for the economy class so with a fourteen hundred limit you'd "
+        "have about three hundred left for the trip",
+        "hang on so without the cover the block is eleven hundred yeah",
+        "yes it's eleven hundred without the cover and three hundred with it",
+    )
+    assert Conversation(call).loops  # the hold amount, a third time
+    assert level(call, "deescalation") == "n/a"
