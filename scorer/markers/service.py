@@ -69,7 +69,16 @@ _CROSS_SELL = word_pattern(
     r"|covers)\b|\bdid\s+you\s+know\s+(?:that\s+)?you\s+(?:can|could)\s+(?:switch|upgrade|add|get"
     r"|move|try)\b|\b(?:you'?re|you\s+are)\s+(?:now\s+|also\s+)?(?:eligible|due)\s+for\s+(?:an?\s+)?"
     r"(?:\w+\s+)?(?:upgrade|new\s+(?:phone|handset|plan|contract|device))|\byou\s+qualify\s+for\s+"
-    r"(?:an?\s+|our\s+)?(?:\w+\s+)?(?:upgrade|plan|offer|deal|discount)",
+    r"(?:an?\s+|our\s+)?(?:\w+\s+)?(?:upgrade|plan|offer|deal|discount)"
+    # a product sold by what it would give them: "with a Premier account you get a fee-free
+    # buffer", "customers on Fibre Max get priority", "with InkSmart, our ink subscription, you'd
+    # never…", "are you signed up to our pipe cover plan", "our cover plan that covers…"
+    r"|\bwith\s+(?:a|an|our)\s+(?:\w+\s+){1,2}(?:account|plan|membership|package|subscription|tier"
+    r"|cover|card)\s+you(?:'d|\s+would|\s+get|'ll\s+get|\s+will\s+get)\b|\bcustomers\s+on\s+(?:our\s+)?"
+    r"\w+(?:\s+\w+)?\s+(?:get|have|enjoy|never)\b|\bwith\s+\w+(?:\s+\w+)?,\s+our\s+(?:\w+\s+){0,2}"
+    r"(?:subscription|plan|membership|service|cover)\b|\b(?:are\s+you|you'?re\s+not)\s+signed\s+up\s+"
+    r"(?:to|for)\s+our\b|\bour\s+(?:\w+\s+){0,2}(?:plan|cover|subscription|membership)\s+(?:that|which)"
+    r"\s+(?:covers|includes|gives|protects)\b",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").

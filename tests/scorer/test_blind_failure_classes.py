@@ -64,6 +64,11 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("By the way, our student pass would save you a fifth on every trip.", "cross_sell"),
         ("so for next time we do offer our transit cover it's a small extra", "cross_sell"),
         ("i can see you're not on any of our breakdown plans at the moment", "cross_sell"),
+        # a product sold by what it would give them
+        ("With a Platinum card you get lounge access on every trip.", "cross_sell"),
+        ("Customers on Home Plus never wait more than a day for an engineer.", "cross_sell"),
+        ("With SafeStore, our storage cover, you'd be protected next time.", "cross_sell"),
+        ("are you signed up to our drain cover plan at all", "cross_sell"),
         # pointing back at an earlier answer, in so many words
         ("It's the same process as before, Maureen: upload the form.", "repeat_reference"),
         ("Same number I gave you earlier, forty two pounds.", "repeat_reference"),
@@ -97,6 +102,7 @@ def test_the_markers_read_the_class(text: str, marker: str) -> None:
         ("I've told you everything the courier told us.", "repeat_reference"),
         ("I told you I'd call back before five, and here I am.", "repeat_reference"),
         ("We covered the roof in the survey.", "repeat_reference"),
+        ("With a current account you can pay bills online.", "cross_sell"),
     ],
 )
 def test_service_talk_is_not_read_as_the_class(text: str, marker: str) -> None:
