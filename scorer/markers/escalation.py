@@ -108,6 +108,10 @@ _REPEAT = word_pattern(
     r"|\bi(?:'ve|\s+have)\s+just\s+(?:said|told\s+you|explained)\b"
     r"|\bi(?:'ve|\s+have)\s+(?:already\s+)?(?:said|told\s+you)(?:\s+(?:that|this))?\s*(?:[,.;:!]|$)"
     r"|\bas\s+(?:mentioned|explained|discussed)\b"
+    # "Same deadline as earlier, 30 June.", "it's all in the email we sent you on the 3rd"
+    r"|\bsame\s+\w+\s+as\s+(?:earlier|i\s+(?:said|gave\s+you|mentioned)|above)\b|\b(?:it'?s|that'?s"
+    r"|it\s+is)\s+(?:all\s+)?(?:in|on)\s+the\s+(?:email|letter|text|message|confirmation)\s+(?:we|i)"
+    r"(?:'ve)?\s+sent\b"
     # declining to answer again: "we've been through that", "I'd just be repeating myself",
     # "there's no other answer", "No. Already answered.", "we covered that at the start", "it's
     # not going to change no matter how many times you ask", "the amount I gave you"

@@ -84,6 +84,8 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("We covered that at the start of the call.", "repeat_reference"),
         ("It's the monthly figure I gave you.", "repeat_reference"),
         ("i told you twenty minutes he's on his way", "repeat_reference"),
+        ("Same address as earlier, the depot on Mill Lane.", "repeat_reference"),
+        ("It's all in the email we sent you on Monday.", "repeat_reference"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
