@@ -11,7 +11,7 @@
         + 10 when it comes in the agent's first reply
     55  the impact named, but only after the fix was offered
     50  only generic empathy ("I understand your frustration")    (`generic_empathy`)
-    35  only an apology                                           (`apology`)
+    45  only an apology ("Sorry about that"): generic, so average (`apology`)
     15  nothing
 
 `deescalation` — when the customer loops, names the pattern and pivots to solving; never
@@ -93,7 +93,7 @@ def impact_naming(conv: Conversation) -> BehaviorResult:
     if apologies:
         evidence += [conv.hit_evidence(*apologies[0], "+"), *fix_evidence]
         return BehaviorResult.scored(
-            35,
+            45,
             evidence,
             "An apology is not the same as naming the impact. Before the fix, say what this "
             f"means for them: {_impact_line(conv, fix)}",

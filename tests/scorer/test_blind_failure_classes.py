@@ -535,3 +535,14 @@ def test_a_calm_check_asked_a_third_time_is_not_heat() -> None:
     )
     assert Conversation(call).loops  # the hold amount, a third time
     assert level(call, "deescalation") == "n/a"
+
+
+def test_a_bare_sorry_before_the_facts_is_generic_empathy_average() -> None:
+    chat = conversation(
+        "My storage unit has a red lock on it and I need my tools out for a job at seven tomorrow.",
+        "Oh sorry about that. I can see the lock on C14, it went on because of £84 outstanding "
+        "from March.",
+        "I didn't know anything was outstanding.",
+        "If you pay the £84 now I'll ring the site manager and he'll take the lock off today.",
+    )
+    assert level(chat, "impact_naming") == "average"
