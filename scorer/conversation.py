@@ -288,7 +288,7 @@ _THROWN_BACK = re.compile(
 # looks.", "no, it's not a dinner party", "That's not the point", "I don't travel for work".
 _CORRECTS_THE_AGENT = re.compile(
     r"\W*(?:(?:no|nope|well|look|sorry|(?:it|that)'?s\s+not)\W+)*(?:(?:it|this|that)(?:'s\s+not|\s+is\s+not|\s+isn'?t"
-    r"|\s+was\s+not|\s+wasn'?t)\s+(?:about|a|an|the\s+point|what|why|just)\b|i\s+(?:don'?t|do\s+not)"
+    r"|\s+was\s+not|\s+wasn'?t)\s+(?:about|a|an|the|what|why|just|for)\b|i\s+(?:don'?t|do\s+not)"
     r"\s+(?:travel|care\s+(?:about|how)|mind\s+(?:about|how))\b|(?:i'?m|i\s+am)\s+not\s+(?:bothered"
     r"|worried)\s+about\b)",
     re.I,

@@ -546,3 +546,15 @@ def test_a_bare_sorry_before_the_facts_is_generic_empathy_average() -> None:
         "If you pay the £84 now I'll ring the site manager and he'll take the lock off today.",
     )
     assert level(chat, "impact_naming") == "average"
+
+
+def test_sympathy_for_the_wrong_thing_set_right_by_the_customer_is_not_received() -> None:
+    call = conversation(
+        "My new glasses have the wrong lenses in, everything's blurred and I drive a bus for "
+        "a living.",
+        "Oh no, sorry to hear you're not happy with the frames. Most people take a week to get "
+        "used to a new style.",
+        "It's not the frames. I can't see the road.",
+        "Okay, I'll send them back to the lab, it's seven to ten working days.",
+    )
+    assert level(call, "impact_naming") == "poor"
