@@ -139,7 +139,8 @@ _STEMMED_NOT_TOPIC = frozenset(content_words(" ".join(_NOT_TOPIC))) | _NOT_TOPIC
 # A sentence that asks again: the cues people use when a question comes back.
 _REASK = re.compile(
     r"\b(?:just\s+to\s+(?:be\s+(?:clear|sure)|confirm|check|double[-\s]check)|to\s+be\s+(?:clear"
-    r"|sure)|so\s+(?:just\s+)?(?:when|where|what|how|none|nothing|no|it|that|i|we|you|the|my|our)\b"
+    r"|sure)|so\s+(?:just\s+)?(?:when|where|what|how|none|nothing|no|it|that|i|we|you|the|my|our"
+    r"|she|he|they|his|her|their)\b"
     r"|what\s+about|how\s+about|and\s+(?:my|the|our)\b|again\b|still\b|realistically|actually"
     r"|are\s+you\s+sure|you\s+said|did\s+you\s+say|by\s+when|remind\s+me|one\s+more\s+time"
     r"|even\s+(?:after|if"

@@ -754,10 +754,17 @@ class Conversation:
         spoke of, while they spoke of its other parts ("And the Economy 7?" after a letter's
         three terms, while the agent goes through them one at a time): the next item of the
         list, not a question asked again."""
-        topics = frozenset().union(*(ask.topics for ask in asks_in(self.turns[later].text)))
+        later_asks = asks_in(self.turns[later].text)
+        topics = frozenset().union(*(ask.topics for ask in later_asks))
         listed = turn_topics(self.turns[earlier].text)
         if not topics or not topics <= listed:
             return False
+        if any(
+            asked.topics and asked.topics <= ask.topics
+            for asked in asks_in(self.turns[earlier].text)
+            for ask in later_asks
+        ):
+            return False  # the whole earlier question again ("…on Sunday or not?"), not an item
         spoken = self.words_of([i for i in self.agent_turns if earlier < i < later])
         # the agent has taken up other items of that turn, not yet this one (an agent who took
         # up none of it dodged the question, and asking again is a repeat)

@@ -558,3 +558,26 @@ def test_sympathy_for_the_wrong_thing_set_right_by_the_customer_is_not_received(
         "Okay, I'll send them back to the lab, it's seven to ten working days.",
     )
     assert level(call, "impact_naming") == "poor"
+
+
+def test_the_same_question_after_a_dodge_is_a_repeat_not_the_next_item() -> None:
+    chat = conversation(
+        "Hi, I rent locker B7 at your Northgate site. I'm moving on Saturday and need my boxes "
+        "out early. Can I get into my locker on Saturday?",
+        "Hi Femi, our Northgate office is open Monday to Friday, and we hire out trolleys too.",
+        "That's not what I asked. Can I get into my locker on Saturday or not?",
+        "Sorry, I missed your question. Yes: the gate opens at 6am on Saturday with your code.",
+    )
+    assert Conversation(chat).repeats
+
+
+def test_a_time_asked_again_about_her_is_a_repeat() -> None:
+    chat = conversation(
+        "I sent £400 to my daughter's account in Lisbon this morning. When will she receive it?",
+        "It normally arrives within one working day, so by tomorrow afternoon.",
+        "Ok. Will she get exactly 400 euros or less?",
+        "A little less: the rate today gives her about 458 euros after the fee.",
+        "Understood. So she should have it by tomorrow, yes? She has rent to pay on Friday.",
+        "Yes, by tomorrow afternoon, well before Friday, and I'll message you when it lands.",
+    )
+    assert Conversation(chat).repeats
