@@ -69,6 +69,8 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("Customers on Home Plus never wait more than a day for an engineer.", "cross_sell"),
         ("With SafeStore, our storage cover, you'd be protected next time.", "cross_sell"),
         ("are you signed up to our drain cover plan at all", "cross_sell"),
+        ("Before I suggest one, what do you mostly use the tablet for?", "customer_job_reference"),
+        ("How often do you print, roughly?", "customer_job_reference"),
         # pointing back at an earlier answer, in so many words
         ("It's the same process as before, Maureen: upload the form.", "repeat_reference"),
         ("Same number I gave you earlier, forty two pounds.", "repeat_reference"),
