@@ -112,6 +112,13 @@ _REPEAT = word_pattern(
     r"|\bsame\s+\w+\s+as\s+(?:earlier|i\s+(?:said|gave\s+you|mentioned)|above)\b|\b(?:it'?s|that'?s"
     r"|it\s+is)\s+(?:all\s+)?(?:in|on)\s+the\s+(?:email|letter|text|message|confirmation)\s+(?:we|i)"
     r"(?:'ve)?\s+sent\b"
+    # "Friday, per my last message.", "It's in the chat twice now.", "We've done this.", "That's
+    # all in what I went through a moment ago"
+    r"|\bper\s+my\s+(?:last|previous|earlier)\s+(?:message|email|reply|note|answer)\b"
+    r"|\b(?:it'?s|that'?s)\s+(?:all\s+)?(?:in|on)\s+(?:the"
+    r"|my)\s+(?:chat|messages?|email|letter)\s+(?:twice|already|above)\b|\bwe'?ve\s+done\s+this\b"
+    r"|\bwhat\s+i\s+(?:went\s+through|said|told\s+you|explained)\s+(?:a\s+(?:moment|minute|second)\s+ago"
+    r"|earlier|before|already)\b"
     # declining to answer again: "we've been through that", "I'd just be repeating myself",
     # "there's no other answer", "No. Already answered.", "we covered that at the start", "it's
     # not going to change no matter how many times you ask", "the amount I gave you"

@@ -88,6 +88,10 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("i told you twenty minutes he's on his way", "repeat_reference"),
         ("Same address as earlier, the depot on Mill Lane.", "repeat_reference"),
         ("It's all in the email we sent you on Monday.", "repeat_reference"),
+        ("Thursday, per my last message.", "repeat_reference"),
+        ("It's in the chat twice now. Thursday.", "repeat_reference"),
+        ("Two hundred. We've done this.", "repeat_reference"),
+        ("That's all in what I went through a minute ago.", "repeat_reference"),
     ],
 )
 def test_the_markers_read_the_class(text: str, marker: str) -> None:
@@ -107,6 +111,7 @@ def test_the_markers_read_the_class(text: str, marker: str) -> None:
         ("I told you I'd call back before five, and here I am.", "repeat_reference"),
         ("We covered the roof in the survey.", "repeat_reference"),
         ("With a current account you can pay bills online.", "cross_sell"),
+        ("Payment is per my last invoice terms.", "repeat_reference"),
     ],
 )
 def test_service_talk_is_not_read_as_the_class(text: str, marker: str) -> None:
