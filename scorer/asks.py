@@ -181,6 +181,8 @@ _SPOKEN_QUESTION = re.compile(
     r"\s+(?:it|you|they|he|she|we|i)\s*$"
     # "what if it's friday"
     r"|\bwhat\s+if\b"
+    # a choice left open at the end: "the water is okay for drink or no", "…or i must wait"
+    r"|\bor\s+(?:no|not|what|i\s+(?:must|have\s+to|need\s+to)\s+\w+)\s*$"
     # asking to be sure: "so i'll definitely have them before saturday", "just to be sure though…"
     r"|\b(?:definitely|for\s+sure|to\s+be\s+sure|just\s+to\s+(?:check|confirm))\b|(?:^|\b(?:so|and|but|then|okay|ok|right|yeah|well|because|or)\s+)(?:is|are"
     r"|will|can|could|do|does|did|would|should|have|has)\s+(?:it|i|you|we|they|that|this|my"

@@ -588,3 +588,10 @@ def test_a_time_asked_again_about_her_is_a_repeat() -> None:
         "Yes, by tomorrow afternoon, well before Friday, and I'll message you when it lands.",
     )
     assert Conversation(chat).repeats
+
+
+def test_a_choice_left_open_at_the_end_of_speech_is_a_question() -> None:
+    (ask,) = asks_in("the bus pass is okay for the tram or no")
+    assert "tram" in ask.topics
+    assert asks_in("so the milk from the fridge we can use it or not")
+    assert not asks_in("the bus pass is fine for the tram")
