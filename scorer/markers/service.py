@@ -27,7 +27,8 @@ _JOB = word_pattern(
     r"|access)\s+(?:\w+\s+){0,3}?(?:in\s+time|before|for\s+your|by)\b|\bso\s+(?:that\s+)?(?:your"
     r"|the)\s+(?:customers?|business|shop|store|team|staff|kids?|family|employees)\s+"
     # finding out what they need it for before answering: "what do you mostly use it for?"
-    r"|\bwhat\s+(?:do|would|will)\s+you\s+(?:mostly\s+|mainly\s+|usually\s+)?(?:use|need|want)\s+"
+    r"|\bwhat\s+(?:do|would|will)\s+you\s+(?:mostly\s+|mainly\s+|usually\s+|actually\s+|really\s+)?"
+    r"(?:use|need|want)\s+"
     r"(?:it|them|the\s+\w+)\s+for\b|\bhow\s+(?:often|much)\s+do\s+you\s+(?:use|need|travel|send"
     r"|print|call|shop)\b|\bwhat\s+matters\s+most\s+to\s+you\b",
     re.I,

@@ -71,6 +71,7 @@ def level(transcript: Transcript, behavior: str) -> str:
         ("are you signed up to our drain cover plan at all", "cross_sell"),
         ("Before I suggest one, what do you mostly use the tablet for?", "customer_job_reference"),
         ("How often do you print, roughly?", "customer_job_reference"),
+        ("Before I suggest anything: what do you actually use it for?", "customer_job_reference"),
         # pointing back at an earlier answer, in so many words
         ("It's the same process as before, Maureen: upload the form.", "repeat_reference"),
         ("Same number I gave you earlier, forty two pounds.", "repeat_reference"),
