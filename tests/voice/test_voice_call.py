@@ -310,11 +310,12 @@ async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceS
         while client.speaking:
             await asyncio.sleep(0.1)
         await client.wait_for("caption", 60, count=2, speaker="agent", index=1, final=True)
-        # On a busy machine the speech after the cut-in may end in a further segment: wait
-        # (up to a minute) for the stored turn to hold it before the call is closed.
+        # On a busy machine the speech after the cut-in may end in a further segment, or, when
+        # the streamed microphone stalls long enough to read as the end of the turn, in a
+        # further agent turn: wait (up to a minute) until the agent turns hold all of it.
         said = f"{MONOLOGUE} and {MONOLOGUE_MORE}"
         for _ in range(120):
-            if wer(said, server.turns(session_id)[1].text) <= MAX_WER:
+            if wer(said, agent_said(server.turns(session_id))) <= MAX_WER:
                 break
             await asyncio.sleep(0.5)
     finally:
@@ -324,7 +325,13 @@ async def test_a_persona_that_cuts_in_talks_over_a_long_monologue(server: VoiceS
     agent, customer = turns[1], turns[2]
     assert customer.start - agent.start >= 5
     assert customer.start < agent.end  # the customer's interruption
-    assert wer(said, agent.text) <= MAX_WER, agent.text  # all the agent said, not only the cut
+    # all the agent said is stored, not only what came before the cut
+    assert wer(said, agent_said(turns)) <= MAX_WER, [(t.speaker, t.text) for t in turns]
+
+
+def agent_said(turns: list[Any]) -> str:
+    """What the agent said from its first turn on, across the turns it was stored in."""
+    return " ".join(t.text for t in turns[1:] if t.speaker == "agent")
 
 
 async def test_a_signed_out_agent_cannot_go_on_talking(server: VoiceServer) -> None:
