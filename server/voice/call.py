@@ -70,8 +70,10 @@ EVENTS_KEPT = 600  # end-of-turn log entries per call (about ten a turn)
 MIN_SILENCE_S = 0.35
 # Audio may stop arriving (a muted or dropped microphone) while the turn waits for that
 # silence: after this long (wall clock) with no audio at all, the customer answers anyway.
-# Audio that arrives late, in bursts, on a busy machine keeps the wait on the session clock.
-MAX_HOLD_S = 1.0
+# Audio that arrives late, in bursts, on a busy machine or a jittery network keeps the wait on
+# the session clock; at 1 s a stall of the sender at a sentence pause ended the agent's turn
+# mid-line ("I'm sorry your internet has been down since Monday. | That sounds…").
+MAX_HOLD_S = 2.0
 
 
 def words(text: str) -> list[str]:
