@@ -540,29 +540,25 @@ class Conversation:
         "Stop apologising"): not empathy the customer received."""
         found: list[tuple[int, MarkerHit]] = []
         for turn, item in self.marker_hits("generic_empathy", "apology"):
-            answer = turn + 1
-            thrown_back = (
-                answer < len(self.turns)
-                and self.turns[answer].speaker == "customer"
-                and bool(_THROWN_BACK.search(self.turns[answer].text))
-            )
             if (
-                thrown_back
+                _THROWN_BACK.search(self._answer_to(turn))
                 or self._corrected(turn)
                 or _REFUSAL.search(sentence_at(self.turns[turn].text, item.start))
             ):
                 found.append((turn, item))
         return found
 
+    def _answer_to(self, turn: int) -> str:
+        """The customer's turn right after agent turn `turn` ("" when none follows)."""
+        answer = turn + 1
+        if answer < len(self.turns) and self.turns[answer].speaker == "customer":
+            return self.turns[answer].text
+        return ""
+
     def _corrected(self, turn: int) -> bool:
         """The customer's answer to agent turn `turn` sets its picture of them right ("It's not
         about how he looks.", "It's not a dinner party"): what the agent said they feel missed."""
-        answer = turn + 1
-        return (
-            answer < len(self.turns)
-            and self.turns[answer].speaker == "customer"
-            and _CORRECTS_THE_AGENT.match(self.turns[answer].text) is not None
-        )
+        return _CORRECTS_THE_AGENT.match(self._answer_to(turn)) is not None
 
     def _names_stakes(self, turn: int, item: MarkerHit) -> bool:
         """The line says what the problem means for them, not only what the problem is ("you

@@ -40,7 +40,7 @@ import re
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.markers.closing import SUMMARY_PARTS, parts_of
-from scorer.markers.text import clause_texts
+from scorer.markers.text import clause_texts, in_lower_case
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import sentence_at, sentences, snippet
 
@@ -213,7 +213,7 @@ RUN_OF_SPEECH_WORDS = 15
 def _untimed_in_speech(sentence: str) -> int | None:
     """Where an owned promise without a time starts inside a run of unpunctuated speech ("…so
     there's nothing you could fix from inside i'll get an engineer out to you…")."""
-    if any(c.isupper() for c in sentence) or len(sentence.split()) < RUN_OF_SPEECH_WORDS:
+    if not in_lower_case(sentence) or len(sentence.split()) < RUN_OF_SPEECH_WORDS:
         return None
     for found in _SPOKEN_I_WILL.finditer(sentence):
         if found.start() and _UNTIMED.match(sentence, found.start()):

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from scorer.markers.hit import MarkerHit
 from scorer.markers.patterns import word_pattern
-from scorer.markers.text import Span, Turn, content_stems, word_set
+from scorer.markers.text import Span, Turn, content_stems, in_lower_case, word_set
 
 # Acronyms a customer knows: no translation needed.
 COMMON_ACRONYMS = word_set(
@@ -117,7 +117,7 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
                 continue
             taken.append((match.start(), match.end()))
             found.append((word, match.start(), None))
-    if not _ANY_CAPITAL.search(text):
+    if in_lower_case(text):
         # Speech to text writes acronyms in lower case: "the dlm's banded the profile", "a pcn
         # issued under pofa". Letters with no vowel between them are said as letters.
         for match in _SPOKEN_LETTERS.finditer(text):
@@ -131,7 +131,6 @@ def _terms(turn: Turn) -> list[tuple[str, int, str | None]]:
     return sorted(found, key=lambda item: item[1])
 
 
-_ANY_CAPITAL = re.compile(r"[A-Z]")
 # Two to five letters with no vowel (nor "y"), not a word of their own.
 _SPOKEN_LETTERS = re.compile(r"(?<![\w'’-])[b-df-hj-np-tv-xz]{2,5}(?=['’]s\b|[^\w'’-]|$)")
 # Said as words or known to everyone, in lower case: fillers, titles, units, ordinals.
@@ -211,7 +210,7 @@ def internal_terms(turn: Turn) -> list[tuple[str, int, bool]]:
     if (
         not turn.glossary
         and _MAY_HOLD_TERM.search(turn.text) is None
-        and (_ANY_CAPITAL.search(turn.text) or not _SPOKEN_LETTERS.search(turn.text))
+        and (not in_lower_case(turn.text) or not _SPOKEN_LETTERS.search(turn.text))
     ):
         return []
     return [

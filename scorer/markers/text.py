@@ -27,6 +27,12 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)*")
 _LETTERS_AND_DOTS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz."
 
 
+def in_lower_case(text: str) -> bool:
+    """Written with no capital letter: how speech to text gives a call ("i'll get an engineer
+    out", "the dlm's banded the profile")."""
+    return not any(c.isupper() for c in text)
+
+
 def word_set(text: str) -> frozenset[str]:
     """The whitespace-separated words of `text`, as a set (for readable word lists)."""
     return frozenset(text.split())
