@@ -12,8 +12,8 @@ fixed cost is most of the time a short turn takes to transcribe (tiny.en int8, o
 about 0.45 s of 0.55 s for a 3 s line). `transcribe_pcm` encodes the segment with a shorter
 padding instead (at least 15 s, `MIN_CONTEXT_FRAMES`), which reads the same on the test lines
 and takes a third of the time; when the short pass looks unsure (repetitive, improbable, maybe
-not speech, or it ran long) the segment is transcribed again the usual way, and that answer
-stands.
+not speech, ran long, or stopped short of the speech) the segment is transcribed again the
+usual way, and that answer stands unless it reads fewer words still.
 """
 
 from __future__ import annotations
@@ -52,6 +52,14 @@ CONTEXT_MARGIN_FRAMES = 100
 COMPRESSION_RATIO_LIMIT = 2.4
 LOG_PROB_LIMIT = -1.0
 NO_SPEECH_LIMIT = 0.6
+# A transcript with fewer words than this per second of voice stopped short. Slowed down 2.2
+# times (about 110 words a minute), the bundled voice still says 2.4 words or more a second of
+# voice, 4 to 6 at its own pace; a segment read as a quarter of its words trips the check.
+MIN_WORDS_PER_VOICED_S = 1.5
+MIN_VOICED_S = 2.0
+VOICED_FRAME = 320  # 20 ms at 16 kHz
+VOICED_SHARE = 0.05
+VOICED_FLOOR = 0.01
 
 
 def _short_context(model: Any, samples: np.ndarray) -> str | None:
@@ -76,12 +84,16 @@ def _short_context(model: Any, samples: np.ndarray) -> str | None:
         model.hf_tokenizer, model.model.is_multilingual, task="transcribe", language="en"
     )
     prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
-    most = int(len(samples) / 16000 * 6) + 10  # speech is at most ~4 tokens a second
+    # speech is at most ~4 tokens a second: more than `most` is a decoder running on. The limit
+    # given to the decoder is the model's own, as in faster-whisper's transcribe: CTranslate2
+    # stops short of a smaller `max_length` (at about half of it) without saying so, which cut
+    # long segments off mid-sentence.
+    most = int(len(samples) / 16000 * 6) + 10
     result = model.model.generate(
         encoded,
         [prompt],
         beam_size=1,
-        max_length=len(prompt) + most,
+        max_length=model.max_length,
         return_scores=True,
         return_no_speech_prob=True,
         suppress_blank=True,
@@ -100,12 +112,31 @@ def _short_context(model: Any, samples: np.ndarray) -> str | None:
     return str(text)
 
 
+def voiced_seconds(samples: np.ndarray) -> float:
+    """How much of a segment is voice: its 20 ms frames louder than a twentieth of the loudest
+    (and than a floor), so that the silence the VAD leaves around the speech does not count."""
+    frames = len(samples) // VOICED_FRAME
+    if frames == 0:
+        return 0.0
+    rms = np.sqrt(np.mean(samples[: frames * VOICED_FRAME].reshape(frames, -1) ** 2, axis=1))
+    loud = rms > max(VOICED_FLOOR, float(rms.max()) * VOICED_SHARE)
+    return float(np.count_nonzero(loud)) * VOICED_FRAME / 16000
+
+
+def stops_short(text: str, samples: np.ndarray) -> bool:
+    """Whether `text` covers too few words for the voice in the segment: the decoder ended the
+    transcript early ("Thank you for holding." for twelve seconds of speech)."""
+    voiced = voiced_seconds(samples)
+    return voiced >= MIN_VOICED_S and len(text.split()) < voiced * MIN_WORDS_PER_VOICED_S
+
+
 def transcribe_pcm(model: Any, samples: np.ndarray, threshold: float = NO_SPEECH_LIMIT) -> str:
     """The text of a speech segment (float32 samples at 16 kHz): the short-context pass, else
-    faster-whisper's own transcription with the service's options."""
-    text = _short_context(model, samples)
-    if text is not None:
-        return text
+    faster-whisper's own transcription with the service's options. When the short pass stops
+    short of the speech and the full one reads fewer words still, the short pass stands."""
+    short = _short_context(model, samples)
+    if short is not None and not stops_short(short, samples):
+        return short
     segments, _ = model.transcribe(
         samples,
         language="en",
@@ -113,7 +144,10 @@ def transcribe_pcm(model: Any, samples: np.ndarray, threshold: float = NO_SPEECH
         condition_on_previous_text=False,
         without_timestamps=True,
     )
-    return " ".join(s.text.strip() for s in segments if s.no_speech_prob < threshold).strip()
+    text = " ".join(s.text.strip() for s in segments if s.no_speech_prob < threshold).strip()
+    if short is not None and len(short.split()) > len(text.split()):
+        return short
+    return text
 
 
 @dataclass

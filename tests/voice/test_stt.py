@@ -1,7 +1,8 @@
 """Speech to text on a shorter encoder context: the short pass reads the agent's lines as
-faster-whisper's own 30 s pass does, falls back to it when unsure (a short word said alone
-repeats on a short context) or when the model is not faster-whisper's, and a segment
-transcribed from the speaker's pause is the one the VAD's stop hands over."""
+faster-whisper's own 30 s pass does, reads a long segment to its end, falls back to the full pass
+when unsure (a short word said alone repeats on a short context; a transcript stops short of the
+speech) or when the model is not faster-whisper's, and a segment transcribed from the speaker's
+pause is the one the VAD's stop hands over."""
 
 from __future__ import annotations
 
@@ -73,3 +74,50 @@ def test_a_model_without_the_short_pass_is_transcribed_fully() -> None:
             return [Segment()], None
 
     assert stt.transcribe_pcm(Plain(), np.zeros(RATE, np.float32)) == "fully"
+
+
+LONG = (
+    "Thank you for holding. I have looked at your account and I can see the two payments that "
+    "went out on the fourth and the fifth of this month. The second one should never have been "
+    "taken, so I have asked our billing team to refund it today, and you should see it back in "
+    "your account within three working days."
+)
+
+
+def test_a_long_segment_is_read_to_its_end() -> None:
+    """A twenty-second turn said without a long pause is one segment: its transcript runs to the
+    last words, not to where a token limit would cut it."""
+    samples = segment(LONG)
+    assert len(samples) / RATE > 15
+    text = stt.transcribe_pcm(shared_whisper(), samples)
+    assert wer(LONG, text) <= MAX_WER, text
+    assert text.lower().rstrip(".").endswith("three working days"), text
+
+
+def test_a_transcript_that_stops_short_of_the_speech_is_told_apart() -> None:
+    samples = segment(LONG)
+    assert stt.stops_short("Thank you for holding.", samples)
+    assert not stt.stops_short(LONG, samples)
+    assert not stt.stops_short("", np.zeros(5 * RATE, np.float32))  # silence is not speech
+    assert not stt.stops_short("Okay.", segment("Okay."))  # nor a short word with its silence
+
+
+def test_a_short_pass_that_stops_short_falls_back_to_the_full_one(monkeypatch: Any) -> None:
+    monkeypatch.setattr(stt, "_short_context", lambda model, samples: "Thank you for holding.")
+    text = stt.transcribe_pcm(shared_whisper(), segment(LONG))
+    assert wer(LONG, text) <= MAX_WER, text
+
+
+def test_the_longer_reading_stands_when_the_full_pass_stops_shorter_still(
+    monkeypatch: Any,
+) -> None:
+    class Stopping:
+        def transcribe(self, samples: np.ndarray, **kwargs: Any) -> Any:
+            class Segment:
+                text = " day. "
+                no_speech_prob = 0.0
+
+            return [Segment()], None
+
+    monkeypatch.setattr(stt, "_short_context", lambda model, samples: "Thank you for holding.")
+    assert stt.transcribe_pcm(Stopping(), segment(LONG)) == "Thank you for holding."
