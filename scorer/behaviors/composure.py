@@ -415,11 +415,11 @@ def self_regulation(conv: Conversation) -> BehaviorResult:
     score -= min(90.0, penalty)
     if len(flagged_turns) >= 2:
         score = min(score, TWO_EMPTY_CAP)  # good allows no more than one empty reply
-        if copied or slowing:
-            # empty replies and the call drifting away with them (pasted lines, gaps growing):
-            # disengagement is the pattern, not a dip (short answers to yes/no questions at a
-            # steady pace are not)
-            score = min(score, DRIFTING_CAP)
+    if flagged_turns and (copied or slowing):
+        # an empty reply and the call drifting away with it (pasted lines, gaps growing):
+        # disengagement is the pattern, not a dip (short answers to yes/no questions at a
+        # steady pace are not)
+        score = min(score, DRIFTING_CAP)
     agents = conv.agent_turns
     half = len(agents) // 2
     # Stability: turns not already penalised, second half against the first.

@@ -59,6 +59,20 @@ _YES_OR_NO = re.compile(
     re.I,
 )
 _ALREADY = re.compile(r"\b(?:already|before|twice|times|earlier|again)\b", re.I)
+# Pointing back with impatience: the agent says it is tired of answering ("I've just said",
+# "I told you", "twice now", "that's what I've been saying", "we've been through this", "please
+# refer to my earlier messages"). A mild "as I mentioned" with the answer is average; this is
+# poor, whatever follows it.
+_IMPATIENT = re.compile(
+    r"\bi(?:'ve|\s+have)\s+(?:just|already)\s+(?:said|told|explained|gone|been|answered|given)"
+    r"|\bi\s+(?:already\s+|just\s+)?told\s+you\b|\b(?:twice|(?:two|three|several|\d+)\s+times"
+    r"|more\s+than\s+once|over\s+and\s+over)\b|\bthat'?s\s+what\s+i(?:'ve|\s+have)?\s+(?:been\s+)?"
+    r"(?:said|saying|told|telling)\b|\b(?:we|i)(?:'ve|\s+have)\s+(?:done\s+this|been\s+(?:through"
+    r"|over)\s+(?:this|that|it)|gone\s+(?:through|over)\s+(?:this|that|it))\b|\brefer\s+(?:back\s+)?to"
+    r"\s+(?:my|our|the)\s+(?:earlier|previous|last|above)",
+    re.I,
+)
+IMPATIENT_COST = 30  # on top of REFERENCE_COST: 25, poor
 
 
 def active_listening(conv: Conversation) -> BehaviorResult:
@@ -173,7 +187,7 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
         text = conv.turns[answer].text
         references = _pointing_back(conv, answer)
         if references:
-            value -= REFERENCE_COST
+            value -= REFERENCE_COST + (IMPATIENT_COST if _impatient(references) else 0)
             references_seen += 1
             if not worst_reference:
                 worst_reference, family = references[0].quote, repeat.original
@@ -218,7 +232,8 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
         worst_reference = worst_reference or item.quote
         evidence.append(conv.hit_evidence(turn, item, "-"))
         clipped = conv.word_counts[turn] < CLIPPED_WORDS
-        scored.append((100.0 - REFERENCE_COST - (55 if clipped else 0), 1))
+        impatient = IMPATIENT_COST if _impatient([item]) else 0
+        scored.append((100.0 - REFERENCE_COST - impatient - (55 if clipped else 0), 1))
     if not scored:
         return BehaviorResult.not_applicable(
             "The customer never asked the same thing twice, so patience under repetition was not "
@@ -303,6 +318,11 @@ _A_PLACE = re.compile(
     r"|warehouse|office)\b",
     re.I,
 )
+
+
+def _impatient(references: list[MarkerHit]) -> bool:
+    """Whether pointing back at an earlier answer says the agent is tired of giving it."""
+    return any(_IMPATIENT.search(h.quote) for h in references)
 
 
 def _pointing_back(conv: Conversation, answer: int) -> list[MarkerHit]:

@@ -596,3 +596,66 @@ def test_a_choice_left_open_at_the_end_of_speech_is_a_question() -> None:
     assert "tram" in ask.topics
     assert asks_in("so the milk from the fridge we can use it or not")
     assert not asks_in("the bus pass is fine for the tram")
+
+
+@pytest.mark.parametrize(
+    "impatient",
+    [
+        "I've already told you, the courier comes on Thursday.",
+        "Thursday. That's what I've been saying all along.",
+        "We've been over this, it comes on Thursday.",
+        "Please refer back to my earlier reply, it comes on Thursday.",
+        "i told you thursday the van's full till then",
+    ],
+)
+def test_pointing_back_with_impatience_at_a_repeat_is_poor(impatient: str) -> None:
+    chat = conversation(
+        "Hi, I ordered a washing machine from you last week. When does it get delivered?",
+        "Hi Priya, it's booked for Thursday between eight and twelve, and the driver texts you "
+        "the hour the evening before.",
+        "Sorry, so when does the washing machine actually come?",
+        impatient,
+    )
+    assert level(chat, "patience_under_repetition") == "poor"
+
+
+def test_pointing_back_mildly_with_the_whole_answer_stays_average() -> None:
+    chat = conversation(
+        "Hi, I ordered a washing machine from you last week. When does it get delivered?",
+        "Hi Priya, it's booked for Thursday between eight and twelve, and the driver texts you "
+        "the hour the evening before.",
+        "Sorry, so when does the washing machine actually come?",
+        "As I mentioned, it's Thursday between eight and twelve, and the driver texts you the "
+        "exact hour on Wednesday evening so you can plan around it.",
+    )
+    assert level(chat, "patience_under_repetition") == "average"
+
+
+def test_one_clipped_reply_in_a_call_whose_replies_slow_down_is_poor_self_regulation() -> None:
+    call = timed(
+        ("Hi, my council tax direct debit went out twice this month. Can you check it?", 0, 5),
+        (
+            "Of course. Can you give me your account reference and the first line of your "
+            "address, please?",
+            6.2,
+            10,
+        ),
+        ("It's 40022817, and it's 12 Fern Close.", 11, 14),
+        (
+            "Thanks. I can see both payments of one hundred and twelve pounds on the first and the "
+            "third of the month.",
+            15.5,
+            21,
+        ),
+        ("So will the second one come back to me? I've got rent going out on Friday.", 22, 27),
+        ("Yep.", 33, 33.5),
+        ("When, though? Before Friday?", 34, 36),
+        ("Three to five working days from today, it goes back to the same bank account.", 42.5, 47),
+        ("Okay. And will it happen again next month?", 48, 51),
+        (
+            "No, the duplicate was a one-off from the system change, next month is one payment.",
+            58,
+            63,
+        ),
+    )
+    assert level(call, "self_regulation") == "poor"
