@@ -332,6 +332,13 @@ _EXPERIENCE_WORD = word_pattern(
 )
 
 
+_CHECK_TAG = re.compile(
+    r"\w[^?]{25,},\s*(?:is\s+that\s+(?:right|correct|it)|have\s+i\s+got\s+that\s+(?:right"
+    r"|correct)|did\s+i\s+get\s+that\s+right|am\s+i\s+right|right|yeah|correct)\s*\?\s*$",
+    re.I,
+)
+
+
 class _Facts(NamedTuple):
     """What one sentence shows on its own, before the customer's words are brought in."""
 
@@ -355,7 +362,9 @@ def _facts(text: str) -> _Facts:
         generic=_GENERIC.search(unframed) is not None,
         discloses=discloses,
         shared_feeling=shared_feeling,
-        question=text.rstrip().endswith("?"),
+        # "…you're doing the school run in a car you can't close, is that right?" says their
+        # situation and only checks it: a check tag does not make it a question
+        question=text.rstrip().endswith("?") and _CHECK_TAG.search(text) is None,
         second_person=not _SECOND_PERSON.isdisjoint(word_tokens(text)),
         experience=discloses and _EXPERIENCE_WORD.search(text) is not None,
     )
@@ -404,6 +413,10 @@ def find(turn: Turn) -> list[MarkerHit]:
     for sentence, fact in zip(turn.sentences, facts, strict=True):
         if fact.apology:
             hits.append(hit("apology", sentence))
+        if set(escalation.markers_of(sentence.text)) & _SHIELDS:
+            # "Like I say, the courtesy car starts when they take your car in": pointing back,
+            # defending or calming, however much of their situation it repeats
+            continue
         if _specific(sentence, turn, fact, disclosures):
             hits.append(hit("impact_named", sentence))
         elif fact.generic or (fact.discloses and not fact.question):

@@ -659,3 +659,32 @@ def test_one_clipped_reply_in_a_call_whose_replies_slow_down_is_poor_self_regula
         ),
     )
     assert level(call, "self_regulation") == "poor"
+
+
+def test_their_impact_said_back_with_a_check_tag_is_named() -> None:
+    call = conversation(
+        "My oven packed in on Friday and I've got twelve people coming for Christmas dinner on "
+        "Wednesday. Can someone come out?",
+        "Oh no. So you've got twelve people coming for Christmas dinner on Wednesday and no oven "
+        "to cook it in, have I got that right?",
+        "Yes, exactly that.",
+        "I'll book an engineer for Monday morning between eight and twelve, so it's working "
+        "before Wednesday.",
+    )
+    assert level(call, "impact_naming") == "good"
+
+
+def test_pointing_back_at_their_situation_is_not_naming_their_impact() -> None:
+    call = conversation(
+        "Hi, a lorry clipped my van this morning. It still drives but the back doors won't lock, "
+        "and I carry all my plumbing tools in it. Will I get a hire van?",
+        "I'll check your policy for you now.",
+        "Thanks. I can't leave the tools in a van that won't lock overnight.",
+        "Your policy includes a hire van while yours is repaired at one of our garages, and the "
+        "garage hands it over the day they take your van in.",
+        "And what if they can't take it in until next week? The back doors won't lock and my "
+        "tools are in there.",
+        "Like I say, the hire van starts the day they take your van in, and your tools can go "
+        "straight into it.",
+    )
+    assert level(call, "impact_naming") == "poor"
