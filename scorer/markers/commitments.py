@@ -21,6 +21,16 @@ from scorer.markers.text import TEXT_CACHE, Turn
 
 _DAYS = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri)"
 _HOUR_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+_MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+# A day of the month said as a word: "the eighteenth", "the twenty-first".
+_ORDINAL_WORDS = (
+    r"(?:(?:twenty|thirty)[-\s])?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth"
+    r"|nineteenth|twentieth|thirtieth"
+)
 TIME = word_pattern(
     # spoken clock times: "at twelve", "after two o'clock", "from half past nine"
     r"\bat\s+(?:half\s+past\s+|quarter\s+(?:past|to)\s+)?" + _HOUR_WORDS + r"\b"
@@ -38,7 +48,21 @@ TIME = word_pattern(
     r"|\bat\s+\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|o'?clock)?\b"
     r"|\b\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)\b|\bend\s+of\s+(?:the\s+)?(?:day|business"
     r"|week)\b|\bon\s+the\s+\d{1,2}(?:st|nd|rd|th)\b|\bwhile\s+we(?:'re"
-    r"|\s+are)\s+(?:on\s+the\s+(?:phone|line|call)|talking)\b|\bduring\s+this\s+call\b",
+    r"|\s+are)\s+(?:on\s+the\s+(?:phone|line|call)|talking)\b|\bduring\s+this\s+call\b"
+    # dates: "for the eighteenth", "by the 30th", "on 3 March", "June 14th", "next week"; the
+    # ordinal only where a date goes on, not "for the second time" or "on the third floor"
+    r"|\b(?:on|for|by|before|until|till|from)\s+the\s+(?:\d{1,2}(?:st|nd|rd|th)|"
+    + _ORDINAL_WORDS
+    + r")(?=\s*(?:$|[,.;:!?)]|of\s+"
+    + _MONTHS
+    + r"\b|at\b|between\b|in\s+the\b|and\b|so\b|when\b|before\b|after\b|first\s+thing\b))"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"\b|\b" + _MONTHS + r"\s+\d{1,2}"
+    r"(?:st|nd|rd|th)?(?!\d)\b|\bnext\s+(?:week|month|working\s+day|business\s+day)\b"
+    # a slot or a part of the day: "between eight and twelve", "in the morning", "the evening
+    # before"
+    r"|\bbetween\s+(?:\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?|" + _HOUR_WORDS + r")\s+and\s+(?:\d{1,2}"
+    r"|" + _HOUR_WORDS + r")\b|\bin\s+the\s+(?:morning|afternoon|evening)\b"
+    r"|\bthe\s+(?:day|night|evening|morning)\s+before\b",
     re.I,
 )
 _FIRST_PERSON_WILL = word_pattern(

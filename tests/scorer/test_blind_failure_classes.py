@@ -688,3 +688,29 @@ def test_pointing_back_at_their_situation_is_not_naming_their_impact() -> None:
         "straight into it.",
     )
     assert level(call, "impact_naming") == "poor"
+
+
+@pytest.mark.parametrize(
+    "promise",
+    [
+        "I'll book the fitter for the twelfth between nine and one.",
+        "I'll post the replacement key on 4 April.",
+        "I'll ring you in the morning with the name of the fitter.",
+        "I'll text you the evening before with the exact hour.",
+        "I'll send the corrected invoice by the 28th.",
+        "I'll email you the survey report next week.",
+    ],
+)
+def test_a_promise_timed_by_a_date_or_a_slot_is_owned(promise: str) -> None:
+    assert "ownership_commitment" in names(promise)
+    call = conversation(
+        "Our front door lock snapped this morning and the landlord says you're the contractor. "
+        "Can you get someone out?",
+        promise,
+        "Thank you.",
+    )
+    assert level(call, "ownership") == "good"
+
+
+def test_an_ordinal_that_is_not_a_date_does_not_time_a_promise() -> None:
+    assert "ownership_commitment" not in names("I'll look at it for the second time.")
