@@ -53,9 +53,13 @@ _SPECIFIC = re.compile(
 )
 
 
+_AFRAID = re.compile(r",?\s*\bI'?m\s+afraid\b(?=\s*(?:[,.!?…]|$))", re.IGNORECASE)
+
+
 def said_back(sentence: str) -> str:
     """The customer's sentence as the agent would say it back: second person, no greeting."""
     text = _OPENER.sub("", sentence.strip()).rstrip(".!?… ")
+    text = _AFRAID.sub("", text)  # "I need to move it, I'm afraid": manners, not a fact
     for pattern, replacement in _PERSON_PATTERNS:
         text = pattern.sub(_replacer(replacement), text)
     return text[:1].lower() + text[1:] if text[:2] != "I " else text

@@ -321,6 +321,30 @@ _OUTCOME_FRAME = re.compile(
 )
 
 
+# Where the selling starts in a long run of speech ("…signed for at eight twelve this morning
+# so just so you know for the future we do offer our premium cargo cover…").
+_SELLING_STARTS = re.compile(
+    r"\b(?:(?:we|i)\s+(?:also\s+|now\s+)?(?:do\s+)?offer|do\s+you\s+want\s+(?:me\s+)?to\s+add"
+    r"|would\s+you\s+like\s+(?:to\s+)?(?:add|upgrade|try|join)|have\s+you\s+(?:thought|considered)"
+    r"|are\s+you\s+(?:a\s+member|signed\s+up)|can\s+i\s+ask\s+if\s+you'?re|upgrad\w*|it'?s\s+only"
+    r"|for\s+(?:just|only)\b|while\s+i(?:'?ve|\s+have)?\s+(?:got\s+)?you|before\s+you\s+go"
+    r"|pre[-\s]?approved|not\s+on\s+(?:any\s+of\s+)?our|oh\s+and\b)",
+    re.IGNORECASE,
+)
+
+
+def _the_pitch(quote: str) -> str:
+    """The words of a cross-sell to quote in coaching: the sentence, or, in a long run of
+    speech, the stretch from where the selling starts."""
+    if word_count(quote) <= 2 * SNIPPET_WORDS:
+        return quote
+    start = _SELLING_STARTS.search(quote)
+    return snippet(quote[start.start() :] if start else quote, SNIPPET_WORDS)
+
+
+SNIPPET_WORDS = 12
+
+
 def _opens_reply(text: str, start: int) -> bool:
     """Whether the sentence at `start` opens the reply: before it only a greeting or an
     acknowledgement of a few words ("Hi Priyanka.", "Right, okay.")."""
@@ -475,16 +499,16 @@ def customer_language(conv: Conversation) -> BehaviorResult:
     evidence += [conv.hit_evidence(t, h, "-") for t, h in cross[:3]]
     if cross:
         coaching = (
-            f'Leave out "{cross[0][1].quote}" on a service call; finish solving the problem and '
-            "talk about what the customer needs to get done."
+            f'Leave out "{_the_pitch(cross[0][1].quote)}" on a service call; finish solving the '
+            "problem and talk about what the customer needs to get done."
         )
     elif not jobs:
         facts = their_facts(conv)
         goal = snippet(said_back(facts), 16) if facts else "…"
         coaching = (
             "Lead with what the customer is trying to get done, not the product"
-            + (f': they told you "{facts}"' if facts else "")
-            + f'. Start from that: "So that {goal}, here is what I\'ll change."'
+            + (f': they told you "{snippet(facts, 24)}"' if facts else "")
+            + f'. Start from that: "So {goal} — here is what I\'ll do about that: …"'
         )
     else:
         coaching = (

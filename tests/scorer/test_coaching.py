@@ -30,6 +30,7 @@ def result(name: str, behavior: str) -> scorer.BehaviorResult:
         ("Hi, I'm moving house on the 14th.", "you're moving house on the 14th"),
         ("We were charged twice for our seats!", "you were charged twice for your seats"),
         ("Can you send me the form?", "can you send you the form"),
+        ("I need to move my scan, I'm afraid.", "you need to move your scan"),
     ],
 )
 def test_said_back_puts_the_customer_in_the_second_person(said: str, back: str) -> None:
@@ -69,3 +70,44 @@ def test_no_canned_line_from_another_call(path: Path) -> None:
         for item in found.evidence:
             if item.effect == "-":
                 assert data["turns"][item.turn]["speaker"] == "agent", (path.name, name, item)
+
+
+def test_cross_sell_coaching_quotes_the_pitch_not_the_whole_run_of_speech() -> None:
+    call = {
+        "turns": [
+            {"speaker": "customer", "text": "hi my parcel of tiles came smashed this morning"},
+            {
+                "speaker": "agent",
+                "text": "right okay i can see it was delivered at seven forty this morning to "
+                "the site address and signed for by your fitter so while i've got you we do "
+                "offer our breakage cover it's only three percent of the goods value",
+            },
+            {"speaker": "customer", "text": "i don't want cover i want my tiles"},
+            {"speaker": "agent", "text": "i'll send new tiles out tomorrow morning"},
+        ]
+    }
+    coaching = scorer.score(call, ["customer_language"]).behaviors["customer_language"].coaching
+    assert coaching.startswith("Leave out \"while i've got you we do offer our breakage cover")
+    assert "seven forty" not in coaching
+
+
+def test_customer_language_coaching_starts_from_what_they_said() -> None:
+    call = {
+        "turns": [
+            {
+                "speaker": "customer",
+                "text": "My daughter starts at her new school on Monday and her bus pass "
+                "hasn't come.",
+            },
+            {
+                "speaker": "agent",
+                "text": "The SmartPass Junior product is processed through the ticketing "
+                "platform in five working days.",
+            },
+        ]
+    }
+    coaching = scorer.score(call, ["customer_language"]).behaviors["customer_language"].coaching
+    assert (
+        "\"So your daughter starts at her new school on Monday and her bus pass hasn't come — "
+        "here is what I'll do about that" in coaching
+    ), coaching
