@@ -40,8 +40,8 @@ _PERSON = [
 _PERSON_PATTERNS = [(re.compile(p, re.IGNORECASE), r) for p, r in _PERSON]
 # Openers that carry nothing to say back: "Hi,", "Yes, hello.", "Um".
 _OPENER = re.compile(
-    r"^\W*(?:(?:hi|hello|hey|yes|yeah|um|uh|so|well|okay|ok|right|oh|good (?:morning|afternoon"
-    r"|evening))\b\W*)+",
+    r"^\W*(?:(?:hi|hiya|hello|hey|yes|yeah|um|umm|uh|er|erm|so|well|okay|ok|right|oh"
+    r"|good (?:morning|afternoon|evening))\b\W*)+",
     re.IGNORECASE,
 )
 # What makes a sentence this customer's: their people, plans, days, money and numbers.

@@ -41,11 +41,11 @@ import re
 from statistics import median
 
 from scorer.asks import INTENTS, asks_in
-from scorer.coaching import restatement
+from scorer.coaching import restatement, said_back, their_facts
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, snippet
+from scorer.text import content_words, sentences, snippet, word_count
 
 GOOD_GAP = (0.8, 2.5)
 GOOD_NEEDS_ALL = 65.0  # the cap when the customer was cut off or fixed before being asked
@@ -146,9 +146,11 @@ def _listening_coaching(
         return f"Before you fix anything, say back what you heard in your own words: {line}"
     if not clarified:
         fixed = f' before "{conv.fix_quote(fix[0])}"' if fix else " before the fix"
+        facts = their_facts(conv, fix[0] if fix else None)
+        heard = f" — {snippet(said_back(facts), 16)}:" if facts else ", can I check"
         return (
             f"Ask one question about their situation{fixed}, so the fix fits the real problem: "
-            '"Before I change anything, can I check when this started and what you\'ve tried?"'
+            f'"Before I change anything{heard} what do you need to happen, and by when?"'
         )
     if gap is not None and gap < 0.5:
         return (
@@ -193,9 +195,7 @@ def patience_under_repetition(conv: Conversation) -> BehaviorResult:
                 worst_reference, family = references[0].quote, repeat.original
             evidence += [conv.hit_evidence(answer, h, "-") for h in references]
         pushback = [
-            h
-            for h in conv.hits.get(answer, ())
-            if h.marker in ("defensive", "told_to_calm_down") and h not in references
+            h for h in conv.hits.get(answer, ()) if h.marker in _PUSHBACK and h not in references
         ]
         if pushback:
             value -= 25
@@ -286,10 +286,35 @@ def _fullest_answer(conv: Conversation, original: int | None) -> str:
         and conv.word_counts[answer] >= CLIPPED_WORDS
         and not _dodges(conv, question, answer)
         and not _pointing_back(conv, answer)
+        # "I don't design the app, sir": a full answer to give again is not a defensive one
+        and not any(h.marker in _PUSHBACK for h in conv.hits.get(answer, ()))
     ]
     if not answers:
         return ""
-    return snippet(conv.turns[max(answers, key=lambda i: conv.word_counts[i])].text, 20)
+    return snippet(
+        _past_pleasantries(conv.turns[max(answers, key=conv.word_counts.__getitem__)].text), 20
+    )
+
+
+# A short opening that greets, thanks or sympathises before the answer ("Hi Chloe, sorry you had
+# a wasted trip on Saturday."): not the answer to give again.
+_PLEASANTRY = re.compile(
+    r"^\W*(?:hi|hiya|hello|hey|thanks|thank\s+you|sorry|i'?m\s+sorry|of\s+course|sure|no\s+problem"
+    r"|no\s+worries|okay|ok|right|great|good\s+(?:morning|afternoon|evening))\b",
+    re.I,
+)
+PLEASANTRY_WORDS = 12
+
+
+_PUSHBACK = frozenset({"defensive", "told_to_calm_down"})
+
+
+def _past_pleasantries(text: str) -> str:
+    """`text` from its first sentence that is more than a greeting, thanks or sympathy."""
+    for start, sentence in sentences(text):
+        if not (_PLEASANTRY.match(sentence) and word_count(sentence) <= PLEASANTRY_WORDS):
+            return text[start:]
+    return text
 
 
 def _dodges(conv: Conversation, asked: int, answer: int) -> bool:

@@ -714,3 +714,8 @@ def test_a_promise_timed_by_a_date_or_a_slot_is_owned(promise: str) -> None:
 
 def test_an_ordinal_that_is_not_a_date_does_not_time_a_promise() -> None:
     assert "ownership_commitment" not in names("I'll look at it for the second time.")
+
+
+def test_names_everyone_knows_in_capitals_are_not_jargon() -> None:
+    assert "jargon" not in names("The match is on BBC One tonight, and DHL bring the box tomorrow.")
+    assert "jargon" in names("The ONT shows a LOS light, so the OLT has dropped you.")

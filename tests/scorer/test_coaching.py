@@ -111,3 +111,48 @@ def test_customer_language_coaching_starts_from_what_they_said() -> None:
         "\"So your daughter starts at her new school on Monday and her bus pass hasn't come — "
         "here is what I'll do about that" in coaching
     ), coaching
+
+
+def test_listening_coaching_asks_about_this_customers_need_not_a_helpdesk_question() -> None:
+    call = {
+        "turns": [
+            {"speaker": "customer", "text": "Hello."},
+            {"speaker": "agent", "text": "Hi, how can I help?"},
+            {
+                "speaker": "customer",
+                "text": "I left my wedding suit for alterations at your Leeds shop on Monday.",
+            },
+            {
+                "speaker": "agent",
+                "text": "So you left your wedding suit for alterations on Monday, got it. I'll "
+                "book it in for the express service today.",
+            },
+        ]
+    }
+    coaching = scorer.score(call, ["active_listening"]).behaviors["active_listening"].coaching
+    assert "you left your wedding suit for alterations at your Leeds shop" in coaching, coaching
+    assert "what do you need to happen, and by when?" in coaching
+    assert "what you've tried" not in coaching
+
+
+def test_patience_coaching_quotes_the_answer_not_the_greeting_before_it() -> None:
+    call = {
+        "turns": [
+            {"speaker": "customer", "text": "When does my new phone arrive?"},
+            {
+                "speaker": "agent",
+                "text": "Hi Omar, thanks for waiting. Your phone left our warehouse this "
+                "morning and DPD deliver it tomorrow between ten and two, with a text an hour "
+                "before.",
+            },
+            {"speaker": "customer", "text": "Sorry, so when does the phone actually get here?"},
+            {"speaker": "agent", "text": "Tomorrow."},
+        ]
+    }
+    coaching = (
+        scorer.score(call, ["patience_under_repetition"])
+        .behaviors["patience_under_repetition"]
+        .coaching
+    )
+    assert '"Your phone left our warehouse this morning' in coaching, coaching
+    assert "Hi Omar" not in coaching
