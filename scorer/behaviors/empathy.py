@@ -159,8 +159,18 @@ def _loop_topic(conv: Conversation) -> str:
     ]
     if not asks:
         return "this"
-    topic = _ASKING_LEAD.sub("", asks[0].text).rstrip("?!. ")
-    return snippet(said_back(topic), 12)
+    topic = snippet(said_back(_ASKING_LEAD.sub("", asks[0].text).rstrip("?!. ")), 12)
+    if _QUESTION_WORD.match(topic):
+        # "coming back to can it be Thursday" reads wrong: name it as their question
+        return f"your question ‘{topic}?’"
+    return f"‘{topic}’"
+
+
+_QUESTION_WORD = re.compile(
+    r"(?:can|could|will|would|when|where|why|how|is|are|am|do|does|did|what|which|who|should"
+    r"|has|have|shall)\b",
+    re.IGNORECASE,
+)
 
 
 _ASKING_LEAD = re.compile(

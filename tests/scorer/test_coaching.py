@@ -156,3 +156,24 @@ def test_patience_coaching_quotes_the_answer_not_the_greeting_before_it() -> Non
     )
     assert '"Your phone left our warehouse this morning' in coaching, coaching
     assert "Hi Omar" not in coaching
+
+
+def test_deescalation_coaching_names_their_question_as_a_question() -> None:
+    call = {
+        "turns": [
+            {"speaker": "customer", "text": "Can the fitting be moved to Thursday?"},
+            {"speaker": "agent", "text": "Our fitting days are Mondays and Fridays."},
+            {
+                "speaker": "customer",
+                "text": "This is ridiculous. Can the fitting be moved to Thursday?",
+            },
+            {"speaker": "agent", "text": "Like I said, Mondays and Fridays only."},
+            {
+                "speaker": "customer",
+                "text": "I have asked you three times now! Can it be Thursday or not?!",
+            },
+            {"speaker": "agent", "text": "Mondays and Fridays."},
+        ]
+    }
+    coaching = scorer.score(call, ["deescalation"]).behaviors["deescalation"].coaching
+    assert "coming back to your question ‘can the fitting be moved to Thursday?’" in coaching
