@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,108 +73,77 @@ def test_no_canned_line_from_another_call(path: Path) -> None:
                 assert data["turns"][item.turn]["speaker"] == "agent", (path.name, name, item)
 
 
+def alternating(*lines: str) -> dict[str, Any]:
+    """A transcript of customer and agent lines in turn, the customer first."""
+    speakers = ("customer", "agent")
+    return {"turns": [{"speaker": speakers[i % 2], "text": t} for i, t in enumerate(lines)]}
+
+
+def coaching_for(call: dict[str, Any], behavior: str) -> str:
+    return scorer.score(call, [behavior]).behaviors[behavior].coaching
+
+
 def test_cross_sell_coaching_quotes_the_pitch_not_the_whole_run_of_speech() -> None:
-    call = {
-        "turns": [
-            {"speaker": "customer", "text": "hi my parcel of tiles came smashed this morning"},
-            {
-                "speaker": "agent",
-                "text": "right okay i can see it was delivered at seven forty this morning to "
-                "the site address and signed for by your fitter so while i've got you we do "
-                "offer our breakage cover it's only three percent of the goods value",
-            },
-            {"speaker": "customer", "text": "i don't want cover i want my tiles"},
-            {"speaker": "agent", "text": "i'll send new tiles out tomorrow morning"},
-        ]
-    }
-    coaching = scorer.score(call, ["customer_language"]).behaviors["customer_language"].coaching
+    call = alternating(
+        "hi my parcel of tiles came smashed this morning",
+        "right okay i can see it was delivered at seven forty this morning to the site address "
+        "and signed for by your fitter so while i've got you we do offer our breakage cover "
+        "it's only three percent of the goods value",
+        "i don't want cover i want my tiles",
+        "i'll send new tiles out tomorrow morning",
+    )
+    coaching = coaching_for(call, "customer_language")
     assert coaching.startswith("Leave out \"while i've got you we do offer our breakage cover")
     assert "seven forty" not in coaching
 
 
 def test_customer_language_coaching_starts_from_what_they_said() -> None:
-    call = {
-        "turns": [
-            {
-                "speaker": "customer",
-                "text": "My daughter starts at her new school on Monday and her bus pass "
-                "hasn't come.",
-            },
-            {
-                "speaker": "agent",
-                "text": "The SmartPass Junior product is processed through the ticketing "
-                "platform in five working days.",
-            },
-        ]
-    }
-    coaching = scorer.score(call, ["customer_language"]).behaviors["customer_language"].coaching
+    call = alternating(
+        "My daughter starts at her new school on Monday and her bus pass hasn't come.",
+        "The SmartPass Junior product is processed through the ticketing platform in five "
+        "working days.",
+    )
     assert (
         "\"So your daughter starts at her new school on Monday and her bus pass hasn't come — "
-        "here is what I'll do about that" in coaching
-    ), coaching
+        "here is what I'll do about that" in coaching_for(call, "customer_language")
+    )
 
 
 def test_listening_coaching_asks_about_this_customers_need_not_a_helpdesk_question() -> None:
-    call = {
-        "turns": [
-            {"speaker": "customer", "text": "Hello."},
-            {"speaker": "agent", "text": "Hi, how can I help?"},
-            {
-                "speaker": "customer",
-                "text": "I left my wedding suit for alterations at your Leeds shop on Monday.",
-            },
-            {
-                "speaker": "agent",
-                "text": "So you left your wedding suit for alterations on Monday, got it. I'll "
-                "book it in for the express service today.",
-            },
-        ]
-    }
-    coaching = scorer.score(call, ["active_listening"]).behaviors["active_listening"].coaching
+    call = alternating(
+        "Hello.",
+        "Hi, how can I help?",
+        "I left my wedding suit for alterations at your Leeds shop on Monday.",
+        "So you left your wedding suit for alterations on Monday, got it. I'll book it in for "
+        "the express service today.",
+    )
+    coaching = coaching_for(call, "active_listening")
     assert "you left your wedding suit for alterations at your Leeds shop" in coaching, coaching
     assert "what do you need to happen, and by when?" in coaching
     assert "what you've tried" not in coaching
 
 
 def test_patience_coaching_quotes_the_answer_not_the_greeting_before_it() -> None:
-    call = {
-        "turns": [
-            {"speaker": "customer", "text": "When does my new phone arrive?"},
-            {
-                "speaker": "agent",
-                "text": "Hi Omar, thanks for waiting. Your phone left our warehouse this "
-                "morning and DPD deliver it tomorrow between ten and two, with a text an hour "
-                "before.",
-            },
-            {"speaker": "customer", "text": "Sorry, so when does the phone actually get here?"},
-            {"speaker": "agent", "text": "Tomorrow."},
-        ]
-    }
-    coaching = (
-        scorer.score(call, ["patience_under_repetition"])
-        .behaviors["patience_under_repetition"]
-        .coaching
+    call = alternating(
+        "When does my new phone arrive?",
+        "Hi Omar, thanks for waiting. Your phone left our warehouse this morning and DPD "
+        "deliver it tomorrow between ten and two, with a text an hour before.",
+        "Sorry, so when does the phone actually get here?",
+        "Tomorrow.",
     )
+    coaching = coaching_for(call, "patience_under_repetition")
     assert '"Your phone left our warehouse this morning' in coaching, coaching
     assert "Hi Omar" not in coaching
 
 
 def test_deescalation_coaching_names_their_question_as_a_question() -> None:
-    call = {
-        "turns": [
-            {"speaker": "customer", "text": "Can the fitting be moved to Thursday?"},
-            {"speaker": "agent", "text": "Our fitting days are Mondays and Fridays."},
-            {
-                "speaker": "customer",
-                "text": "This is ridiculous. Can the fitting be moved to Thursday?",
-            },
-            {"speaker": "agent", "text": "Like I said, Mondays and Fridays only."},
-            {
-                "speaker": "customer",
-                "text": "I have asked you three times now! Can it be Thursday or not?!",
-            },
-            {"speaker": "agent", "text": "Mondays and Fridays."},
-        ]
-    }
-    coaching = scorer.score(call, ["deescalation"]).behaviors["deescalation"].coaching
+    call = alternating(
+        "Can the fitting be moved to Thursday?",
+        "Our fitting days are Mondays and Fridays.",
+        "This is ridiculous. Can the fitting be moved to Thursday?",
+        "Like I said, Mondays and Fridays only.",
+        "I have asked you three times now! Can it be Thursday or not?!",
+        "Mondays and Fridays.",
+    )
+    coaching = coaching_for(call, "deescalation")
     assert "coming back to your question ‘can the fitting be moved to Thursday?’" in coaching

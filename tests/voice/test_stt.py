@@ -6,6 +6,7 @@ pause is the one the VAD's stop hands over."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -64,16 +65,18 @@ def test_a_repeating_short_pass_falls_back_to_the_full_one(monkeypatch: Any) -> 
     assert wer(LINES[1], text) <= MAX_WER
 
 
+class Reading:
+    """A stand-in model with only a full pass, which reads every segment as `text`."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def transcribe(self, samples: np.ndarray, **kwargs: Any) -> Any:
+        return [SimpleNamespace(text=self.text, no_speech_prob=0.0)], None
+
+
 def test_a_model_without_the_short_pass_is_transcribed_fully() -> None:
-    class Plain:
-        def transcribe(self, samples: np.ndarray, **kwargs: Any) -> Any:
-            class Segment:
-                text = " fully "
-                no_speech_prob = 0.0
-
-            return [Segment()], None
-
-    assert stt.transcribe_pcm(Plain(), np.zeros(RATE, np.float32)) == "fully"
+    assert stt.transcribe_pcm(Reading(" fully "), np.zeros(RATE, np.float32)) == "fully"
 
 
 LONG = (
@@ -111,13 +114,5 @@ def test_a_short_pass_that_stops_short_falls_back_to_the_full_one(monkeypatch: A
 def test_the_longer_reading_stands_when_the_full_pass_stops_shorter_still(
     monkeypatch: Any,
 ) -> None:
-    class Stopping:
-        def transcribe(self, samples: np.ndarray, **kwargs: Any) -> Any:
-            class Segment:
-                text = " day. "
-                no_speech_prob = 0.0
-
-            return [Segment()], None
-
     monkeypatch.setattr(stt, "_short_context", lambda model, samples: "Thank you for holding.")
-    assert stt.transcribe_pcm(Stopping(), segment(LONG)) == "Thank you for holding."
+    assert stt.transcribe_pcm(Reading(" day. "), segment(LONG)) == "Thank you for holding."
