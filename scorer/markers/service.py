@@ -83,7 +83,15 @@ _CROSS_SELL = word_pattern(
     r"\w+(?:\s+\w+)?\s+(?:get|have|enjoy|never)\b|\bwith\s+\w+(?:\s+\w+)?,\s+our\s+(?:\w+\s+){0,2}"
     r"(?:subscription|plan|membership|service|cover)\b|\b(?:are\s+you|you'?re\s+not)\s+signed\s+up\s+"
     r"(?:to|for)\s+our\b|\bour\s+(?:\w+\s+){0,2}(?:plan|cover|subscription|membership)\s+(?:that|which)"
-    r"\s+(?:covers|includes|gives|protects)\b",
+    r"\s+(?:covers|includes|gives|protects)\b"
+    # a named product put to them as a question or a condition: "can I ask if you're a FanPass
+    # Plus member?", "if you moved up to our Lifetime Complete cover", "if you take out DriveCare
+    # today", "shall I send over the DriveCare quote?"
+    r"|\b(?:ask\s+if\s+you'?re|are\s+you)\s+(?:already\s+)?an?\s+(?:(?-i:[A-Z])\w*\s+){1,3}member\b"
+    r"|\bare\s+you\s+(?:already\s+)?a\s+member\s+of\s+our\b"
+    r"|\b(?:move|moved|moving|go|went)\s+up\s+to\s+(?:our|the)\s+(?-i:[A-Z])"
+    r"|\bif\s+you\s+(?:take\s+out|sign\s+up\s+(?:to|for)|join|buy|add)\s+(?:our\s+|the\s+)?(?-i:[A-Z])"
+    r"|\bquote\s+for\s+(?:our\s+|the\s+)?(?-i:[A-Z])\w+|\bthe\s+(?-i:[A-Z])\w+\s+quote\b",
     re.I,
 )
 # A cross-sell frame that is really the fix ("upgrade your router firmware").

@@ -719,3 +719,22 @@ def test_an_ordinal_that_is_not_a_date_does_not_time_a_promise() -> None:
 def test_names_everyone_knows_in_capitals_are_not_jargon() -> None:
     assert "jargon" not in names("The match is on BBC One tonight, and DHL bring the box tomorrow.")
     assert "jargon" in names("The ONT shows a LOS light, so the OLT has dropped you.")
+
+
+@pytest.mark.parametrize(
+    "pitch",
+    [
+        "First, can I ask if you're a StreamMax Premium member?",
+        "If you moved up to our HomeShield Plus cover, a leak like this would be covered.",
+        "If you take out BoilerCare today, next time the engineer is free.",
+        "Shall I email you the BoilerCare quote as well?",
+        "Would you like a quote for HomeShield Plus while I'm at it?",
+    ],
+)
+def test_a_named_product_put_as_a_question_or_a_condition_is_a_cross_sell(pitch: str) -> None:
+    assert "cross_sell" in names(pitch)
+
+
+def test_a_quote_or_a_condition_about_the_job_itself_is_not_a_cross_sell() -> None:
+    assert "cross_sell" not in names("I'll send you a quote for the new radiator today.")
+    assert "cross_sell" not in names("If you take out the fuse, the alarm stops.")
