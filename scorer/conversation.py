@@ -949,8 +949,9 @@ class Conversation:
     def _speeding_up(self, index: int) -> bool:
         """A timed customer turn at least 1.3 times the pace the customer started at (their
         slowest earlier turn of five words or more): on a call, heat is heard in speed before
-        it is put in words."""
-        if self.pace_unit != "wpm":
+        it is put in words. Not in a chat: a message's times say when it was typed and sent,
+        not how fast anyone spoke."""
+        if self.pace_unit != "wpm" or self.transcript.channel == "chat":
             return False
         pace = self._wpms[index]
         earlier = [

@@ -738,3 +738,26 @@ def test_a_named_product_put_as_a_question_or_a_condition_is_a_cross_sell(pitch:
 def test_a_quote_or_a_condition_about_the_job_itself_is_not_a_cross_sell() -> None:
     assert "cross_sell" not in names("I'll send you a quote for the new radiator today.")
     assert "cross_sell" not in names("If you take out the fuse, the alarm stops.")
+
+
+def _loop_typed_or_spoken(channel: str) -> Transcript:
+    lines = [
+        ("My invoice shows two delivery charges for the one sofa order last week.", 0, 8),
+        ("I can see the sofa order. One charge is for the sofa and one for the footstool.", 9, 15),
+        ("But the footstool came in the same van with the sofa, same delivery.", 16, 18),
+    ]
+    speakers = ("customer", "agent")
+    return Transcript.from_dict(
+        {
+            "channel": channel,
+            "turns": [
+                {"speaker": speakers[i % 2], "text": text, "start": start, "end": end}
+                for i, (text, start, end) in enumerate(lines)
+            ],
+        }
+    )
+
+
+def test_a_point_made_again_faster_is_heat_on_a_call_not_in_a_chat() -> None:
+    assert Conversation(_loop_typed_or_spoken("voice")).escalated_turns == [2]
+    assert Conversation(_loop_typed_or_spoken("chat")).escalated_turns == []
