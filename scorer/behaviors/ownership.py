@@ -72,7 +72,11 @@ _THIRD_PARTY = re.compile(
     # "someone'll ring you", "someone in complaints might be able to look at it"
     r"|\b(?:someone|somebody)(?:\s+(?:in|from|at|on)\s+(?:the\s+)?\w+)?(?:'ll|\s+(?:will|should"
     r"|might|may|could))\b"
-    r"|\b(?:will|'ll)\s+be\s+in\s+touch\b|\bwe(?:'ll|\s+will)\s+give\s+you\s+a\s+(?:ring|call|bell)\b",
+    r"|\b(?:will|'ll)\s+be\s+in\s+touch\b|\bwe(?:'ll|\s+will)\s+give\s+you\s+a\s+(?:ring|call|bell)\b"
+    # "Service side'll ring you", "send that to the claims team and they'll reassess"
+    r"|\b\w+\s+(?:side|desk|people|lot)(?:'ll|\s+will)\b|\bthey(?:'ll|\s+will)\s+(?:reassess|review"
+    r"|look\s+(?:into|at)|investigate|decide|get\s+back|contact\s+you|call\s+you|ring\s+you"
+    r"|sort\s+(?:it|that|this)|deal\s+with|process)\b",
     re.IGNORECASE,
 )
 # "I've asked our team leader to call you": the agent did it, the team only carries it out.

@@ -761,3 +761,20 @@ def _loop_typed_or_spoken(channel: str) -> Transcript:
 def test_a_point_made_again_faster_is_heat_on_a_call_not_in_a_chat() -> None:
     assert Conversation(_loop_typed_or_spoken("voice")).escalated_turns == [2]
     assert Conversation(_loop_typed_or_spoken("chat")).escalated_turns == []
+
+
+@pytest.mark.parametrize(
+    "passed_on",
+    [
+        "Email the receipt to returns and they'll look into it.",
+        "Parts side'll ring you about a date.",
+    ],
+)
+def test_a_promise_handed_to_them_over_there_belongs_to_nobody(passed_on: str) -> None:
+    call = conversation(
+        "The new washing machine you fitted yesterday leaks all over the kitchen floor. Can "
+        "you get it fixed?",
+        f"I've refunded the fitting charge to your card today. {passed_on}",
+        "Right.",
+    )
+    assert level(call, "ownership") == "average"
