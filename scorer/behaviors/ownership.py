@@ -335,7 +335,9 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
             if "when" in parts:
                 clause = _part_quote(sentence, "when")
                 if not _AHEAD.search(clause) and (
-                    "what_happened" in parts_of(clause) or _PAST.search(clause)
+                    "what_happened" in parts_of(clause)
+                    or _PAST.search(clause)
+                    or _PAST.search(_verb_of(sentence, clause))
                 ):
                     # "charged twice on the 1st", "the certificate arrived on Tuesday": when it
                     # happened, not when to expect the fix
@@ -380,6 +382,20 @@ def forwardable_summary(conv: Conversation) -> BehaviorResult:
             "how to reach you."
         )
     return BehaviorResult.scored(score, evidence, coaching)
+
+
+# A clause that is only a date or a time: "…was charged twice, on 1 March and 3 March".
+_BARE_TIME = re.compile(r"\W*(?:and\s+)?(?:on|from|since|at|in|by)\s+(?!.*\b(?:will|'ll)\b)", re.I)
+
+
+def _verb_of(sentence: str, clause: str) -> str:
+    """The clause before `clause` in `sentence` when `clause` is only a date or a time (it
+    belongs to that clause's verb), else ""."""
+    clauses = clause_texts(sentence)
+    if clause not in clauses or not _BARE_TIME.match(clause):
+        return ""
+    at = clauses.index(clause)
+    return clauses[at - 1] if at else ""
 
 
 # A time ahead: when to expect the resolution, not when the problem happened.

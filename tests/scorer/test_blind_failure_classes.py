@@ -778,3 +778,21 @@ def test_a_promise_handed_to_them_over_there_belongs_to_nobody(passed_on: str) -
         "Right.",
     )
     assert level(call, "ownership") == "average"
+
+
+def test_a_house_number_is_not_a_clock_time() -> None:
+    from scorer.markers.commitments import TIME
+
+    assert TIME.search("I'll ring you at 4 to confirm.")
+    assert not TIME.search("The engineer goes to the flat at 14 Albion Street.")
+
+
+def test_the_date_something_went_wrong_is_not_when_it_will_be_put_right() -> None:
+    call = conversation(
+        "My gym took my membership fee twice this month. Can you sort it?",
+        "Here is a summary you can forward: your membership fee of £32 was taken twice, on 2 "
+        "May and 4 May, because the payment was retried by mistake. I've asked our finance "
+        "team to refund the second one. If anything is unclear, contact me on 0161 555 0199.",
+        "Thanks, bye.",
+    )
+    assert level(call, "forwardable_summary") == "average"
