@@ -40,6 +40,8 @@ disengaged turns. Within one call (the trend across a day is the history view's 
     − 15  each reply that repeats an earlier reply in its words   evidence `copied_reply`
     − 20  most replies five words or fewer to a customer who says more  `terse_replies`
     − 20  response gaps growing to 4 s and more through the call  evidence `slowing_replies`
+    at most 35 (poor) with one such empty turn or more in a call whose replies are pasted or
+          slow down: the call drifting away, not a dip
     − 30  the customer left a call of four replies or fewer      evidence `customer_left`
     − up to 25 when the second half of the call has far shorter turns than the first
            (evidence `engagement_drop`)

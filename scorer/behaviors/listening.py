@@ -24,6 +24,8 @@ Each answer to a repeat starts at 100:
 
     − 45  "as I mentioned" / "like I said" / "as I say, …" / "I've already told you"
                                                                   (`repeat_reference`)
+    − 30  more when the pointing back is impatient ("I've already told you", "twice now",
+          "we've been over this", "please refer to my earlier reply"): poor
     − 55  a clipped answer: under 6 words                          (`clipped_repeat_answer`)
     − 40  … or a shrinking one: under 60 % of the fullest earlier   (`shorter_repeat_answer`)
           answer to it (nothing more when it already pointed back: the answer still answers)
