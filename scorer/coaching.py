@@ -38,12 +38,20 @@ _PERSON = [
     (r"\bwe\b", "you"),
 ]
 _PERSON_PATTERNS = [(re.compile(p, re.IGNORECASE), r) for p, r in _PERSON]
-# Openers that carry nothing to say back: "Hi,", "Yes, hello.", "Um".
+# Greetings and acknowledgements that carry nothing to say back or to give again.
+_GREETINGS = r"hi|hiya|hello|hey|okay|ok|right|good\s+(?:morning|afternoon|evening)"
+# Openers of what the customer said: "Hi,", "Yes, hello.", "Um".
 _OPENER = re.compile(
-    r"^\W*(?:(?:hi|hiya|hello|hey|yes|yeah|um|umm|uh|er|erm|so|well|okay|ok|right|oh"
-    r"|good (?:morning|afternoon|evening))\b\W*)+",
+    rf"^\W*(?:(?:{_GREETINGS}|yes|yeah|um|umm|uh|er|erm|so|well|oh)\b\W*)+", re.IGNORECASE
+)
+# A short opening of the agent's that greets, thanks or sympathises before the answer ("Hi
+# Chloe, sorry you had a wasted trip on Saturday."): not the answer to give again.
+_PLEASANTRY = re.compile(
+    rf"^\W*(?:{_GREETINGS}|thanks|thank\s+you|sorry|i'?m\s+sorry|of\s+course|sure|no\s+problem"
+    r"|no\s+worries|great)\b",
     re.IGNORECASE,
 )
+PLEASANTRY_WORDS = 12
 # What makes a sentence this customer's: their people, plans, days, money and numbers.
 _SPECIFIC = re.compile(
     r"\d|\b(?:my|our)\s+\w+|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|today"
@@ -110,3 +118,11 @@ def restatement(conv: Conversation, before: int | None = None) -> str:
 def agent_line(conv: Conversation, turn: int) -> str:
     """The opening of the agent's own line in `turn`, as a quote."""
     return snippet(conv.turns[turn].text)
+
+
+def past_pleasantries(text: str) -> str:
+    """`text` from its first sentence that is more than a greeting, thanks or sympathy."""
+    for start, sentence in sentences(text):
+        if not (_PLEASANTRY.match(sentence) and word_count(sentence) <= PLEASANTRY_WORDS):
+            return text[start:]
+    return text

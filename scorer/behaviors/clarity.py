@@ -48,6 +48,7 @@ from scorer.coaching import said_back, their_facts
 from scorer.conversation import HISTORY_WINDOW, Conversation
 from scorer.markers import MarkerHit
 from scorer.markers.clarity import internal_terms
+from scorer.markers.service import selling_starts
 from scorer.markers.text import Turn, split_sentences
 from scorer.report import BehaviorResult, Evidence
 from scorer.text import content_words, sentence_at, sentence_texts, snippet, word_count
@@ -321,25 +322,15 @@ _OUTCOME_FRAME = re.compile(
 )
 
 
-# Where the selling starts in a long run of speech ("…signed for at eight twelve this morning
-# so just so you know for the future we do offer our premium cargo cover…").
-_SELLING_STARTS = re.compile(
-    r"\b(?:(?:we|i)\s+(?:also\s+|now\s+)?(?:do\s+)?offer|do\s+you\s+want\s+(?:me\s+)?to\s+add"
-    r"|would\s+you\s+like\s+(?:to\s+)?(?:add|upgrade|try|join)|have\s+you\s+(?:thought|considered)"
-    r"|are\s+you\s+(?:a\s+member|signed\s+up)|can\s+i\s+ask\s+if\s+you'?re|upgrad\w*|it'?s\s+only"
-    r"|for\s+(?:just|only)\b|while\s+i(?:'?ve|\s+have)?\s+(?:got\s+)?you|before\s+you\s+go"
-    r"|pre[-\s]?approved|not\s+on\s+(?:any\s+of\s+)?our|oh\s+and\b)",
-    re.IGNORECASE,
-)
-
-
 def _the_pitch(quote: str) -> str:
     """The words of a cross-sell to quote in coaching: the sentence, or, in a long run of
     speech, the stretch from where the selling starts."""
     if word_count(quote) <= 2 * SNIPPET_WORDS:
         return quote
-    start = _SELLING_STARTS.search(quote)
-    return snippet(quote[start.start() :] if start else quote, SNIPPET_WORDS)
+    start = selling_starts(quote)
+    if start is None and (pitch := _PITCH.search(quote)) is not None:
+        start = pitch.start()
+    return snippet(quote[start or 0 :], SNIPPET_WORDS)
 
 
 SNIPPET_WORDS = 12

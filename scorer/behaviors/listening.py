@@ -43,11 +43,11 @@ import re
 from statistics import median
 
 from scorer.asks import INTENTS, asks_in
-from scorer.coaching import restatement, said_back, their_facts
+from scorer.coaching import past_pleasantries, restatement, said_back, their_facts
 from scorer.conversation import Conversation
 from scorer.markers import MarkerHit
 from scorer.report import BehaviorResult, Evidence
-from scorer.text import content_words, sentences, snippet, word_count
+from scorer.text import content_words, snippet
 
 GOOD_GAP = (0.8, 2.5)
 GOOD_NEEDS_ALL = 65.0  # the cap when the customer was cut off or fixed before being asked
@@ -294,29 +294,11 @@ def _fullest_answer(conv: Conversation, original: int | None) -> str:
     if not answers:
         return ""
     return snippet(
-        _past_pleasantries(conv.turns[max(answers, key=conv.word_counts.__getitem__)].text), 20
+        past_pleasantries(conv.turns[max(answers, key=conv.word_counts.__getitem__)].text), 20
     )
 
 
-# A short opening that greets, thanks or sympathises before the answer ("Hi Chloe, sorry you had
-# a wasted trip on Saturday."): not the answer to give again.
-_PLEASANTRY = re.compile(
-    r"^\W*(?:hi|hiya|hello|hey|thanks|thank\s+you|sorry|i'?m\s+sorry|of\s+course|sure|no\s+problem"
-    r"|no\s+worries|okay|ok|right|great|good\s+(?:morning|afternoon|evening))\b",
-    re.I,
-)
-PLEASANTRY_WORDS = 12
-
-
 _PUSHBACK = frozenset({"defensive", "told_to_calm_down"})
-
-
-def _past_pleasantries(text: str) -> str:
-    """`text` from its first sentence that is more than a greeting, thanks or sympathy."""
-    for start, sentence in sentences(text):
-        if not (_PLEASANTRY.match(sentence) and word_count(sentence) <= PLEASANTRY_WORDS):
-            return text[start:]
-    return text
 
 
 def _dodges(conv: Conversation, asked: int, answer: int) -> bool:

@@ -115,5 +115,12 @@ def markers_of(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def selling_starts(text: str) -> int | None:
+    """Where in `text` the cross-sell the marker reads starts ("…signed for this morning so
+    while I've got you we do offer our cargo cover…"), if it reads one."""
+    found = _CROSS_SELL.search(text)
+    return found.start() if found is not None else None
+
+
 def find(turn: Turn) -> list[MarkerHit]:
     return [hit(name, s) for s in turn.sentences for name in markers_of(s.text)]
